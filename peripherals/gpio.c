@@ -1,0 +1,28 @@
+/* STUB: to be replaced by the real model (issue #3). */
+#include "soc.h"
+
+void h7_gpio_init(h7_gpio *s, struct h7_soc *soc, int port)
+{
+    *s = (h7_gpio){0};
+    s->soc = soc;
+    s->port = port;
+}
+void h7_gpio_reset(h7_gpio *s, h7_reset_kind kind)
+{
+    for (size_t i = 0; i < sizeof s->regs / sizeof s->regs[0]; i++)
+        s->regs[i] = 0;
+}
+uint32_t h7_gpio_read(void *dev, uint32_t offset, unsigned size, h7_master m)
+{
+    h7_gpio *s = dev;
+    uint32_t i = offset / 4;
+    return i < sizeof s->regs / sizeof s->regs[0] ? h7_subword_read(s->regs[i], offset, size) : 0;
+}
+void h7_gpio_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_master m)
+{
+    h7_gpio *s = dev;
+    uint32_t i = offset / 4;
+    if (i < sizeof s->regs / sizeof s->regs[0])
+        s->regs[i] = h7_subword_merge(s->regs[i], offset, size, value);
+}
+

@@ -1,0 +1,28 @@
+/* STUB: to be replaced by the real model (issue #3). */
+#include "soc.h"
+
+void h7_hsem_init(h7_hsem *s, struct h7_soc *soc)
+{
+    *s = (h7_hsem){0};
+    s->soc = soc;
+
+}
+void h7_hsem_reset(h7_hsem *s, h7_reset_kind kind)
+{
+    for (size_t i = 0; i < sizeof s->regs / sizeof s->regs[0]; i++)
+        s->regs[i] = 0;
+}
+uint32_t h7_hsem_read(void *dev, uint32_t offset, unsigned size, h7_master m)
+{
+    h7_hsem *s = dev;
+    uint32_t i = offset / 4;
+    return i < sizeof s->regs / sizeof s->regs[0] ? h7_subword_read(s->regs[i], offset, size) : 0;
+}
+void h7_hsem_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_master m)
+{
+    h7_hsem *s = dev;
+    uint32_t i = offset / 4;
+    if (i < sizeof s->regs / sizeof s->regs[0])
+        s->regs[i] = h7_subword_merge(s->regs[i], offset, size, value);
+}
+uint32_t h7_hsem_peek(const h7_hsem *h, unsigned n) { return n < 32 ? h->regs[n] : 0; }

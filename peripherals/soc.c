@@ -1,0 +1,235 @@
+/* The STM32H755 SoC: models, window table, clock gating and the glue between models.
+ * Window list: every peripheral of ST's SVD (h755_windows.c); the modelled ones are bound to their
+ * model, the rest log every access as unimplemented (QEMU's create_unimplemented_device). */
+#include "soc.h"
+
+#include "h755_windows.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+h7_time_ps h7_soc_now(const h7_soc *soc)
+{
+    return soc->ops.now ? soc->ops.now(soc->host) : 0;
+}
+
+void h7_soc_trace(h7_soc *soc, const char *src, const char *fmt, ...)
+{
+    if (!soc->ops.trace)
+        return;
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    soc->ops.trace(soc->host, src, buf);
+}
+
+void h7_soc_log(h7_soc *soc, h7_log_kind kind, const char *periph, const char *fmt, ...)
+{
+    if (!soc->ops.log)
+        return;
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    soc->ops.log(soc->host, kind, periph, buf);
+}
+
+/* Binding of a modelled window: model callbacks and the RCC enable bit that clocks it
+ * (RM0399 §9.7 RCC_AHB4ENR / APB1LENR / APB4ENR). PWR, RCC, EXTI, FLASH and DBGMCU have no
+ * enable bit: always clocked. */
+typedef struct binding {
+    const char *name;
+    h7_read_fn read;
+    h7_write_fn write;
+    size_t dev_offset;   /* offsetof the model inside h7_soc */
+    int clk_reg;
+    int clk_bit;
+} binding;
+
+#define BIND(nm, fn, field, reg, bit) {nm, h7_##fn##_read, h7_##fn##_write, offsetof(h7_soc, field), reg, bit}
+static const binding bindings[] = {
+    BIND("PWR", pwr, pwr, -1, 0),
+    BIND("RCC", rcc, rcc, -1, 0),
+    BIND("EXTI", exti, exti, -1, 0),
+    BIND("Flash", flash, flash, -1, 0),
+    BIND("DBGMCU", dbgmcu, dbgmcu, -1, 0),
+    BIND("HSEM", hsem, hsem, H7_RCC_EN_AHB4, 25),
+    BIND("SYSCFG", syscfg, syscfg, H7_RCC_EN_APB4, 1),
+    BIND("USART3", usart, usart3, H7_RCC_EN_APB1L, 18),
+    BIND("GPIOA", gpio, gpio[0], H7_RCC_EN_AHB4, 0),
+    BIND("GPIOB", gpio, gpio[1], H7_RCC_EN_AHB4, 1),
+    BIND("GPIOC", gpio, gpio[2], H7_RCC_EN_AHB4, 2),
+    BIND("GPIOD", gpio, gpio[3], H7_RCC_EN_AHB4, 3),
+    BIND("GPIOE", gpio, gpio[4], H7_RCC_EN_AHB4, 4),
+    BIND("GPIOF", gpio, gpio[5], H7_RCC_EN_AHB4, 5),
+    BIND("GPIOG", gpio, gpio[6], H7_RCC_EN_AHB4, 6),
+    BIND("GPIOH", gpio, gpio[7], H7_RCC_EN_AHB4, 7),
+    BIND("GPIOI", gpio, gpio[8], H7_RCC_EN_AHB4, 8),
+    BIND("GPIOJ", gpio, gpio[9], H7_RCC_EN_AHB4, 9),
+    BIND("GPIOK", gpio, gpio[10], H7_RCC_EN_AHB4, 10),
+};
+
+static void build_windows(h7_soc *soc)
+{
+    soc->nwindows = h7_h755_window_count;
+    soc->windows = calloc(soc->nwindows, sizeof *soc->windows);
+    if (!soc->windows) {
+        fprintf(stderr, "h7emu: out of memory\n");
+        exit(70);
+    }
+    for (size_t i = 0; i < soc->nwindows; i++) {
+        h7_window *w = &soc->windows[i];
+        w->name = h7_h755_windows[i].name;
+        w->base = h7_h755_windows[i].base;
+        w->size = h7_h755_windows[i].size;
+        w->clk_reg = -1;
+        for (size_t b = 0; b < sizeof bindings / sizeof bindings[0]; b++) {
+            if (strcmp(bindings[b].name, w->name) == 0) {
+                w->read = bindings[b].read;
+                w->write = bindings[b].write;
+                w->dev = (char *)soc + bindings[b].dev_offset;
+                w->clk_reg = bindings[b].clk_reg;
+                w->clk_bit = bindings[b].clk_bit;
+            }
+        }
+    }
+}
+
+void h7_soc_init(h7_soc *soc, const h7_host_ops *ops, void *host, h7_sched *sched,
+                 const h7_soc_config *cfg)
+{
+    memset(soc, 0, sizeof *soc);
+    soc->ops = *ops;
+    soc->host = host;
+    soc->sched = sched;
+    soc->cfg = *cfg;
+    h7_rcc_init(&soc->rcc, soc);
+    h7_pwr_init(&soc->pwr, soc);
+    h7_hsem_init(&soc->hsem, soc);
+    h7_flash_init(&soc->flash, soc, cfg->flash_mem);
+    h7_syscfg_init(&soc->syscfg, soc);
+    h7_exti_init(&soc->exti, soc);
+    h7_dbgmcu_init(&soc->dbgmcu, soc);
+    for (int p = 0; p < H7_GPIO_PORTS; p++)
+        h7_gpio_init(&soc->gpio[p], soc, p);
+    h7_usart_init(&soc->usart3, soc, 3);
+    build_windows(soc);
+}
+
+void h7_soc_free(h7_soc *soc)
+{
+    free(soc->windows);
+    soc->windows = NULL;
+    soc->nwindows = 0;
+}
+
+void h7_soc_reset(h7_soc *soc, h7_reset_kind kind)
+{
+    soc->cpu_cstop[H7_CM7] = soc->cpu_cstop[H7_CM4] = false;
+    /* RCC first: the other models ask it for clocks and allocations while resetting. */
+    h7_rcc_reset(&soc->rcc, kind);
+    h7_pwr_reset(&soc->pwr, kind);
+    h7_flash_reset(&soc->flash, kind);
+    h7_syscfg_reset(&soc->syscfg, kind);
+    h7_exti_reset(&soc->exti, kind);
+    h7_hsem_reset(&soc->hsem, kind);
+    h7_dbgmcu_reset(&soc->dbgmcu, kind);
+    for (int p = 0; p < H7_GPIO_PORTS; p++)
+        h7_gpio_reset(&soc->gpio[p], kind);
+    h7_usart_reset(&soc->usart3, kind);
+}
+
+const h7_window *h7_soc_find_window(const h7_soc *soc, uint32_t addr)
+{
+    size_t lo = 0, hi = soc->nwindows;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const h7_window *w = &soc->windows[mid];
+        if (addr < w->base)
+            hi = mid;
+        else if (addr - w->base >= w->size)
+            lo = mid + 1;
+        else
+            return w;
+    }
+    return NULL;
+}
+
+static bool window_clocked(h7_soc *soc, const h7_window *w)
+{
+    return w->clk_reg < 0 || h7_rcc_clock_enabled(&soc->rcc, (h7_rcc_enreg)w->clk_reg, w->clk_bit);
+}
+
+uint32_t h7_soc_window_read(h7_soc *soc, const h7_window *w, uint32_t offset, unsigned size, h7_master m)
+{
+    if (!w->read) {
+        h7_soc_log(soc, H7_LOG_UNIMP, w->name, "%s read of %s+0x%03X (size %u) returns 0: not modelled",
+                   h7_master_name(m), w->name, offset, size);
+        return 0;
+    }
+    if (!window_clocked(soc, w)) {
+        h7_soc_log(soc, H7_LOG_NOTE, w->name, "%s read of %s+0x%03X with its clock off reads 0",
+                   h7_master_name(m), w->name, offset);
+        return 0;
+    }
+    return w->read(w->dev, offset, size, m);
+}
+
+void h7_soc_window_write(h7_soc *soc, const h7_window *w, uint32_t offset, uint32_t value, unsigned size,
+                         h7_master m)
+{
+    if (!w->write) {
+        h7_soc_log(soc, H7_LOG_UNIMP, w->name, "%s write of 0x%08X to %s+0x%03X (size %u) ignored: not modelled",
+                   h7_master_name(m), value, w->name, offset, size);
+        return;
+    }
+    if (!window_clocked(soc, w)) {
+        h7_soc_log(soc, H7_LOG_NOTE, w->name, "%s write of 0x%08X to %s+0x%03X ignored: clock off",
+                   h7_master_name(m), value, w->name, offset);
+        return;
+    }
+    w->write(w->dev, offset, value, size, m);
+}
+
+bool h7_soc_read(h7_soc *soc, uint32_t addr, unsigned size, h7_master m, uint32_t *value)
+{
+    const h7_window *w = h7_soc_find_window(soc, addr);
+    if (!w)
+        return false;
+    *value = h7_soc_window_read(soc, w, addr - w->base, size, m);
+    return true;
+}
+
+bool h7_soc_write(h7_soc *soc, uint32_t addr, uint32_t value, unsigned size, h7_master m)
+{
+    const h7_window *w = h7_soc_find_window(soc, addr);
+    if (!w)
+        return false;
+    h7_soc_window_write(soc, w, addr - w->base, value, size, m);
+    return true;
+}
+
+void h7_soc_cpu_stop_changed(h7_soc *soc, h7_core_id core, bool cstop)
+{
+    if (soc->cpu_cstop[core] == cstop)
+        return;
+    soc->cpu_cstop[core] = cstop;
+    h7_pwr_update_domains(&soc->pwr);
+}
+
+/* SEV: the Cortex-M TXEV of one core is wired to the RXEV of the other (RM0399 §21 EXTI Table 152:
+ * line 79 = CM4 SEV -> CPU1, line 80 = CM7 SEV -> CPU2). Decision: the event reaches the other
+ * core's event register directly (as TXEV->RXEV), and the EXTI line is pulsed as well so that
+ * its interrupt (CM7_SEV_IRQn 64 / CM4_SEV_IRQn 65) pends as the RM describes. */
+void h7_soc_cpu_sev(h7_soc *soc, h7_core_id core)
+{
+    h7_core_id other = core == H7_CM7 ? H7_CM4 : H7_CM7;
+    if (soc->ops.send_event)
+        soc->ops.send_event(soc->host, other);
+    h7_exti_pulse_line(&soc->exti, core == H7_CM7 ? 80 : 79);
+}

@@ -1,0 +1,131 @@
+/* The STM32H755 system-on-chip outside the two CPU cores: every peripheral model, the bus windows
+ * they occupy, and the services they need from the machine (time, NVIC lines, events, trace).
+ *
+ * The machine (emu/) owns one h7_soc, provides h7_host_ops, maps every window with uc_mmio_map and
+ * forwards accesses through h7_soc_read/h7_soc_write. Unit tests build an h7_soc with a fake host
+ * (tests/unit/fake_host.h), so models are tested without Unicorn. */
+#ifndef H7_SOC_H
+#define H7_SOC_H
+
+#include "h7types.h"
+#include "periph.h"
+#include "sched.h"
+
+#include "dbgmcu.h"
+#include "exti.h"
+#include "flash.h"
+#include "gpio.h"
+#include "hsem.h"
+#include "pwr.h"
+#include "rcc.h"
+#include "syscfg.h"
+#include "usart.h"
+
+struct h7_soc;
+
+/* Services the machine gives the models. All calls are made from inside an access or an event
+ * callback; none of them may re-enter the CPU. */
+typedef struct h7_host_ops {
+    /* Current virtual time; during a bus access, the accessing core's local time. */
+    h7_time_ps (*now)(void *ctx);
+    /* Level of NVIC interrupt line `irqn` (>= 0) of `core`. The NVIC latches pending on a rising
+     * level and re-pends on exception return while the level is still high. */
+    void (*set_irq)(void *ctx, h7_core_id core, int irqn, bool level);
+    /* A pulse on the core's RXEV event input: sets its event register and wakes a WFE. */
+    void (*send_event)(void *ctx, h7_core_id core);
+    /* One timeline event. `src` is the actor: "cm7"/"cm4"/"debug" for something a master did
+     * (e.g. "writes PWR_CR3 = 0x00000004 (direct_smps)") or a block name ("pwr", "rcc", "hsem",
+     * "uart3", "gpio") for something the hardware did (e.g. "actvosrdy"). The text is stable: the
+     * scenarios' expect lists match on it. */
+    void (*trace)(void *ctx, const char *src, const char *text);
+    /* Guest errors and unimplemented features, kept apart from the timeline. */
+    void (*log)(void *ctx, h7_log_kind kind, const char *periph, const char *text);
+    /* RCC changed a clock: the machine re-reads h7_rcc_cpu_hz() for both cores. */
+    void (*clocks_changed)(void *ctx);
+    /* RCC_GCR.BOOT_C1/BOOT_C2 was set: release a core held by BCM7/BCM4 = 0. */
+    void (*core_release)(void *ctx, h7_core_id core);
+    /* A byte left a USART's transmit shift register (index 1..8, 3 = the Nucleo console). */
+    void (*uart_tx)(void *ctx, int usart, uint8_t byte);
+    /* The first write to PWR_CR3's supply bits since power-on: the board layer judges it.
+     * `value` is the low byte written, `accepted` false when the combination was illegal. */
+    void (*supply_configured)(void *ctx, uint32_t value, bool accepted);
+    /* SYSCFG_PWRCR.ODEN changed (VOS0 overdrive). */
+    void (*overdrive_changed)(void *ctx, bool oden);
+} h7_host_ops;
+
+/* How the chip is wired and which silicon it is (the board layer fills this in). */
+typedef struct h7_soc_config {
+    uint32_t hse_hz;          /* 0 = no HSE on the board */
+    bool hse_bypass;          /* external clock (Nucleo: 8 MHz MCO from the ST-LINK) */
+    uint32_t idcode;          /* DBGMCU_IDCODE, rev V = 0x20036450 */
+    uint8_t *flash_mem;       /* the 2 MiB flash array (host buffer shared with the cores) */
+} h7_soc_config;
+
+/* A bus window: one peripheral's address range. */
+typedef uint32_t (*h7_read_fn)(void *dev, uint32_t offset, unsigned size, h7_master m);
+typedef void (*h7_write_fn)(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_master m);
+
+typedef struct h7_window {
+    const char *name;
+    uint32_t base;
+    uint32_t size;
+    h7_read_fn read;          /* NULL: unimplemented window, accesses logged as H7_LOG_UNIMP */
+    h7_write_fn write;
+    void *dev;
+    int clk_reg;              /* RCC enable register (h7_rcc_enreg) gating the clock, -1: always on */
+    int clk_bit;
+} h7_window;
+
+typedef struct h7_soc {
+    h7_host_ops ops;
+    void *host;
+    h7_sched *sched;
+    h7_soc_config cfg;
+
+    /* What the cores are doing, as PWR needs it (set by the machine). */
+    bool cpu_cstop[H7_NCORES];  /* core in WFI/WFE with SCB_SCR.SLEEPDEEP = 1 */
+
+    h7_pwr pwr;
+    h7_rcc rcc;
+    h7_hsem hsem;
+    h7_flash flash;
+    h7_syscfg syscfg;
+    h7_exti exti;
+    h7_dbgmcu dbgmcu;
+    h7_gpio gpio[H7_GPIO_PORTS];
+    h7_usart usart3;
+
+    h7_window *windows;       /* sorted by base */
+    size_t nwindows;
+} h7_soc;
+
+/* Build every model and the window table. `opt` is the flash model's non-volatile option-byte
+ * state (owned by the board, survives resets); NULL for factory defaults. */
+void h7_soc_init(h7_soc *soc, const h7_host_ops *ops, void *host, h7_sched *sched,
+                 const h7_soc_config *cfg);
+void h7_soc_free(h7_soc *soc);
+void h7_soc_reset(h7_soc *soc, h7_reset_kind kind);
+
+/* The window containing addr, NULL if none (a real hole in the bus: the access faults). */
+const h7_window *h7_soc_find_window(const h7_soc *soc, uint32_t addr);
+/* Bus access through the window table: clock gating (clock off => writes ignored, reads 0, noted
+ * in the log), unimplemented windows logged with name and offset. */
+uint32_t h7_soc_window_read(h7_soc *soc, const h7_window *w, uint32_t offset, unsigned size, h7_master m);
+void h7_soc_window_write(h7_soc *soc, const h7_window *w, uint32_t offset, uint32_t value, unsigned size,
+                         h7_master m);
+/* Convenience for tests and the debug link: find the window and access it (false: no window). */
+bool h7_soc_read(h7_soc *soc, uint32_t addr, unsigned size, h7_master m, uint32_t *value);
+bool h7_soc_write(h7_soc *soc, uint32_t addr, uint32_t value, unsigned size, h7_master m);
+
+/* Machine -> SoC: a core entered or left CStop (WFI/WFE with SLEEPDEEP), or plain sleep. */
+void h7_soc_cpu_stop_changed(h7_soc *soc, h7_core_id core, bool cstop);
+/* Machine -> SoC: a core executed SEV (routed through EXTI lines 79/80 to the other core). */
+void h7_soc_cpu_sev(h7_soc *soc, h7_core_id core);
+
+/* Helpers for models. */
+h7_time_ps h7_soc_now(const h7_soc *soc);
+void h7_soc_trace(h7_soc *soc, const char *src, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void h7_soc_log(h7_soc *soc, h7_log_kind kind, const char *periph, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#endif

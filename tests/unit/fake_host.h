@@ -1,0 +1,49 @@
+/* A fake machine for peripheral unit tests: a whole h7_soc driven without Unicorn.
+ * Time is set by the test (fh_advance runs the event queue); IRQ levels, events, trace lines,
+ * log lines and UART bytes are recorded for assertions. */
+#ifndef H7_FAKE_HOST_H
+#define H7_FAKE_HOST_H
+
+#include "soc.h"
+
+#define FH_MAX_LINES 512
+
+typedef struct fake_host {
+    h7_sched sched;
+    h7_soc soc;
+    h7_time_ps now;
+    uint8_t *flash;                     /* 2 MiB, erased */
+    bool irq[H7_NCORES][256];           /* current NVIC line levels */
+    unsigned irq_rises[H7_NCORES][256]; /* number of low->high transitions */
+    unsigned events[H7_NCORES];         /* send_event pulses */
+    unsigned released[H7_NCORES];       /* core_release calls */
+    unsigned clock_changes;
+    char trace[FH_MAX_LINES][160];      /* "src: text" */
+    unsigned ntrace;
+    char log[FH_MAX_LINES][200];        /* "KIND periph: text" */
+    unsigned nlog;
+    uint8_t uart[4096];
+    size_t nuart;
+    int supply_calls;
+    uint32_t supply_value;
+    bool supply_accepted;
+    int overdrive_calls;
+    bool oden;
+} fake_host;
+
+/* Allocate, init and power-on-reset a SoC (HSE 8 MHz bypass, rev V). Free with fh_free. */
+fake_host *fh_new(void);
+void fh_free(fake_host *fh);
+/* Advance virtual time by `ps`, firing due events. */
+void fh_advance(fake_host *fh, h7_time_ps ps);
+/* Bus access as master m to an absolute address (asserts that a window exists). */
+uint32_t fh_read(fake_host *fh, h7_master m, uint32_t addr);
+void fh_write(fake_host *fh, h7_master m, uint32_t addr, uint32_t value);
+uint32_t fh_read_sized(fake_host *fh, h7_master m, uint32_t addr, unsigned size);
+void fh_write_sized(fake_host *fh, h7_master m, uint32_t addr, uint32_t value, unsigned size);
+/* True if some trace line contains `needle`. */
+bool fh_traced(const fake_host *fh, const char *needle);
+/* True if some log line contains `needle`. */
+bool fh_logged(const fake_host *fh, const char *needle);
+
+#endif
