@@ -1,2 +1,225 @@
-/* placeholder, replaced by the CLI */
-int main(void) { return 0; }
+/* h7emu command line. Exit codes (also in --help and docs/user-guide.md):
+ *   0 ran to the limit with no device fault, 1 a scenario expectation failed, 2 bad usage or input,
+ *   3 device locked / debug link lost, 4 firmware fault (lockup, unrecoverable fault, or a core
+ *   ended inside a fault handler). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "machine.h"
+
+#define EXIT_OK 0
+#define EXIT_USAGE 2
+#define EXIT_LOCKED 3
+#define EXIT_FWFAULT 4
+
+static const char *usage_main =
+    "usage: h7emu <command> [options]\n"
+    "\n"
+    "Runs STM32H755 (Cortex-M7 + Cortex-M4) firmware without a board.\n"
+    "\n"
+    "commands:\n"
+    "  run       run one or two ELF images on the emulated Nucleo-H755ZI-Q\n"
+    "  help      show this text, or `h7emu help run` for a command\n"
+    "\n"
+    "exit codes:\n"
+    "  0  ran to the limit with no device fault\n"
+    "  1  a scenario expectation failed\n"
+    "  2  bad usage or input (bad flag, unreadable or malformed ELF/YAML)\n"
+    "  3  device locked: core supply lost, debug link lost\n"
+    "  4  firmware fault: lockup, an unrecoverable fault, or a core left in a fault handler\n";
+
+static const char *usage_run =
+    "usage: h7emu run [options] --cm7 CM7.elf [--cm4 CM4.elf]\n"
+    "\n"
+    "Power the board on and run both cores for a virtual duration, printing the timeline and\n"
+    "an end-of-run summary per core.\n"
+    "\n"
+    "options:\n"
+    "  --cm7 FILE        ELF image for the Cortex-M7 (flash bank 1, boots from 0x08000000)\n"
+    "  --cm4 FILE        ELF image for the Cortex-M4 (flash bank 2, boots from 0x08100000)\n"
+    "  --board NAME      board wiring (default nucleo-h755zi-q)\n"
+    "  --for DURATION    virtual time to run, e.g. 100ms, 2s, 500us (default 100ms)\n"
+    "  --trace FILE      write the human timeline to FILE instead of stdout ('-' = stdout)\n"
+    "  --jsonl FILE      write the trace as JSON Lines (one event per line) to FILE\n"
+    "  --uart FILE       write exactly the bytes the firmware sent on the console USART to FILE\n"
+    "  --boot0           hold the BOOT0 pin high (boot from BOOT_CMx_ADD1: system memory)\n"
+    "  --quantum TIME    longest stretch one core runs before the other (default 5us)\n"
+    "  --quiet           no timeline on stdout, only the summary\n"
+    "  --no-color        no colours even on a terminal\n"
+    "  -v, --verbose     also list guest errors and unimplemented accesses as they happen\n"
+    "  -h, --help        this text\n"
+    "\n"
+    "exit codes: 0 ok, 2 bad input, 3 device locked, 4 firmware fault (see `h7emu help`).\n";
+
+/* "100ms" -> picoseconds. Units: s, ms, us, ns. */
+static bool parse_duration(const char *s, h7_time_ps *out)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return false;
+    uint64_t mul;
+    if (!strcmp(end, "s"))
+        mul = H7_PS_PER_S;
+    else if (!strcmp(end, "ms"))
+        mul = H7_PS_PER_MS;
+    else if (!strcmp(end, "us"))
+        mul = H7_PS_PER_US;
+    else if (!strcmp(end, "ns"))
+        mul = 1000;
+    else
+        return false;
+    if (v > UINT64_MAX / mul / 2)
+        return false;
+    *out = v * mul;
+    return true;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "h7emu: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n(see `h7emu run --help`)\n");
+    return EXIT_USAGE;
+}
+
+static FILE *open_out(const char *path, const char *what)
+{
+    if (!strcmp(path, "-"))
+        return stdout;
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        fprintf(stderr, "h7emu: cannot write %s file %s: %s\n", what, path, strerror(errno));
+    return f;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    h7_machine_config cfg = {.hse_hz = 8000000, .hse_bypass = true};
+    h7_time_ps duration = 100 * H7_PS_PER_MS;
+    const char *trace_path = NULL, *jsonl_path = NULL, *uart_path = NULL, *board = "nucleo-h755zi-q";
+    bool quiet = false, color = isatty(1), verbose = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        bool takes = !strcmp(a, "--cm7") || !strcmp(a, "--cm4") || !strcmp(a, "--for") || !strcmp(a, "--trace") ||
+                     !strcmp(a, "--jsonl") || !strcmp(a, "--uart") || !strcmp(a, "--board") || !strcmp(a, "--quantum");
+        if (takes && !val)
+            return usage_error("option %s needs a value", a);
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage_run, stdout);
+            return EXIT_OK;
+        } else if (!strcmp(a, "--cm7")) {
+            cfg.cm7_path = val;
+        } else if (!strcmp(a, "--cm4")) {
+            cfg.cm4_path = val;
+        } else if (!strcmp(a, "--for")) {
+            if (!parse_duration(val, &duration) || duration == 0)
+                return usage_error("bad duration '%s' (examples: 100ms, 2s, 500us)", val);
+        } else if (!strcmp(a, "--quantum")) {
+            if (!parse_duration(val, &cfg.quantum) || cfg.quantum == 0)
+                return usage_error("bad quantum '%s' (examples: 5us, 1us)", val);
+        } else if (!strcmp(a, "--trace")) {
+            trace_path = val;
+        } else if (!strcmp(a, "--jsonl")) {
+            jsonl_path = val;
+        } else if (!strcmp(a, "--uart")) {
+            uart_path = val;
+        } else if (!strcmp(a, "--board")) {
+            board = val;
+        } else if (!strcmp(a, "--boot0")) {
+            cfg.boot0 = true;
+        } else if (!strcmp(a, "--quiet")) {
+            quiet = true;
+        } else if (!strcmp(a, "--no-color")) {
+            color = false;
+        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            verbose = true;
+        } else {
+            return usage_error("unknown option '%s'", a);
+        }
+        if (takes)
+            i++;
+    }
+    if (!cfg.cm7_path && !cfg.cm4_path)
+        return usage_error("%s", "nothing to run: give --cm7 and/or --cm4");
+    if (strcmp(board, "nucleo-h755zi-q") != 0)
+        return usage_error("unknown board '%s' (built in: nucleo-h755zi-q)", board);
+
+    char err[512];
+    h7_machine *m = NULL;
+    if (h7_machine_create(&m, &cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "h7emu: %s\n", err);
+        h7_machine_destroy(m);
+        return EXIT_USAGE;
+    }
+    m->verbose = verbose;
+    FILE *tf = NULL, *jf = NULL, *uf = NULL;
+    if (trace_path && !(tf = open_out(trace_path, "trace")))
+        goto io_error;
+    if (jsonl_path && !(jf = open_out(jsonl_path, "JSON Lines")))
+        goto io_error;
+    if (uart_path && !(uf = open_out(uart_path, "UART")))
+        goto io_error;
+    m->trace.timeline = tf ? tf : (quiet ? NULL : stdout);
+    m->trace.color = !tf && color;
+    m->trace.jsonl = jf;
+    m->uart_out = uf;
+
+    h7_machine_power_on(m);
+    h7_machine_run_for(m, duration);
+    if (m->trace.timeline == stdout)
+        fflush(stdout);
+    h7_machine_print_summary(m, stdout);
+    if (verbose)
+        for (size_t i = 0; i < m->nlogs; i++)
+            if (m->logs[i].count > 1)
+                fprintf(stderr, "  (x%u) %s\n", m->logs[i].count, m->logs[i].text);
+    char why[600];
+    int rc = EXIT_OK;
+    if (h7_machine_firmware_faulted(m, why, sizeof why)) {
+        printf("result: FIRMWARE FAULT -- %s\n", why);
+        rc = EXIT_FWFAULT;
+    } else {
+        printf("result: ok\n");
+    }
+    if (tf && tf != stdout)
+        fclose(tf);
+    if (jf && jf != stdout)
+        fclose(jf);
+    if (uf && uf != stdout)
+        fclose(uf);
+    h7_machine_destroy(m);
+    return rc;
+io_error:
+    h7_machine_destroy(m);
+    return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        if (argc > 2 && !strcmp(argv[2], "run"))
+            fputs(usage_run, stdout);
+        else
+            fputs(usage_main, stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("h7emu 0.1 (Unicorn %s)\n", "2.0.1");
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 2, argv + 2);
+    fprintf(stderr, "h7emu: unknown command '%s'\n\n%s", cmd, usage_main);
+    return EXIT_USAGE;
+}

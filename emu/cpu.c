@@ -1,0 +1,1047 @@
+/* One Cortex-M core on a Unicorn 2.0.1 engine: memory and peripheral mappings, the block hook
+ * (instruction budget + interrupt delivery), exception entry/return (ARMv7-M B1.5.6-B1.5.8), WFI/
+ * WFE/SEV and faults. See cpu.h for the Unicorn behaviours this relies on. */
+#include "cpu.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define UNTIL_ADDR 0xDEADBEE0u   /* never executed: unmapped, not an EXC_RETURN, not 0 (ITCM) */
+#define TBC_SIZE 8192u
+
+#define CONTROL_NPRIV 1u
+#define CONTROL_SPSEL 2u
+#define CONTROL_FPCA 4u
+
+static uint32_t rr(uc_engine *uc, int reg)
+{
+    uint32_t v = 0;
+    uc_reg_read(uc, reg, &v);
+    return v;
+}
+
+static void wr(uc_engine *uc, int reg, uint32_t v)
+{
+    uc_reg_write(uc, reg, &v);
+}
+
+/* uc_reg_write of IPSR/XPSR/CONTROL does not rebuild QEMU's cached TB flags; rewriting APSR_NZCV
+ * does (unicorn notes §0 item 3). Without it an EXC_RETURN is not recognised. */
+static void force_hflags(uc_engine *uc)
+{
+    wr(uc, UC_ARM_REG_APSR_NZCV, rr(uc, UC_ARM_REG_APSR_NZCV));
+}
+
+h7_time_ps h7_cpu_local_time(const h7_cpu *c)
+{
+    if (!c->hz)
+        return c->seg_time;
+    return c->seg_time + (h7_time_ps)((unsigned __int128)(c->icount - c->seg_cycles) * H7_PS_PER_S / c->hz);
+}
+
+uint32_t h7_cpu_pc(h7_cpu *c) { return rr(c->uc, UC_ARM_REG_PC); }
+uint32_t h7_cpu_reg(h7_cpu *c, int reg) { return rr(c->uc, reg); }
+
+void h7_cpu_set_hz(h7_cpu *c, uint32_t hz)
+{
+    if (hz == c->hz || hz == 0)
+        return;
+    c->seg_time = h7_cpu_local_time(c);
+    c->seg_cycles = c->icount;
+    c->hz = hz;
+    if (!c->deep_sleep)
+        h7_nvic_set_core_hz(&c->nvic, hz);
+}
+
+void h7_cpu_catch_up(h7_cpu *c, h7_time_ps t)
+{
+    if (h7_cpu_local_time(c) >= t)
+        return;
+    c->seg_time = t;
+    c->seg_cycles = c->icount;
+}
+
+void h7_cpu_flush_code(h7_cpu *c, uint32_t lo, uint32_t hi)
+{
+    if (hi > lo)
+        uc_ctl_remove_cache(c->uc, lo, hi);
+    memset(c->tbc, 0, TBC_SIZE * sizeof *c->tbc);
+}
+
+/* ------------------------------------------------------------------ guest memory access */
+
+static const h7_mem_region *region_of(const h7_cpu *c, uint32_t addr, uint32_t len)
+{
+    const h7_mem_region *r = h7_memmap_find(c->id, addr);
+    if (!r || (uint64_t)(addr - r->base) + len > r->size)
+        return NULL;
+    return r;
+}
+
+static uint8_t *host_ptr(const h7_cpu *c, uint32_t addr, uint32_t len)
+{
+    const h7_mem_region *r = region_of(c, addr, len);
+    return r ? c->m->phys[r->phys] + r->phys_offset + (addr - r->base) : NULL;
+}
+
+static bool read_u16(const h7_cpu *c, uint32_t addr, uint16_t *v)
+{
+    const uint8_t *p = host_ptr(c, addr, 2);
+    if (!p)
+        return false;
+    *v = (uint16_t)(p[0] | p[1] << 8);
+    return true;
+}
+
+static bool is_thumb32(uint16_t hw) { return (hw >> 11) >= 0x1D; }
+
+/* Number of instructions in the translation block [addr, addr+size) (cached per block). */
+static uint32_t tb_count(h7_cpu *c, uint32_t addr, uint32_t size)
+{
+    h7_tb_entry *e = &c->tbc[(addr >> 1) & (TBC_SIZE - 1)];
+    if (e->addr == addr && e->size == size && e->count)
+        return e->count;
+    uint32_t n = 0, off = 0;
+    while (off < size) {
+        uint16_t hw = 0;
+        if (!read_u16(c, addr + off, &hw))
+            break;
+        off += is_thumb32(hw) ? 4 : 2;
+        n++;
+    }
+    if (n == 0)
+        n = 1;
+    *e = (h7_tb_entry){addr, size, n};
+    return n;
+}
+
+/* ------------------------------------------------------------------ exception entry / return */
+
+static h7_masks read_masks(h7_cpu *c)
+{
+    uc_engine *uc = c->uc;
+    uint32_t ctrl = rr(uc, UC_ARM_REG_CONTROL);
+    uint32_t xpsr = rr(uc, UC_ARM_REG_XPSR);
+    bool detour = (ctrl & CONTROL_NPRIV) && (xpsr & 0x1FFu) == 0;
+    if (detour) {
+        /* Unprivileged Thread mode reads the masks as 0: read them from Handler mode. */
+        wr(uc, UC_ARM_REG_XPSR, xpsr | 3u);
+    }
+    h7_masks m = {
+        .primask = rr(uc, UC_ARM_REG_PRIMASK) & 1u,
+        .faultmask = rr(uc, UC_ARM_REG_FAULTMASK) & 1u,
+        .basepri = (uint8_t)rr(uc, UC_ARM_REG_BASEPRI),
+    };
+    if (detour) {
+        wr(uc, UC_ARM_REG_XPSR, xpsr);
+        force_hflags(uc);
+    }
+    return m;
+}
+
+static unsigned current_ipsr(h7_cpu *c) { return rr(c->uc, UC_ARM_REG_XPSR) & 0x1FFu; }
+
+static bool stack_writable(h7_cpu *c, uint32_t frame, uint32_t size)
+{
+    const h7_mem_region *r = region_of(c, frame, size);
+    return r && r->kind == H7_MEM_RAM;
+}
+
+static void lockup(h7_cpu *c, const char *what);
+
+/* Take exception `exc`; ret_addr = the instruction to resume at. Returns false on lockup. */
+static bool exc_entry(h7_cpu *c, unsigned exc, uint32_t ret_addr)
+{
+    uc_engine *uc = c->uc;
+    uint32_t ctrl = rr(uc, UC_ARM_REG_CONTROL);
+    uint32_t xpsr = rr(uc, UC_ARM_REG_XPSR);
+    bool handler = (xpsr & 0x1FFu) != 0;
+    if (!handler && (ctrl & CONTROL_NPRIV)) {   /* gain privilege through a Handler-mode detour */
+        wr(uc, UC_ARM_REG_XPSR, xpsr | exc);
+        wr(uc, UC_ARM_REG_CONTROL, ctrl & ~CONTROL_NPRIV);
+        wr(uc, UC_ARM_REG_XPSR, xpsr);
+    }
+    uint32_t msp = rr(uc, UC_ARM_REG_MSP), psp = rr(uc, UC_ARM_REG_PSP);
+    bool use_psp = !handler && (ctrl & CONTROL_SPSEL);
+    bool fpca = (ctrl & CONTROL_FPCA) != 0;
+    uint32_t fsize = fpca ? 0x68u : 0x20u;
+    uint32_t frame = (use_psp ? psp : msp) - fsize;
+    bool realign = (frame & 4u) != 0;           /* CCR.STKALIGN = 1: 8-byte aligned frame */
+    if (realign)
+        frame -= 4;
+    if (!stack_writable(c, frame, fsize)) {
+        char what[96];
+        snprintf(what, sizeof what, "stacking for exception %u at SP 0x%08X failed (stack overflow?)", exc,
+                 frame + fsize);
+        lockup(c, what);
+        return false;
+    }
+    uint32_t f[26] = {0};
+    f[0] = rr(uc, UC_ARM_REG_R0);
+    f[1] = rr(uc, UC_ARM_REG_R1);
+    f[2] = rr(uc, UC_ARM_REG_R2);
+    f[3] = rr(uc, UC_ARM_REG_R3);
+    f[4] = rr(uc, UC_ARM_REG_R12);
+    f[5] = rr(uc, UC_ARM_REG_LR);
+    f[6] = ret_addr & ~1u;
+    f[7] = (xpsr & ~0x200u) | (realign ? 0x200u : 0);
+    if (fpca) {   /* no lazy stacking: S0-S15 and FPSCR are pushed at once */
+        for (int i = 0; i < 16; i++)
+            f[8 + i] = rr(uc, UC_ARM_REG_S0 + i);
+        f[24] = rr(uc, UC_ARM_REG_FPSCR);
+    }
+    memcpy(host_ptr(c, frame, fsize), f, fsize);
+    if (use_psp)
+        psp = frame;
+    else
+        msp = frame;
+    uint32_t exc_return = 0xFFFFFFE1u | (fpca ? 0 : 0x10u) | (handler ? 0 : 0x08u) | (use_psp ? 0x04u : 0);
+    wr(uc, UC_ARM_REG_CONTROL, handler ? (ctrl & ~CONTROL_FPCA) : 0);
+    wr(uc, UC_ARM_REG_MSP, msp);
+    wr(uc, UC_ARM_REG_PSP, psp);
+    wr(uc, UC_ARM_REG_XPSR, (xpsr & 0xF8000000u) | 0x01000000u | exc);
+    wr(uc, UC_ARM_REG_CONTROL, ctrl & CONTROL_NPRIV);
+    force_hflags(uc);
+    uint32_t vec_addr = c->nvic.vtor + 4u * exc, vec = 0;
+    const uint8_t *vp = host_ptr(c, vec_addr, 4);
+    if (!vp) {
+        c->nvic.hfsr |= H7_HFSR_VECTTBL;
+        char what[96];
+        snprintf(what, sizeof what, "vector %u read at 0x%08X: nothing there (VTOR 0x%08X)", exc, vec_addr,
+                 c->nvic.vtor);
+        lockup(c, what);
+        return false;
+    }
+    memcpy(&vec, vp, 4);
+    h7_nvic_acknowledge(&c->nvic, exc);
+    c->nexceptions++;
+    wr(uc, UC_ARM_REG_LR, exc_return);
+    wr(uc, UC_ARM_REG_PC, vec | 1u);
+    /* Exception entry sets the event register (ARMv7-M B1.5.18). */
+    c->event_reg = true;
+    return true;
+}
+
+static void raise_fault(h7_cpu *c, unsigned exc, uint32_t cfsr_bits, bool addr_valid, uint32_t addr,
+                        uint32_t ret_addr, const char *what);
+
+static void exc_return(h7_cpu *c, uint32_t exc_ret)
+{
+    uc_engine *uc = c->uc;
+    unsigned returning = current_ipsr(c);
+    bool valid = (exc_ret & 0xFFFFFFE0u) == 0xFFFFFFE0u &&
+                 ((exc_ret & 0xFu) == 0x1u || (exc_ret & 0xFu) == 0x9u || (exc_ret & 0xFu) == 0xDu);
+    if (!valid || returning == 0 || !c->nvic.active[returning]) {
+        raise_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_INVPC, false, 0, rr(uc, UC_ARM_REG_PC), "invalid exception return");
+        return;
+    }
+    bool to_thread = (exc_ret & 0x08u) != 0;
+    bool use_psp = (exc_ret & 0x04u) != 0;
+    bool ext = (exc_ret & 0x10u) == 0;
+    uint32_t ctrl = rr(uc, UC_ARM_REG_CONTROL);
+    uint32_t msp = rr(uc, UC_ARM_REG_MSP), psp = rr(uc, UC_ARM_REG_PSP);
+    uint32_t frame = use_psp ? psp : msp;
+    uint32_t fsize = ext ? 0x68u : 0x20u;
+    const uint8_t *fp = host_ptr(c, frame, fsize);
+    if (!fp) {
+        char what[96];
+        snprintf(what, sizeof what, "unstacking at 0x%08X failed", frame);
+        lockup(c, what);
+        return;
+    }
+    h7_nvic_complete(&c->nvic, returning);
+    uint32_t f[26];
+    memcpy(f, fp, fsize);
+    uint32_t xpsr = f[7];
+    uint32_t newsp = frame + fsize + ((xpsr & 0x200u) ? 4u : 0u);
+    if (use_psp)
+        psp = newsp;
+    else
+        msp = newsp;
+    wr(uc, UC_ARM_REG_R0, f[0]);
+    wr(uc, UC_ARM_REG_R1, f[1]);
+    wr(uc, UC_ARM_REG_R2, f[2]);
+    wr(uc, UC_ARM_REG_R3, f[3]);
+    wr(uc, UC_ARM_REG_R12, f[4]);
+    wr(uc, UC_ARM_REG_LR, f[5]);
+    if (ext) {
+        for (int i = 0; i < 16; i++)
+            wr(uc, UC_ARM_REG_S0 + i, f[8 + i]);
+        wr(uc, UC_ARM_REG_FPSCR, f[24]);
+    }
+    wr(uc, UC_ARM_REG_CONTROL, 0);
+    wr(uc, UC_ARM_REG_MSP, msp);
+    wr(uc, UC_ARM_REG_PSP, psp);
+    uint32_t ipsr = to_thread ? 0 : (xpsr & 0x1FFu);
+    wr(uc, UC_ARM_REG_XPSR_NZCVQG, (xpsr & ~0x3FFu) | ipsr);
+    uint32_t nctrl = (use_psp ? CONTROL_SPSEL : 0) | (ext ? CONTROL_FPCA : 0);
+    wr(uc, UC_ARM_REG_CONTROL, nctrl);
+    wr(uc, UC_ARM_REG_CONTROL, nctrl | (ctrl & CONTROL_NPRIV));
+    force_hflags(uc);
+    wr(uc, UC_ARM_REG_PC, f[6] | 1u);
+    c->event_reg = true;   /* exception return sets the event register too */
+    c->irq_check = true;   /* tail-chain: a pending exception is taken at the next block start */
+    /* SCR.SLEEPONEXIT: back to sleep when returning to Thread mode. */
+    if (to_thread && (c->nvic.scr & 2u)) {
+        c->want_stop = true;
+        c->stop_reason = H7_STOP_REQUEST;
+        c->sleep_on_exit = true;
+    }
+}
+
+/* ------------------------------------------------------------------ faults */
+
+static void describe_pc(h7_cpu *c, uint32_t pc, char *buf, size_t len)
+{
+    h7_machine_symbolize(c->m, c->id, pc, buf, len);
+}
+
+static void stop_core(h7_cpu *c, h7_cpu_state st)
+{
+    c->state = st;
+    c->want_stop = true;
+    c->stop_reason = H7_STOP_REQUEST;
+}
+
+static void lockup(h7_cpu *c, const char *what)
+{
+    char pcs[128];
+    describe_pc(c, rr(c->uc, UC_ARM_REG_PC), pcs, sizeof pcs);
+    snprintf(c->fault_text, sizeof c->fault_text, "lockup: %.300s (pc %s)", what, pcs);
+    h7_machine_trace(c->m, h7_core_name(c->id), "%s", c->fault_text);
+    stop_core(c, H7_CPU_LOCKUP);
+}
+
+static const char *exc_name(unsigned exc)
+{
+    switch (exc) {
+    case H7_EXC_HARDFAULT: return "hardfault";
+    case H7_EXC_MEMMANAGE: return "memmanage";
+    case H7_EXC_BUSFAULT: return "busfault";
+    case H7_EXC_USAGEFAULT: return "usagefault";
+    case H7_EXC_NMI: return "nmi";
+    default: return "exception";
+    }
+}
+
+/* A synchronous fault at `ret_addr` (the faulting instruction). ARMv7-M B1.5.8: a configurable
+ * fault that is disabled or cannot preempt escalates to HardFault (HFSR.FORCED); a fault while in
+ * HardFault or NMI is a lockup. */
+static void raise_fault(h7_cpu *c, unsigned exc, uint32_t cfsr_bits, bool addr_valid, uint32_t addr,
+                        uint32_t ret_addr, const char *what)
+{
+    h7_nvic *n = &c->nvic;
+    h7_masks masks = read_masks(c);
+    unsigned ipsr = current_ipsr(c);
+    char pcs[128];
+    describe_pc(c, ret_addr, pcs, sizeof pcs);
+    if (ipsr == H7_EXC_HARDFAULT || ipsr == H7_EXC_NMI || masks.faultmask) {
+        char buf[200];
+        snprintf(buf, sizeof buf, "%s at %s while in %s", what, pcs, exc_name(ipsr ? ipsr : H7_EXC_HARDFAULT));
+        wr(c->uc, UC_ARM_REG_PC, ret_addr | 1u);
+        lockup(c, buf);
+        return;
+    }
+    n->cfsr |= cfsr_bits;
+    if (addr_valid) {
+        if (exc == H7_EXC_MEMMANAGE)
+            n->mmfar = addr;
+        else
+            n->bfar = addr;
+    }
+    unsigned taken = exc;
+    if (exc != H7_EXC_HARDFAULT && h7_nvic_fault_escalates(n, exc, &masks)) {
+        taken = H7_EXC_HARDFAULT;
+        n->hfsr |= H7_HFSR_FORCED;
+    }
+    h7_machine_trace(c->m, h7_core_name(c->id), "%s: %s at %s", exc_name(taken), what, pcs);
+    n->pending[taken] = true;
+    exc_entry(c, taken, ret_addr);
+}
+
+/* Memory-access instructions of Thumb-2: effective address range for fault localisation. */
+typedef struct mem_insn { uint32_t pc; bool known; uint32_t lo, hi; } mem_insn;
+
+static uint32_t reg_val(h7_cpu *c, unsigned r, uint32_t pc)
+{
+    static const int regs[16] = {
+        UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4, UC_ARM_REG_R5,
+        UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
+        UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC};
+    if (r == 15)
+        return (pc + 4) & ~3u;
+    return rr(c->uc, regs[r & 15]);
+}
+
+static int popcount16(uint32_t v) { return __builtin_popcount(v & 0xFFFFu); }
+
+/* Decode the instruction at pc; true if it accesses memory (range in *mi, known=false when the
+ * address cannot be computed). */
+static bool decode_mem_insn(h7_cpu *c, uint32_t pc, uint16_t hw, uint16_t hw2, mem_insn *mi)
+{
+    mi->pc = pc;
+    mi->known = true;
+    if (!is_thumb32(hw)) {
+        unsigned rn = (hw >> 3) & 7, rm = (hw >> 6) & 7;
+        if ((hw & 0xF800) == 0x4800) {                     /* LDR literal */
+            mi->lo = ((pc + 4) & ~3u) + (hw & 0xFFu) * 4;
+            mi->hi = mi->lo + 4;
+        } else if ((hw & 0xF000) == 0x5000) {              /* register offset */
+            mi->lo = reg_val(c, rn, pc) + reg_val(c, rm, pc);
+            mi->hi = mi->lo + 4;
+        } else if ((hw & 0xE000) == 0x6000) {              /* STR/LDR(B) imm5 */
+            uint32_t scale = (hw & 0x1000) ? 1 : 4;
+            mi->lo = reg_val(c, rn, pc) + ((hw >> 6) & 31u) * scale;
+            mi->hi = mi->lo + scale;
+        } else if ((hw & 0xF000) == 0x8000) {              /* STRH/LDRH imm5 */
+            mi->lo = reg_val(c, rn, pc) + ((hw >> 6) & 31u) * 2;
+            mi->hi = mi->lo + 2;
+        } else if ((hw & 0xF000) == 0x9000) {              /* SP-relative */
+            mi->lo = reg_val(c, 13, pc) + (hw & 0xFFu) * 4;
+            mi->hi = mi->lo + 4;
+        } else if ((hw & 0xFE00) == 0xB400) {              /* PUSH */
+            uint32_t n = popcount16(hw & 0x1FFu);
+            mi->hi = reg_val(c, 13, pc);
+            mi->lo = mi->hi - 4 * n;
+        } else if ((hw & 0xFE00) == 0xBC00) {              /* POP */
+            uint32_t n = popcount16(hw & 0x1FFu);
+            mi->lo = reg_val(c, 13, pc);
+            mi->hi = mi->lo + 4 * n;
+        } else if ((hw & 0xF000) == 0xC000) {              /* LDM/STM */
+            mi->lo = reg_val(c, (hw >> 8) & 7, pc);
+            mi->hi = mi->lo + 4 * popcount16(hw & 0xFFu);
+        } else {
+            return false;
+        }
+        return true;
+    }
+    unsigned rn = hw & 0xFu;
+    if ((hw & 0xFE00) == 0xF800) {                         /* load/store single */
+        uint32_t size = 1u << ((hw >> 5) & 3u);
+        uint32_t base = reg_val(c, rn, pc);
+        if (rn == 15) {
+            mi->lo = (hw & 0x80) ? base + (hw2 & 0xFFFu) : base - (hw2 & 0xFFFu);
+        } else if (hw & 0x80) {
+            mi->lo = base + (hw2 & 0xFFFu);
+        } else if (hw2 & 0x800) {
+            bool p = hw2 & 0x400, u = hw2 & 0x200;
+            uint32_t imm = hw2 & 0xFFu;
+            mi->lo = p ? (u ? base + imm : base - imm) : base;
+        } else if ((hw2 & 0xFC0) == 0) {
+            mi->lo = base + (reg_val(c, hw2 & 0xFu, pc) << ((hw2 >> 4) & 3u));
+        } else {
+            mi->known = false;
+        }
+        mi->hi = mi->lo + size;
+        return true;
+    }
+    if ((hw & 0xFE00) == 0xE800) {                       /* E8xx/E9xx */
+        uint32_t base = reg_val(c, rn, pc);
+        if (hw & 0x40) {                                   /* LDRD/STRD, exclusives, TBB/TBH */
+            bool p = hw & 0x100, u = hw & 0x80, w = hw & 0x20;
+            uint32_t imm = (hw2 & 0xFFu) * 4;
+            if (p || w)
+                mi->lo = p ? (u ? base + imm : base - imm) : base;
+            else
+                mi->lo = base + imm;
+            mi->hi = mi->lo + 8;
+        } else {                                           /* LDM/STM IA or DB */
+            uint32_t n = popcount16(hw2);
+            bool db = ((hw >> 7) & 3u) == 2;
+            mi->lo = db ? base - 4 * n : base;
+            mi->hi = mi->lo + 4 * n;
+        }
+        return true;
+    }
+    if ((hw & 0xFE00) == 0xEC00 && ((hw2 >> 9) & 7u) == 5) {   /* ECxx/EDxx */
+        uint32_t base = reg_val(c, rn, pc), imm = (hw2 & 0xFFu) * 4;  /* VLDR/VSTR/VLDM/VSTM/VPUSH/VPOP */
+        mi->lo = base - imm;
+        mi->hi = base + imm + 8;
+        return true;
+    }
+    return false;
+}
+
+/* Unicorn 2.0.1 reports a data fault with PC at the start of the translation block, but with the
+ * registers as they were just before the faulting instruction. Find that instruction: the only
+ * memory access of the block, or the one whose address range contains the fault address. */
+static bool find_faulting_insn(h7_cpu *c, uint32_t fault_addr, uint32_t *pc_out)
+{
+    uint32_t start = c->blk_addr, end = c->blk_addr + c->blk_size;
+    mem_insn cand[64];
+    unsigned n = 0;
+    for (uint32_t pc = start; pc < end && n < 64;) {
+        uint16_t hw = 0, hw2 = 0;
+        if (!read_u16(c, pc, &hw))
+            break;
+        bool wide = is_thumb32(hw);
+        if (wide && !read_u16(c, pc + 2, &hw2))
+            break;
+        mem_insn mi;
+        if (decode_mem_insn(c, pc, hw, hw2, &mi))
+            cand[n++] = mi;
+        pc += wide ? 4 : 2;
+    }
+    if (n == 1) {
+        *pc_out = cand[0].pc;
+        return true;
+    }
+    for (unsigned i = 0; i < n; i++)
+        if (cand[i].known && fault_addr >= cand[i].lo && fault_addr < cand[i].hi) {
+            *pc_out = cand[i].pc;
+            return true;
+        }
+    return false;
+}
+
+static void data_fault(h7_cpu *c, uint32_t addr, bool write)
+{
+    uint32_t pc;
+    char what[96];
+    snprintf(what, sizeof what, "%s of 0x%08X: nothing there", write ? "write" : "read", addr);
+    if (!find_faulting_insn(c, addr, &pc)) {
+        char pcs[128];
+        describe_pc(c, c->blk_addr, pcs, sizeof pcs);
+        snprintf(c->fault_text, sizeof c->fault_text,
+                 "%.90s in the block at %.120s; the faulting instruction could not be identified, so the "
+                 "fault cannot be handed to the firmware precisely", what, pcs);
+        h7_machine_trace(c->m, h7_core_name(c->id), "fault: %s", c->fault_text);
+        stop_core(c, H7_CPU_FAULTED);
+        return;
+    }
+    wr(c->uc, UC_ARM_REG_PC, pc | 1u);
+    raise_fault(c, H7_EXC_BUSFAULT, H7_CFSR_PRECISERR | H7_CFSR_BFARVALID, true, addr, pc, what);
+}
+
+/* ------------------------------------------------------------------ hooks */
+
+static void apply_flash_stores(h7_cpu *c)
+{
+    /* Unicorn already performed the blocked stores into flash (a WRITE_PROT hook cannot veto):
+     * put the old bytes back, then let the FLASH model decide what the store does. */
+    for (unsigned i = 0; i < c->nflash_stores; i++) {
+        h7_flash_store *s = &c->flash_stores[i];
+        uint8_t *p = host_ptr(c, s->addr, s->size);
+        if (p)
+            memcpy(p, s->old, s->size);
+    }
+    for (unsigned i = 0; i < c->nflash_stores; i++) {
+        h7_flash_store *s = &c->flash_stores[i];
+        if (s->addr >= H7_FLASH_BASE && s->addr - H7_FLASH_BASE < H7_FLASH_SIZE)
+            h7_flash_guest_store(&c->m->soc.flash, s->addr, (uint32_t)s->value, s->size,
+                                 (h7_master)c->id);
+        else
+            h7_soc_log(&c->m->soc, H7_LOG_GUEST_ERROR, "SYSMEM", "%s write of 0x%08X to read-only 0x%08X ignored",
+                       h7_core_name(c->id), (uint32_t)s->value, s->addr);
+    }
+    c->nflash_stores = 0;
+}
+
+static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+{
+    h7_cpu *c = ud;
+    uint32_t addr = (uint32_t)address;
+    if (c->nflash_stores)
+        apply_flash_stores(c);
+    if (c->icount >= c->budget || c->want_stop) {
+        if (c->stop_reason == H7_STOP_NONE)
+            c->stop_reason = H7_STOP_BUDGET;
+        uc_emu_stop(uc);
+        return;
+    }
+    if (c->m->break_addr[c->id] && addr == c->m->break_addr[c->id]) {
+        c->m->break_hit[c->id] = true;
+        c->m->stop_requested = true;
+        c->stop_reason = H7_STOP_REQUEST;
+        uc_emu_stop(uc);
+        return;
+    }
+    if (c->bus_error) {
+        /* An access to a hole inside a mapped peripheral page: an imprecise BusFault here. */
+        c->bus_error = false;
+        char what[96];
+        snprintf(what, sizeof what, "%s of 0x%08X: no peripheral there", c->bus_error_write ? "write" : "read",
+                 c->bus_error_addr);
+        raise_fault(c, H7_EXC_BUSFAULT, H7_CFSR_IMPRECISERR, false, 0, addr, what);
+        return;
+    }
+    if (c->irq_check) {
+        h7_masks masks = read_masks(c);
+        unsigned exc = h7_nvic_should_take(&c->nvic, &masks);
+        if (exc) {
+            exc_entry(c, exc, addr);
+            return;
+        }
+        if (!h7_nvic_any_pending(&c->nvic))
+            c->irq_check = false;
+    }
+    c->blk_addr = addr;
+    c->blk_size = size;
+    c->icount += tb_count(c, addr, size);
+}
+
+static void hk_intr(uc_engine *uc, uint32_t intno, void *ud)
+{
+    h7_cpu *c = ud;
+    uint32_t pc = rr(uc, UC_ARM_REG_PC);
+    switch (intno) {
+    case 2:   /* SVC: PC is the next instruction */
+        if (h7_nvic_group_prio(&c->nvic, H7_EXC_SVCALL) >= h7_nvic_exec_prio(&c->nvic, &(h7_masks){0}) ||
+            read_masks(c).primask) {
+            raise_fault(c, H7_EXC_HARDFAULT, 0, false, 0, pc, "svc with SVCall masked or not above the current priority");
+            return;
+        }
+        c->nvic.pending[H7_EXC_SVCALL] = true;
+        exc_entry(c, H7_EXC_SVCALL, pc);
+        return;
+    case 8:   /* exception return: PC = EXC_RETURN & ~1 */
+        exc_return(c, pc | 1u);
+        return;
+    case 7:   /* BKPT with no debugger attached: HardFault (DebugMonitor not enabled) */
+        c->nvic.dfsr |= 2u;
+        raise_fault(c, H7_EXC_HARDFAULT, 0, false, 0, pc, "bkpt without a debugger");
+        return;
+    case 3:   /* prefetch abort: branch into execute-never space (e.g. EXC_RETURN in Thread mode) */
+        raise_fault(c, H7_EXC_MEMMANAGE, H7_CFSR_IACCVIOL, false, 0, pc, "instruction fetch from execute-never address");
+        return;
+    case 17:
+        raise_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_NOCP, false, 0, pc, "coprocessor access (FPU disabled?)");
+        return;
+    case 18:
+        raise_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_INVSTATE, false, 0, pc, "invalid state (branch to an even address?)");
+        return;
+    case 22:
+        raise_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_UNALIGNED, false, 0, pc, "unaligned access");
+        return;
+    default: {
+        char what[64];
+        snprintf(what, sizeof what, "unexpected CPU exception %u", intno);
+        raise_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_UNDEFINSTR, false, 0, pc, what);
+        return;
+    }
+    }
+}
+
+static bool hk_insn_invalid(uc_engine *uc, void *ud)
+{
+    h7_cpu *c = ud;
+    uint32_t pc = rr(uc, UC_ARM_REG_PC);
+    uint16_t a = 0, b = 0;
+    /* Unicorn 2.0.1 raises WFE/YIELD as invalid instructions with PC after them. */
+    bool narrow_wfe = read_u16(c, pc - 2, &b) && (b == 0xBF20 || b == 0xBF10);
+    bool wide_wfe = read_u16(c, pc - 4, &a) && read_u16(c, pc - 2, &b) && a == 0xF3AF && (b == 0x8002 || b == 0x8001);
+    if (narrow_wfe || wide_wfe) {
+        bool is_yield = (narrow_wfe && b == 0xBF10) || (wide_wfe && b == 0x8001);
+        if (!is_yield) {
+            c->stop_reason = H7_STOP_WFE;
+        }
+        return true;
+    }
+    return false;
+}
+
+static bool hk_unmapped(uc_engine *uc, uc_mem_type type, uint64_t address, int size, int64_t value, void *ud)
+{
+    h7_cpu *c = ud;
+    c->unmapped_addr = (uint32_t)address;
+    c->unmapped_type = type;
+    return false;
+}
+
+static bool hk_write_prot(uc_engine *uc, uc_mem_type type, uint64_t address, int size, int64_t value, void *ud)
+{
+    h7_cpu *c = ud;
+    if (type != UC_MEM_WRITE_PROT || size <= 0 || size > 8)
+        return false;
+    if (c->nflash_stores == 8)
+        apply_flash_stores(c);
+    h7_flash_store *s = &c->flash_stores[c->nflash_stores++];
+    s->addr = (uint32_t)address;
+    s->size = (unsigned)size;
+    s->value = (uint64_t)value;
+    const uint8_t *p = host_ptr(c, s->addr, s->size);
+    if (p)
+        memcpy(s->old, p, s->size);
+    return true;   /* Unicorn stores anyway; apply_flash_stores undoes it at the next block */
+}
+
+static void hk_sev(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+{
+    h7_cpu *c = ud;
+    c->event_reg = true;   /* SEV sets the local event register too */
+    h7_soc_cpu_sev(&c->m->soc, c->id);
+}
+
+/* ------------------------------------------------------------------ MMIO */
+
+static uint64_t ppb_read(uc_engine *uc, uint64_t offset, unsigned size, void *ud)
+{
+    h7_cpu *c = ud;
+    return h7_nvic_ppb_read(&c->nvic, (uint32_t)offset, size);
+}
+
+static void ppb_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *ud)
+{
+    h7_cpu *c = ud;
+    h7_nvic_ppb_write(&c->nvic, (uint32_t)offset, (uint32_t)value, size);
+}
+
+static uint64_t periph_read(uc_engine *uc, uint64_t offset, unsigned size, void *ud)
+{
+    h7_mmio_ctx *x = ud;
+    h7_cpu *c = x->cpu;
+    uint32_t addr = x->base + (uint32_t)offset;
+    const h7_window *w = h7_soc_find_window(&c->m->soc, addr);
+    if (!w) {
+        c->bus_error = true;
+        c->bus_error_addr = addr;
+        c->bus_error_write = false;
+        return 0;
+    }
+    return h7_soc_window_read(&c->m->soc, w, addr - w->base, size, (h7_master)c->id);
+}
+
+static void periph_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *ud)
+{
+    h7_mmio_ctx *x = ud;
+    h7_cpu *c = x->cpu;
+    uint32_t addr = x->base + (uint32_t)offset;
+    const h7_window *w = h7_soc_find_window(&c->m->soc, addr);
+    if (!w) {
+        c->bus_error = true;
+        c->bus_error_addr = addr;
+        c->bus_error_write = true;
+        return;
+    }
+    h7_soc_window_write(&c->m->soc, w, addr - w->base, (uint32_t)value, size, (h7_master)c->id);
+}
+
+/* Peripheral windows are 1 KiB but Unicorn maps 4 KiB pages: map every page that holds a window
+ * (merging neighbours) and dispatch by address; a page hole is a bus error. */
+static int map_peripherals(h7_cpu *c, char *err, size_t errlen)
+{
+    const h7_soc *soc = &c->m->soc;
+    size_t cap = soc->nwindows;
+    c->mmio = calloc(cap, sizeof *c->mmio);
+    if (!c->mmio)
+        return -1;
+    uint64_t run_lo = 0, run_hi = 0;
+    for (size_t i = 0; i <= soc->nwindows; i++) {
+        uint64_t lo = 0, hi = 0;
+        if (i < soc->nwindows) {
+            lo = soc->windows[i].base & ~0xFFFull;
+            hi = ((uint64_t)soc->windows[i].base + soc->windows[i].size + 0xFFFull) & ~0xFFFull;
+            if (run_hi && lo <= run_hi) {
+                if (hi > run_hi)
+                    run_hi = hi;
+                continue;
+            }
+        }
+        if (run_hi) {
+            h7_mmio_ctx *x = &c->mmio[c->nmmio++];
+            x->cpu = c;
+            x->base = (uint32_t)run_lo;
+            uc_err e = uc_mmio_map(c->uc, run_lo, run_hi - run_lo, periph_read, x, periph_write, x);
+            if (e != UC_ERR_OK) {
+                snprintf(err, errlen, "uc_mmio_map 0x%08llX: %s", (unsigned long long)run_lo, uc_strerror(e));
+                return -1;
+            }
+        }
+        run_lo = lo;
+        run_hi = hi;
+    }
+    return 0;
+}
+
+int h7_cpu_open(h7_cpu *c, h7_machine *m, h7_core_id id, char *err, size_t errlen)
+{
+    memset(c, 0, sizeof *c);
+    c->m = m;
+    c->id = id;
+    c->hz = 64000000u;
+    c->tbc = calloc(TBC_SIZE, sizeof *c->tbc);
+    if (!c->tbc)
+        return -1;
+    uc_err e = uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &c->uc);
+    if (e != UC_ERR_OK) {
+        snprintf(err, errlen, "uc_open: %s", uc_strerror(e));
+        return -1;
+    }
+    /* UC_MODE_MCLASS would silently give a Cortex-M33: plain THUMB + the model (notes §1). */
+    uc_ctl_set_cpu_model(c->uc, id == H7_CM7 ? UC_CPU_ARM_CORTEX_M7 : UC_CPU_ARM_CORTEX_M4);
+    for (size_t i = 0; i < h7_mem_region_count; i++) {
+        const h7_mem_region *r = &h7_mem_regions[i];
+        if (!r->on_core[id])
+            continue;
+        uint32_t perms = r->kind == H7_MEM_RAM ? UC_PROT_ALL : (UC_PROT_READ | UC_PROT_EXEC);
+        e = uc_mem_map_ptr(c->uc, r->base, r->size, perms, m->phys[r->phys] + r->phys_offset);
+        if (e != UC_ERR_OK) {
+            snprintf(err, errlen, "uc_mem_map_ptr %s: %s", r->name, uc_strerror(e));
+            return -1;
+        }
+    }
+    e = uc_mmio_map(c->uc, 0xE0000000u, 0x100000u, ppb_read, c, ppb_write, c);
+    if (e != UC_ERR_OK) {
+        snprintf(err, errlen, "uc_mmio_map PPB: %s", uc_strerror(e));
+        return -1;
+    }
+    if (map_peripherals(c, err, errlen) != 0)
+        return -1;
+    uc_hook_add(c->uc, &c->hooks[0], UC_HOOK_BLOCK, (void *)hk_block, c, 1, 0);
+    uc_hook_add(c->uc, &c->hooks[1], UC_HOOK_INTR, (void *)hk_intr, c, 1, 0);
+    uc_hook_add(c->uc, &c->hooks[2], UC_HOOK_INSN_INVALID, (void *)hk_insn_invalid, c, 1, 0);
+    uc_hook_add(c->uc, &c->hooks[3], UC_HOOK_MEM_UNMAPPED, (void *)hk_unmapped, c, 1, 0);
+    uc_hook_add(c->uc, &c->hooks[4], UC_HOOK_MEM_WRITE_PROT, (void *)hk_write_prot, c, 1, 0);
+    return 0;
+}
+
+void h7_cpu_close(h7_cpu *c)
+{
+    if (c->uc)
+        uc_close(c->uc);
+    c->uc = NULL;
+    free(c->tbc);
+    free(c->mmio);
+    free(c->sev_sites);
+    c->tbc = NULL;
+    c->mmio = NULL;
+    c->sev_sites = NULL;
+}
+
+void h7_cpu_hook_sev_sites(h7_cpu *c, const h7_image *img)
+{
+    /* SEV is a NOP in Unicorn: hook each SEV (0xBF40 / 0xF3AF 0x8004) of the executable segments.
+     * A hit inside a literal pool is never executed, so it never fires. */
+    for (size_t s = 0; s < img->nseg; s++) {
+        const h7_segment *seg = &img->segs[s];
+        if (!(seg->flags & 1u) || !seg->data)   /* PF_X */
+            continue;
+        for (uint32_t off = 0; off + 2 <= seg->filesz; off += 2) {
+            uint16_t hw = (uint16_t)(seg->data[off] | seg->data[off + 1] << 8);
+            uint16_t hw2 = off + 4 <= seg->filesz ? (uint16_t)(seg->data[off + 2] | seg->data[off + 3] << 8) : 0;
+            bool sev = hw == 0xBF40 || (hw == 0xF3AF && hw2 == 0x8004);
+            if (!sev)
+                continue;
+            uint32_t addr = seg->paddr + off;
+            uint32_t *ns = realloc(c->sev_sites, (c->nsev_sites + 1) * sizeof *ns);
+            if (!ns)
+                return;
+            c->sev_sites = ns;
+            c->sev_sites[c->nsev_sites++] = addr;
+            uc_hook h;
+            uc_hook_add(c->uc, &h, UC_HOOK_CODE, (void *)hk_sev, c, addr, addr);
+        }
+    }
+}
+
+static bool vector_ok(const h7_cpu *c, uint32_t sp, uint32_t pc)
+{
+    const h7_mem_region *rs = h7_memmap_find(c->id, sp - 4);
+    const h7_mem_region *rp = h7_memmap_find(c->id, pc & ~1u);
+    return rs && rs->kind == H7_MEM_RAM && rp && (pc & 1u);
+}
+
+void h7_cpu_reset(h7_cpu *c, uint32_t boot, bool held)
+{
+    uc_engine *uc = c->uc;
+    /* Handler mode is privileged whatever CONTROL says: write everything from there. */
+    wr(uc, UC_ARM_REG_XPSR, 0x01000003u);
+    force_hflags(uc);
+    wr(uc, UC_ARM_REG_CONTROL, 0);
+    static const int gprs[] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4,
+                               UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9,
+                               UC_ARM_REG_R10, UC_ARM_REG_R11, UC_ARM_REG_R12};
+    for (size_t i = 0; i < sizeof gprs / sizeof gprs[0]; i++)
+        wr(uc, gprs[i], 0);
+    wr(uc, UC_ARM_REG_LR, 0xFFFFFFFFu);
+    wr(uc, UC_ARM_REG_PRIMASK, 0);
+    wr(uc, UC_ARM_REG_BASEPRI, 0);
+    wr(uc, UC_ARM_REG_FAULTMASK, 0);
+    for (int i = 0; i < 32; i++)
+        wr(uc, UC_ARM_REG_S0 + i, 0);
+    wr(uc, UC_ARM_REG_FPSCR, 0);
+    uint32_t sp = 0xFFFFFFFFu, pc = 0xFFFFFFFFu;
+    const uint8_t *vt = host_ptr(c, boot, 8);
+    if (vt) {
+        memcpy(&sp, vt, 4);
+        memcpy(&pc, vt + 4, 4);
+    }
+    wr(uc, UC_ARM_REG_MSP, sp & ~3u);
+    wr(uc, UC_ARM_REG_PSP, 0);
+    wr(uc, UC_ARM_REG_CONTROL, 0);
+    wr(uc, UC_ARM_REG_XPSR, 0x01000000u);
+    force_hflags(uc);
+    wr(uc, UC_ARM_REG_PC, pc | 1u);
+    h7_nvic_reset(&c->nvic, boot);   /* VTOR = boot address (facts §1.2) */
+    c->event_reg = false;
+    c->deep_sleep = false;
+    c->irq_check = false;
+    c->want_stop = false;
+    c->bus_error = false;
+    c->nflash_stores = 0;
+    c->stop_reason = H7_STOP_NONE;
+    c->fault_text[0] = '\0';
+    c->nvic.core_hz = 0;
+    h7_nvic_set_core_hz(&c->nvic, c->hz);
+    if (held) {
+        c->state = H7_CPU_HELD;
+    } else if (sp == 0xFFFFFFFFu && pc == 0xFFFFFFFFu) {
+        c->state = H7_CPU_NOFW;
+        snprintf(c->fault_text, sizeof c->fault_text, "no firmware: erased flash at its boot address 0x%08X", boot);
+    } else if (!vector_ok(c, sp, pc)) {
+        c->state = H7_CPU_LOCKUP;
+        snprintf(c->fault_text, sizeof c->fault_text,
+                 "lockup at reset: vector table at 0x%08X gives SP 0x%08X, PC 0x%08X (not RAM / not Thumb code)",
+                 boot, sp, pc);
+    } else {
+        c->state = H7_CPU_RUNNING;
+    }
+}
+
+/* ------------------------------------------------------------------ sleep and run */
+
+static void enter_sleep(h7_cpu *c, h7_cpu_state kind)
+{
+    if (kind == H7_CPU_SLEEP_WFI && h7_nvic_any_pending(&c->nvic))
+        return;   /* WFI with an interrupt pending does not sleep */
+    if (kind == H7_CPU_SLEEP_WFE) {
+        h7_masks masks = read_masks(c);
+        if (h7_nvic_should_take(&c->nvic, &masks))
+            return;
+    }
+    c->state = kind;
+    c->sleep_start = h7_cpu_local_time(c);
+    c->nsleeps++;
+    c->deep_sleep = (c->nvic.scr & 4u) != 0;   /* SCR.SLEEPDEEP: CStop (RM0399 §7.6.1) */
+    if (c->deep_sleep) {
+        h7_machine_trace(c->m, h7_core_name(c->id), "enters cstop (%s)", kind == H7_CPU_SLEEP_WFI ? "wfi" : "wfe");
+        h7_nvic_set_core_hz(&c->nvic, 0);       /* the core clock (and SysTick) stop in CStop */
+        h7_soc_cpu_stop_changed(&c->m->soc, c->id, true);
+    }
+}
+
+static void wake(h7_cpu *c)
+{
+    h7_time_ps t = h7_machine_now(c->m);
+    h7_cpu_catch_up(c, t);
+    c->slept_ps += h7_cpu_local_time(c) - c->sleep_start;
+    c->state = H7_CPU_RUNNING;
+    c->irq_check = true;
+    if (c->deep_sleep) {
+        c->deep_sleep = false;
+        h7_machine_trace(c->m, h7_core_name(c->id), "leaves cstop");
+        h7_nvic_set_core_hz(&c->nvic, c->hz);
+        h7_soc_cpu_stop_changed(&c->m->soc, c->id, false);
+    }
+}
+
+void h7_cpu_check_wake(h7_cpu *c)
+{
+    if (c->state == H7_CPU_SLEEP_WFI) {
+        if (h7_nvic_any_pending(&c->nvic))
+            wake(c);
+    } else if (c->state == H7_CPU_SLEEP_WFE) {
+        if (c->event_reg) {
+            c->event_reg = false;
+            wake(c);
+        } else {
+            h7_masks masks = read_masks(c);
+            if (h7_nvic_should_take(&c->nvic, &masks))
+                wake(c);
+        }
+    }
+}
+
+static bool after_wfi(h7_cpu *c, uint32_t pc)
+{
+    uint16_t a = 0, b = 0;
+    if (read_u16(c, pc - 2, &b) && b == 0xBF30)
+        return true;
+    return read_u16(c, pc - 4, &a) && read_u16(c, pc - 2, &b) && a == 0xF3AF && b == 0x8003;
+}
+
+static void handle_error(h7_cpu *c, uc_err err)
+{
+    uint32_t pc = rr(c->uc, UC_ARM_REG_PC);
+    switch (err) {
+    case UC_ERR_READ_UNMAPPED:
+        data_fault(c, c->unmapped_addr, false);
+        return;
+    case UC_ERR_WRITE_UNMAPPED:
+        data_fault(c, c->unmapped_addr, true);
+        return;
+    case UC_ERR_FETCH_UNMAPPED: {
+        char what[80];
+        snprintf(what, sizeof what, "instruction fetch from 0x%08X: nothing there", pc);
+        raise_fault(c, H7_EXC_BUSFAULT, H7_CFSR_IBUSERR, false, 0, pc, what);
+        return;
+    }
+    case UC_ERR_INSN_INVALID: {
+        uint16_t hw = 0;
+        read_u16(c, pc, &hw);
+        char what[80];
+        snprintf(what, sizeof what, "undefined instruction 0x%04X", hw);
+        raise_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_UNDEFINSTR, false, 0, pc, what);
+        return;
+    }
+    default: {
+        char pcs[128];
+        describe_pc(c, pc, pcs, sizeof pcs);
+        snprintf(c->fault_text, sizeof c->fault_text, "CPU stopped: %s at %s", uc_strerror(err), pcs);
+        h7_machine_trace(c->m, h7_core_name(c->id), "fault: %s", c->fault_text);
+        stop_core(c, H7_CPU_FAULTED);
+        return;
+    }
+    }
+}
+
+void h7_cpu_run(h7_cpu *c, h7_time_ps until)
+{
+    h7_machine *m = c->m;
+    while (c->state == H7_CPU_RUNNING && !m->stop_requested && !m->sysreset_pending) {
+        h7_time_ps now = h7_cpu_local_time(c);
+        if (now >= until)
+            break;
+        uint64_t cycles = (uint64_t)(((unsigned __int128)(until - now) * c->hz + H7_PS_PER_S - 1) / H7_PS_PER_S);
+        c->budget = c->icount + (cycles ? cycles : 1);
+        c->stop_reason = H7_STOP_NONE;
+        c->want_stop = false;
+        c->unmapped_type = 0;
+        uint32_t pc = rr(c->uc, UC_ARM_REG_PC);
+        m->running = (int)c->id;
+        uc_err err = uc_emu_start(c->uc, pc | 1u, UNTIL_ADDR, 0, 0);
+        m->running = -1;
+        if (c->nflash_stores)
+            apply_flash_stores(c);
+        if (err != UC_ERR_OK) {
+            handle_error(c, err);
+            continue;
+        }
+        switch (c->stop_reason) {
+        case H7_STOP_BUDGET:
+            break;
+        case H7_STOP_WFE:
+            if (c->event_reg)
+                c->event_reg = false;   /* WFE consumes a pending event and does not sleep */
+            else
+                enter_sleep(c, H7_CPU_SLEEP_WFE);
+            break;
+        case H7_STOP_REQUEST:
+            if (c->state == H7_CPU_RUNNING && c->sleep_on_exit) {
+                c->sleep_on_exit = false;
+                enter_sleep(c, H7_CPU_SLEEP_WFI);
+            }
+            break;
+        default:
+            if (after_wfi(c, rr(c->uc, UC_ARM_REG_PC))) {
+                enter_sleep(c, H7_CPU_SLEEP_WFI);
+            } else {
+                char pcs[128];
+                describe_pc(c, rr(c->uc, UC_ARM_REG_PC), pcs, sizeof pcs);
+                snprintf(c->fault_text, sizeof c->fault_text, "CPU stopped for no known reason at %s", pcs);
+                stop_core(c, H7_CPU_FAULTED);
+            }
+            break;
+        }
+    }
+}

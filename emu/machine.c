@@ -1,0 +1,473 @@
+/* The machine: memory, SoC, two cores, the run loop (see machine.h for the scheduling rules). */
+#include "machine.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "cpu.h"
+
+#define DEFAULT_QUANTUM_PS (5 * H7_PS_PER_US)
+
+const char *h7_cpu_state_name(h7_cpu_state s)
+{
+    switch (s) {
+    case H7_CPU_RUNNING: return "running";
+    case H7_CPU_SLEEP_WFI: return "sleeping (wfi)";
+    case H7_CPU_SLEEP_WFE: return "sleeping (wfe)";
+    case H7_CPU_HELD: return "held (boot gated)";
+    case H7_CPU_NOFW: return "no firmware";
+    case H7_CPU_LOCKUP: return "locked up";
+    case H7_CPU_FAULTED: return "faulted";
+    case H7_CPU_HALTED: return "halted";
+    case H7_CPU_UNPOWERED: return "unpowered";
+    }
+    return "?";
+}
+
+h7_time_ps h7_machine_now(const h7_machine *m)
+{
+    if (m->running >= 0)
+        return h7_cpu_local_time(&m->cpu[m->running]);
+    return m->sched.now;
+}
+
+void h7_machine_trace(h7_machine *m, const char *src, const char *fmt, ...)
+{
+    char buf[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    h7_trace_add(&m->trace, h7_machine_now(m), src, buf);
+}
+
+void h7_machine_symbolize(const h7_machine *m, h7_core_id core, uint32_t addr, char *buf, size_t len)
+{
+    uint32_t off = 0;
+    const h7_symbol *s = NULL;
+    if (m->has_img[core])
+        s = h7_image_symbolize(&m->img[core], addr & ~1u, &off);
+    const h7_line *ln = m->has_img[core] ? h7_image_line(&m->img[core], addr & ~1u) : NULL;
+    int n = s ? snprintf(buf, len, "0x%08X %s+0x%x", addr & ~1u, s->name, off) : snprintf(buf, len, "0x%08X", addr & ~1u);
+    if (ln && n > 0 && (size_t)n < len) {
+        const char *base = strrchr(ln->file, '/');
+        snprintf(buf + n, len - (size_t)n, " (%s:%u)", base ? base + 1 : ln->file, ln->line);
+    }
+}
+
+/* ------------------------------------------------------------------ services for the models */
+
+static void log_message(h7_machine *m, h7_log_kind kind, const char *periph, const char *text)
+{
+    char buf[320];
+    snprintf(buf, sizeof buf, "%s: %s", periph, text);
+    if (kind == H7_LOG_GUEST_ERROR)
+        m->nguest_errors++;
+    else if (kind == H7_LOG_UNIMP)
+        m->nunimp++;
+    for (size_t i = 0; i < m->nlogs; i++)
+        if (m->logs[i].kind == kind && strcmp(m->logs[i].text, buf) == 0) {
+            m->logs[i].count++;
+            return;
+        }
+    if (m->nlogs >= 4096)
+        return;
+    if (m->nlogs == m->caplogs) {
+        size_t cap = m->caplogs ? m->caplogs * 2 : 64;
+        h7_log_entry *l = realloc(m->logs, cap * sizeof *l);
+        if (!l)
+            return;
+        m->logs = l;
+        m->caplogs = cap;
+    }
+    m->logs[m->nlogs++] = (h7_log_entry){strdup(buf), 1, kind};
+    if (m->verbose) {
+        static const char *kinds[] = {"guest-error", "unimplemented", "note"};
+        char tb[40];
+        h7_trace_format_time(h7_machine_now(m), tb, sizeof tb);
+        fprintf(stderr, "%s  [%s] %s\n", tb, kinds[kind], buf);
+    }
+}
+
+static h7_time_ps host_now(void *ctx) { return h7_machine_now(ctx); }
+
+static void host_set_irq(void *ctx, h7_core_id core, int irqn, bool level)
+{
+    h7_machine *m = ctx;
+    h7_nvic_set_level(&m->cpu[core].nvic, irqn, level);
+}
+
+static void host_send_event(void *ctx, h7_core_id core)
+{
+    h7_machine *m = ctx;
+    m->cpu[core].event_reg = true;
+    h7_cpu_check_wake(&m->cpu[core]);
+}
+
+static void host_trace(void *ctx, const char *src, const char *text)
+{
+    h7_machine *m = ctx;
+    h7_trace_add(&m->trace, h7_machine_now(m), src, text);
+}
+
+static void host_log(void *ctx, h7_log_kind kind, const char *periph, const char *text)
+{
+    log_message(ctx, kind, periph, text);
+}
+
+static void host_clocks_changed(void *ctx)
+{
+    h7_machine *m = ctx;
+    for (int k = 0; k < H7_NCORES; k++)
+        h7_cpu_set_hz(&m->cpu[k], h7_rcc_cpu_hz(&m->soc.rcc, (h7_core_id)k));
+}
+
+static void host_core_release(void *ctx, h7_core_id core)
+{
+    h7_machine *m = ctx;
+    h7_cpu *c = &m->cpu[core];
+    if (c->state != H7_CPU_HELD)
+        return;
+    h7_cpu_catch_up(c, h7_machine_now(m));
+    uint32_t boot = h7_flash_boot_address(&m->soc.flash, core, m->cfg.boot0);
+    h7_cpu_reset(c, boot, false);
+    h7_machine_trace(m, h7_core_name(core), "released from boot gating, starts at 0x%08X", boot);
+}
+
+static void host_uart_tx(void *ctx, int usart, uint8_t byte)
+{
+    h7_machine *m = ctx;
+    if (usart == m->console_usart && m->uart_out) {
+        fputc(byte, m->uart_out);
+        fflush(m->uart_out);
+    }
+}
+
+static void host_supply_configured(void *ctx, uint32_t value, bool accepted) {}
+static void host_overdrive_changed(void *ctx, bool oden) {}
+
+/* NVIC services for one core. */
+static h7_time_ps cpu_now(void *ctx)
+{
+    h7_cpu *c = ctx;
+    h7_time_ps local = h7_cpu_local_time(c);
+    if (c->m->running == (int)c->id)
+        return local;
+    h7_time_ps mt = h7_machine_now(c->m);
+    return local > mt ? local : mt;
+}
+
+static uint64_t cpu_cycles(void *ctx) { return ((h7_cpu *)ctx)->icount; }
+
+static void cpu_pending_changed(void *ctx)
+{
+    h7_cpu *c = ctx;
+    c->irq_check = true;
+    h7_cpu_check_wake(c);
+}
+
+static void cpu_sev_on_pend(void *ctx)
+{
+    h7_cpu *c = ctx;
+    c->event_reg = true;
+}
+
+static void cpu_system_reset(void *ctx)
+{
+    h7_cpu *c = ctx;
+    c->m->sysreset_pending = true;
+    c->m->sysreset_source = c->id;
+    c->want_stop = true;
+    c->stop_reason = H7_STOP_REQUEST;
+}
+
+static void cpu_log(void *ctx, int kind, const char *text)
+{
+    h7_cpu *c = ctx;
+    log_message(c->m, (h7_log_kind)kind, c->id == H7_CM7 ? "CM7 PPB" : "CM4 PPB", text);
+}
+
+/* ------------------------------------------------------------------ create / load */
+
+static int load_image(h7_machine *m, h7_core_id core, const char *path, char *err, size_t errlen)
+{
+    if (h7_image_load(path, &m->img[core], err, errlen) != 0)
+        return -1;
+    m->has_img[core] = true;
+    h7_core_id other = core == H7_CM7 ? H7_CM4 : H7_CM7;
+    if (h7_image_check_placement(&m->img[core], core, m->has_img[other] ? &m->img[other] : NULL, err, errlen) != 0)
+        return -1;
+    return 0;
+}
+
+/* Flash segments are programmed once (non-volatile); RAM segments are loaded after each power-on,
+ * as a debugger's `load` would. */
+static void write_segments(h7_machine *m, h7_core_id core, bool flash)
+{
+    const h7_image *img = &m->img[core];
+    for (size_t i = 0; i < img->nseg; i++) {
+        const h7_segment *s = &img->segs[i];
+        if (!s->filesz)
+            continue;
+        const h7_mem_region *r = h7_memmap_find(core, s->paddr);
+        if (!r || (r->kind == H7_MEM_FLASH) != flash)
+            continue;
+        memcpy(m->phys[r->phys] + r->phys_offset + (s->paddr - r->base), s->data, s->filesz);
+    }
+}
+
+int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err, size_t errlen)
+{
+    h7_machine *m = calloc(1, sizeof *m);
+    if (!m) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    *out = m;
+    m->cfg = *cfg;
+    m->running = -1;
+    m->console_usart = 3;
+    m->quantum = cfg->quantum ? cfg->quantum : DEFAULT_QUANTUM_PS;
+    h7_trace_init(&m->trace);
+    for (int p = 0; p < H7_PHYS_COUNT; p++) {
+        void *buf = mmap(NULL, h7_phys_mems[p].size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (buf == MAP_FAILED) {
+            snprintf(err, errlen, "cannot allocate %s", h7_phys_mems[p].name);
+            return -1;
+        }
+        m->phys[p] = buf;
+        memset(buf, h7_phys_mems[p].fill, h7_phys_mems[p].size);
+    }
+    if (cfg->cm7_path && load_image(m, H7_CM7, cfg->cm7_path, err, errlen) != 0)
+        return -1;
+    if (cfg->cm4_path && load_image(m, H7_CM4, cfg->cm4_path, err, errlen) != 0)
+        return -1;
+    h7_sched_init(&m->sched);
+    h7_host_ops ops = {
+        .now = host_now, .set_irq = host_set_irq, .send_event = host_send_event, .trace = host_trace,
+        .log = host_log, .clocks_changed = host_clocks_changed, .core_release = host_core_release,
+        .uart_tx = host_uart_tx, .supply_configured = host_supply_configured,
+        .overdrive_changed = host_overdrive_changed,
+    };
+    h7_soc_config sc = {
+        .hse_hz = cfg->hse_hz, .hse_bypass = cfg->hse_bypass,
+        .idcode = cfg->idcode ? cfg->idcode : 0x20036450u, .flash_mem = m->phys[H7_PHYS_FLASH],
+    };
+    h7_soc_init(&m->soc, &ops, m, &m->sched, &sc);
+    for (int k = 0; k < H7_NCORES; k++) {
+        h7_cpu *c = &m->cpu[k];
+        if (h7_cpu_open(c, m, (h7_core_id)k, err, errlen) != 0)
+            return -1;
+        h7_nvic_host nh = {c, cpu_now, cpu_cycles, cpu_pending_changed, cpu_sev_on_pend, cpu_system_reset, cpu_log};
+        h7_nvic_init(&c->nvic, (h7_core_id)k, &nh, &m->sched);
+    }
+    for (int k = 0; k < H7_NCORES; k++) {
+        if (!m->has_img[k])
+            continue;
+        write_segments(m, (h7_core_id)k, true);
+        for (int j = 0; j < H7_NCORES; j++)
+            h7_cpu_hook_sev_sites(&m->cpu[j], &m->img[k]);
+    }
+    return 0;
+}
+
+void h7_machine_destroy(h7_machine *m)
+{
+    if (!m)
+        return;
+    for (int k = 0; k < H7_NCORES; k++) {
+        h7_cpu_close(&m->cpu[k]);
+        if (m->has_img[k])
+            h7_image_free(&m->img[k]);
+    }
+    h7_soc_free(&m->soc);
+    for (int p = 0; p < H7_PHYS_COUNT; p++)
+        if (m->phys[p])
+            munmap(m->phys[p], h7_phys_mems[p].size);
+    for (size_t i = 0; i < m->nlogs; i++)
+        free(m->logs[i].text);
+    free(m->logs);
+    h7_trace_free(&m->trace);
+    free(m);
+}
+
+/* ------------------------------------------------------------------ reset */
+
+static void flush_all_code(h7_machine *m)
+{
+    for (int k = 0; k < H7_NCORES; k++)
+        for (size_t i = 0; i < h7_mem_region_count; i++)
+            if (h7_mem_regions[i].on_core[k])
+                h7_cpu_flush_code(&m->cpu[k], h7_mem_regions[i].base,
+                                  h7_mem_regions[i].base + h7_mem_regions[i].size);
+}
+
+static void reset_cores(h7_machine *m)
+{
+    for (int k = 0; k < H7_NCORES; k++) {
+        h7_cpu *c = &m->cpu[k];
+        h7_core_id id = (h7_core_id)k;
+        c->hz = h7_rcc_cpu_hz(&m->soc.rcc, id);
+        c->seg_time = m->sched.now;
+        c->seg_cycles = c->icount;
+        uint32_t boot = h7_flash_boot_address(&m->soc.flash, id, m->cfg.boot0);
+        bool held = !h7_flash_boot_enabled(&m->soc.flash, id);
+        h7_cpu_reset(c, boot, held);
+        char where[160];
+        h7_machine_symbolize(m, id, h7_cpu_pc(c), where, sizeof where);
+        if (c->state == H7_CPU_RUNNING)
+            h7_machine_trace(m, h7_core_name(id), "boots at %s (vtor 0x%08X, sp 0x%08X)", where, boot,
+                             h7_cpu_reg(c, UC_ARM_REG_MSP));
+        else if (c->state == H7_CPU_HELD)
+            h7_machine_trace(m, h7_core_name(id), "held in reset (BCM%c = 0)", id == H7_CM7 ? '7' : '4');
+        else
+            h7_machine_trace(m, h7_core_name(id), "%s", c->fault_text);
+    }
+}
+
+static void cancel_all_events(h7_sched *s)
+{
+    while (s->head)
+        h7_sched_cancel(s, s->head);
+}
+
+void h7_machine_power_on(h7_machine *m)
+{
+    cancel_all_events(&m->sched);
+    m->sched.now = m->time;
+    for (int p = 0; p < H7_PHYS_COUNT; p++)
+        if (h7_phys_mems[p].fill == 0)
+            memset(m->phys[p], 0, h7_phys_mems[p].size);   /* RAM content is lost without power */
+    for (int k = 0; k < H7_NCORES; k++)
+        if (m->has_img[k])
+            write_segments(m, (h7_core_id)k, false);
+    h7_machine_trace(m, "machine", "power-on reset");
+    h7_soc_reset(&m->soc, H7_RESET_POWER_ON);
+    flush_all_code(m);
+    reset_cores(m);
+    m->sysreset_pending = false;
+}
+
+void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software)
+{
+    cancel_all_events(&m->sched);
+    m->sched.now = m->time;
+    h7_machine_trace(m, "machine", "system reset (%s)", software ? (source == H7_CM7 ? "cm7 sysresetreq" : "cm4 sysresetreq") : "nrst");
+    h7_soc_reset(&m->soc, H7_RESET_SYSTEM);
+    /* RCC_RSR (RM0399 §9.7.x, facts §3.3): C1/C2/D1/D2 + PINRSTF, plus SFTxRSTF for a software reset. */
+    uint32_t flags = (1u << 17) | (1u << 18) | (1u << 19) | (1u << 20) | (1u << 22);
+    if (software)
+        flags |= source == H7_CM7 ? (1u << 24) : (1u << 25);
+    h7_rcc_add_reset_flags(&m->soc.rcc, flags);
+    flush_all_code(m);
+    reset_cores(m);
+    m->sysreset_pending = false;
+}
+
+/* ------------------------------------------------------------------ run loop */
+
+static bool core_can_run(const h7_cpu *c) { return c->state == H7_CPU_RUNNING; }
+
+static void sync_flash(h7_machine *m)
+{
+    uint32_t lo, hi;
+    if (h7_flash_take_dirty(&m->soc.flash, &lo, &hi))
+        for (int k = 0; k < H7_NCORES; k++)
+            h7_cpu_flush_code(&m->cpu[k], lo, hi);
+}
+
+h7_run_result h7_machine_run_for(h7_machine *m, h7_time_ps duration)
+{
+    h7_time_ps end = m->time + duration;
+    while (m->time < end) {
+        if (m->stop_requested) {
+            m->stop_requested = false;
+            return H7_RUN_STOPPED;
+        }
+        if (m->sysreset_pending)
+            h7_machine_system_reset(m, m->sysreset_source, true);
+        bool any = core_can_run(&m->cpu[H7_CM7]) || core_can_run(&m->cpu[H7_CM4]);
+        h7_time_ps next = h7_sched_next(&m->sched);
+        h7_time_ps t_end = any ? m->time + m->quantum : end;
+        if (next < t_end)
+            t_end = next < m->time ? m->time : next;
+        if (end < t_end)
+            t_end = end;
+        for (int k = 0; k < H7_NCORES; k++)
+            if (core_can_run(&m->cpu[k]))
+                h7_cpu_run(&m->cpu[k], t_end);
+        if (m->stop_requested || m->sysreset_pending)
+            continue;
+        m->time = t_end;
+        for (int k = 0; k < H7_NCORES; k++)
+            if (!core_can_run(&m->cpu[k]))
+                h7_cpu_catch_up(&m->cpu[k], t_end);
+        h7_sched_run_until(&m->sched, t_end);
+        sync_flash(m);
+    }
+    return H7_RUN_TIME_LIMIT;
+}
+
+/* ------------------------------------------------------------------ inspection */
+
+bool h7_machine_read_mem(h7_machine *m, h7_core_id core, uint32_t addr, void *buf, size_t len)
+{
+    const h7_mem_region *r = h7_memmap_find(core, addr);
+    if (r && (uint64_t)(addr - r->base) + len <= r->size) {
+        memcpy(buf, m->phys[r->phys] + r->phys_offset + (addr - r->base), len);
+        return true;
+    }
+    return false;
+}
+
+static unsigned cpu_ipsr(h7_cpu *c) { return h7_cpu_reg(c, UC_ARM_REG_XPSR) & 0x1FFu; }
+
+bool h7_machine_firmware_faulted(h7_machine *m, char *why, size_t len)
+{
+    for (int k = 0; k < H7_NCORES; k++) {
+        h7_cpu *c = &m->cpu[k];
+        if (c->state == H7_CPU_LOCKUP || c->state == H7_CPU_FAULTED) {
+            snprintf(why, len, "%s: %s", h7_core_name(c->id), c->fault_text);
+            return true;
+        }
+        if (m->has_img[k] && c->state == H7_CPU_NOFW) {
+            snprintf(why, len, "%s: %s", h7_core_name(c->id), c->fault_text);
+            return true;
+        }
+        unsigned ipsr = (c->state == H7_CPU_RUNNING || c->state == H7_CPU_SLEEP_WFI || c->state == H7_CPU_SLEEP_WFE)
+                            ? cpu_ipsr(c) : 0;
+        if (ipsr >= H7_EXC_HARDFAULT && ipsr <= H7_EXC_USAGEFAULT) {
+            char where[160];
+            h7_machine_symbolize(m, c->id, h7_cpu_pc(c), where, sizeof where);
+            snprintf(why, len, "%s: ended inside its %s handler at %s (CFSR 0x%08X HFSR 0x%08X)", h7_core_name(c->id),
+                     ipsr == 3 ? "HardFault" : ipsr == 4 ? "MemManage" : ipsr == 5 ? "BusFault" : "UsageFault",
+                     where, c->nvic.cfsr, c->nvic.hfsr);
+            return true;
+        }
+    }
+    return false;
+}
+
+void h7_machine_print_summary(h7_machine *m, FILE *out)
+{
+    char tb[40];
+    h7_trace_format_time(m->time, tb, sizeof tb);
+    fprintf(out, "--- h7emu summary at %s ---\n", tb);
+    for (int k = 0; k < H7_NCORES; k++) {
+        h7_cpu *c = &m->cpu[k];
+        char where[160] = "-";
+        if (c->state != H7_CPU_NOFW && c->state != H7_CPU_HELD)
+            h7_machine_symbolize(m, c->id, h7_cpu_pc(c), where, sizeof where);
+        double pct = m->time ? 100.0 * (double)c->slept_ps / (double)m->time : 0.0;
+        fprintf(out, "%s  %-17s pc %-44s %3u MHz  %12llu cycles  %6llu exceptions  %6llu sleeps (%.0f%% asleep)\n",
+                h7_core_name(c->id), h7_cpu_state_name(c->state), where, c->hz / 1000000u,
+                (unsigned long long)c->icount, (unsigned long long)c->nexceptions, (unsigned long long)c->nsleeps, pct);
+        if (c->fault_text[0] && c->state != H7_CPU_RUNNING)
+            fprintf(out, "     %s\n", c->fault_text);
+    }
+    if (m->nguest_errors || m->nunimp)
+        fprintf(out, "log: %u guest error(s), %u unimplemented access(es)%s\n", m->nguest_errors, m->nunimp,
+                m->verbose ? "" : " (run with -v to list them)");
+}

@@ -1,0 +1,92 @@
+#include "trace.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void h7_trace_init(h7_trace *t)
+{
+    memset(t, 0, sizeof *t);
+    t->max_kept = 2000000;
+}
+
+void h7_trace_free(h7_trace *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->ev[i].text);
+    free(t->ev);
+    t->ev = NULL;
+    t->n = t->cap = 0;
+}
+
+void h7_trace_format_time(h7_time_ps t, char *buf, size_t len)
+{
+    unsigned long long us = t / H7_PS_PER_US;
+    unsigned long long ns = (t % H7_PS_PER_US) / 1000u;
+    snprintf(buf, len, "%11llu.%03llu us", us, ns);
+}
+
+void h7_json_write_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+static const char *src_color(const char *src)
+{
+    if (!strcmp(src, "cm7"))
+        return "\033[36m";
+    if (!strcmp(src, "cm4"))
+        return "\033[35m";
+    if (!strcmp(src, "debug") || !strcmp(src, "board") || !strcmp(src, "rule"))
+        return "\033[1;31m";
+    return "\033[33m";
+}
+
+void h7_trace_print_event(const h7_trace_event *e, FILE *out, bool color)
+{
+    char tb[40];
+    h7_trace_format_time(e->t, tb, sizeof tb);
+    if (color)
+        fprintf(out, "\033[2m%s\033[0m  %s%-6s\033[0m %s\n", tb, src_color(e->src), e->src, e->text);
+    else
+        fprintf(out, "%s  %-6s %s\n", tb, e->src, e->text);
+}
+
+void h7_trace_add(h7_trace *t, h7_time_ps when, const char *src, const char *text)
+{
+    h7_trace_event e = {.t = when};
+    snprintf(e.src, sizeof e.src, "%s", src);
+    if (t->timeline) {
+        e.text = (char *)text;
+        h7_trace_print_event(&e, t->timeline, t->color);
+    }
+    if (t->jsonl) {
+        fprintf(t->jsonl, "{\"t_ps\":%llu,\"src\":", (unsigned long long)when);
+        h7_json_write_string(t->jsonl, e.src);
+        fputs(",\"text\":", t->jsonl);
+        h7_json_write_string(t->jsonl, text);
+        fputs("}\n", t->jsonl);
+    }
+    if (t->max_kept && t->n >= t->max_kept)
+        return;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 256;
+        h7_trace_event *ev = realloc(t->ev, cap * sizeof *ev);
+        if (!ev)
+            return;
+        t->ev = ev;
+        t->cap = cap;
+    }
+    e.text = strdup(text);
+    if (!e.text)
+        return;
+    t->ev[t->n++] = e;
+}

@@ -1,0 +1,35 @@
+/* The trace: every timeline event with its virtual time, actor and stable text.
+ * Kept in memory (scenarios match expectations on it) and optionally streamed as a human
+ * timeline and as JSON Lines. */
+#ifndef H7_TRACE_H
+#define H7_TRACE_H
+
+#include <stdio.h>
+
+#include "h7types.h"
+
+typedef struct h7_trace_event {
+    h7_time_ps t;
+    char src[12];
+    char *text;
+} h7_trace_event;
+
+typedef struct h7_trace {
+    h7_trace_event *ev;
+    size_t n, cap;
+    size_t max_kept;         /* beyond this only streaming happens (0 = unlimited) */
+    FILE *timeline;          /* human readable, may be NULL */
+    FILE *jsonl;             /* JSON Lines, may be NULL */
+    bool color;
+} h7_trace;
+
+void h7_trace_init(h7_trace *t);
+void h7_trace_free(h7_trace *t);
+void h7_trace_add(h7_trace *t, h7_time_ps when, const char *src, const char *text);
+/* "   1234.567 us" right-aligned (microseconds with nanosecond precision). */
+void h7_trace_format_time(h7_time_ps t, char *buf, size_t len);
+void h7_trace_print_event(const h7_trace_event *e, FILE *out, bool color);
+/* Writes text as a JSON string (with quotes). */
+void h7_json_write_string(FILE *out, const char *s);
+
+#endif

@@ -1,0 +1,204 @@
+/* The dual-core machine end to end, on this project's firmware (firmware/, built by CMake):
+ * SysTick interrupts, FPU (incl. extended frames in interrupts), SEV/WFE between the cores,
+ * faults taken by the firmware, lockup, and determinism. */
+#include "support.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine.h"
+
+static h7_machine *boot(const char *cm7, const char *cm4)
+{
+    h7_machine_config cfg = {.hse_hz = 8000000, .hse_bypass = true};
+    cfg.cm7_path = cm7 ? h7t_fw(cm7) : NULL;
+    cfg.cm4_path = cm4 ? h7t_fw(cm4) : NULL;
+    char err[512];
+    h7_machine *m = NULL;
+    int rc = h7_machine_create(&m, &cfg, err, sizeof err);
+    if (rc != 0)
+        fail_msg("machine: %s", err);
+    h7_machine_power_on(m);
+    return m;
+}
+
+static uint32_t global(h7_machine *m, h7_core_id core, const char *name)
+{
+    uint32_t addr = 0, size = 0, v = 0;
+    if (!h7_image_find_symbol(&m->img[core], name, &addr, &size))
+        fail_msg("no symbol %s in the %s image", name, h7_core_name(core));
+    assert_true(h7_machine_read_mem(m, core, addr, &v, 4));
+    return v;
+}
+
+static void test_systick_interrupts_on_both_cores(void **state)
+{
+    h7_machine *m = boot("systick_cm7.elf", "systick_cm4.elf");
+    h7_machine_run_for(m, 50 * H7_PS_PER_MS);
+    uint32_t t7 = global(m, H7_CM7, "g_ticks"), t4 = global(m, H7_CM4, "g_ticks");
+    assert_in_range(t7, 48, 51);        /* 1 ms ticks at 64 MHz, core clock */
+    assert_in_range(t4, 48, 51);        /* 1 ms ticks at 64 MHz / 8, external reference */
+    assert_int_equal(global(m, H7_CM7, "g_cpuid"), 0x411FC271u);
+    assert_int_equal(global(m, H7_CM4, "g_cpuid"), 0x410FC241u);
+    /* Both cores sleep in WFI between ticks and the sleeps are counted. */
+    assert_true(m->cpu[H7_CM7].nsleeps >= 40);
+    assert_true(m->cpu[H7_CM4].nsleeps >= 40);
+    char why[256];
+    assert_false(h7_machine_firmware_faulted(m, why, sizeof why));
+    h7_machine_destroy(m);
+}
+
+static void test_fpu_double_on_cm7_single_on_cm4_and_extended_frames(void **state)
+{
+    h7_machine *m = boot("fpu_cm7.elf", "fpu_cm4.elf");
+    h7_machine_run_for(m, 200 * H7_PS_PER_MS);
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(global(m, (h7_core_id)k, "g_ok"), 1);
+        assert_int_equal(global(m, (h7_core_id)k, "g_fpu_done"), 1);
+        assert_int_equal(global(m, (h7_core_id)k, "g_fp_errors"), 0);
+        assert_true(global(m, (h7_core_id)k, "g_fp_irqs") > 10);
+    }
+    h7_machine_destroy(m);
+}
+
+static void test_sev_and_wfe_between_the_cores(void **state)
+{
+    h7_machine *m = boot("sev_cm7.elf", "sev_cm4.elf");
+    h7_machine_run_for(m, 20 * H7_PS_PER_MS);
+    assert_int_equal(global(m, H7_CM7, "g_sev_wfe_ok"), 1);
+    assert_int_equal(global(m, H7_CM7, "g_sev_done"), 1);
+    assert_true(m->cpu[H7_CM4].nsleeps >= 50);   /* the CM4 slept in WFE between pings */
+    h7_machine_destroy(m);
+}
+
+static h7_machine *run_fault(const char *img, h7_time_ps t)
+{
+    h7_machine *m = boot(img, NULL);
+    h7_machine_run_for(m, t);
+    return m;
+}
+
+static void test_precise_busfault_is_taken_by_the_firmware(void **state)
+{
+    h7_machine *m = run_fault("fault_busfault_cm7.elf", 5 * H7_PS_PER_MS);
+    uint32_t bad = 0, sz = 0;
+    assert_true(h7_image_find_symbol(&m->img[H7_CM7], "do_bad_load", &bad, &sz));
+    assert_int_equal(global(m, H7_CM7, "g_faulted"), 1);
+    assert_int_equal(global(m, H7_CM7, "g_cfsr") & 0x8200u, 0x8200u);  /* PRECISERR | BFARVALID */
+    assert_int_equal(global(m, H7_CM7, "g_bfar"), 0x60000000u);
+    assert_int_equal(global(m, H7_CM7, "g_fault_pc"), bad);             /* the exact instruction */
+    h7_machine_destroy(m);
+}
+
+static void test_disabled_busfault_escalates_to_hardfault(void **state)
+{
+    h7_machine *m = run_fault("fault_hardfault_cm7.elf", 5 * H7_PS_PER_MS);
+    assert_int_equal(global(m, H7_CM7, "g_faulted"), 1);
+    assert_true(global(m, H7_CM7, "g_hfsr") & (1u << 30));              /* FORCED */
+    assert_int_equal(global(m, H7_CM7, "g_bfar"), 0x60000000u);
+    char why[512];
+    assert_true(h7_machine_firmware_faulted(m, why, sizeof why));        /* ended in HardFault */
+    assert_non_null(strstr(why, "HardFault"));
+    h7_machine_destroy(m);
+}
+
+static void test_fault_in_hardfault_is_a_lockup(void **state)
+{
+    h7_machine *m = run_fault("fault_lockup_cm7.elf", 5 * H7_PS_PER_MS);
+    assert_int_equal(m->cpu[H7_CM7].state, H7_CPU_LOCKUP);
+    assert_non_null(strstr(m->cpu[H7_CM7].fault_text, "lockup"));
+    assert_non_null(strstr(m->cpu[H7_CM7].fault_text, "0x60000000"));
+    h7_machine_destroy(m);
+}
+
+static void test_jump_to_nowhere_faults_with_the_target_stacked(void **state)
+{
+    h7_machine *m = run_fault("fault_wildjump_cm7.elf", 5 * H7_PS_PER_MS);
+    assert_int_equal(global(m, H7_CM7, "g_faulted"), 1);
+    assert_int_equal(global(m, H7_CM7, "g_fault_pc"), 0x70000000u);
+    h7_machine_destroy(m);
+}
+
+static void test_undefined_instruction_is_a_usage_fault(void **state)
+{
+    h7_machine *m = run_fault("fault_udf_cm7.elf", 5 * H7_PS_PER_MS);
+    assert_int_equal(global(m, H7_CM7, "g_faulted"), 1);
+    assert_true(global(m, H7_CM7, "g_cfsr") & (1u << 16));              /* UNDEFINSTR */
+    h7_machine_destroy(m);
+}
+
+static void test_stack_overflow_ends_in_lockup(void **state)
+{
+    h7_machine *m = run_fault("fault_stackoverflow_cm7.elf", 5 * H7_PS_PER_MS);
+    assert_int_equal(m->cpu[H7_CM7].state, H7_CPU_LOCKUP);
+    assert_non_null(strstr(m->cpu[H7_CM7].fault_text, "stack"));
+    h7_machine_destroy(m);
+}
+
+static char *trace_text(h7_machine *m)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < m->trace.n; i++)
+        len += strlen(m->trace.ev[i].text) + 48;
+    char *s = calloc(1, len), *p = s;
+    for (size_t i = 0; i < m->trace.n; i++)
+        p += sprintf(p, "%llu %s %s\n", (unsigned long long)m->trace.ev[i].t, m->trace.ev[i].src, m->trace.ev[i].text);
+    return s;
+}
+
+static void test_same_images_give_the_same_trace(void **state)
+{
+    char *t[2];
+    uint64_t ic[2][2];
+    for (int r = 0; r < 2; r++) {
+        h7_machine *m = boot("sev_cm7.elf", "sev_cm4.elf");
+        h7_machine_run_for(m, 10 * H7_PS_PER_MS);
+        t[r] = trace_text(m);
+        ic[r][0] = m->cpu[0].icount;
+        ic[r][1] = m->cpu[1].icount;
+        h7_machine_destroy(m);
+    }
+    assert_string_equal(t[0], t[1]);
+    assert_memory_equal(ic[0], ic[1], sizeof ic[0]);
+    free(t[0]);
+    free(t[1]);
+}
+
+static void test_missing_image_is_reported_with_its_path(void **state)
+{
+    h7_machine_config cfg = {.cm7_path = "/nonexistent/x.elf"};
+    char err[512];
+    h7_machine *m = NULL;
+    assert_int_equal(h7_machine_create(&m, &cfg, err, sizeof err), -1);
+    assert_non_null(strstr(err, "/nonexistent/x.elf"));
+    h7_machine_destroy(m);
+}
+
+static void test_cm4_image_in_cm7_only_memory_is_rejected(void **state)
+{
+    h7_machine_config cfg = {.cm4_path = h7t_fw("systick_cm7.elf")};   /* a CM7 image (DTCM stack) */
+    char err[512];
+    h7_machine *m = NULL;
+    assert_int_equal(h7_machine_create(&m, &cfg, err, sizeof err), -1);
+    assert_non_null(strstr(err, "outside"));
+    h7_machine_destroy(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_systick_interrupts_on_both_cores),
+        cmocka_unit_test(test_fpu_double_on_cm7_single_on_cm4_and_extended_frames),
+        cmocka_unit_test(test_sev_and_wfe_between_the_cores),
+        cmocka_unit_test(test_precise_busfault_is_taken_by_the_firmware),
+        cmocka_unit_test(test_disabled_busfault_escalates_to_hardfault),
+        cmocka_unit_test(test_fault_in_hardfault_is_a_lockup),
+        cmocka_unit_test(test_jump_to_nowhere_faults_with_the_target_stacked),
+        cmocka_unit_test(test_undefined_instruction_is_a_usage_fault),
+        cmocka_unit_test(test_stack_overflow_ends_in_lockup),
+        cmocka_unit_test(test_same_images_give_the_same_trace),
+        cmocka_unit_test(test_missing_image_is_reported_with_its_path),
+        cmocka_unit_test(test_cm4_image_in_cm7_only_memory_is_rejected),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
