@@ -3,6 +3,8 @@
  * WFE/SEV and faults. See cpu.h for the Unicorn behaviours this relies on. */
 #include "cpu.h"
 
+#include "supervisor.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -303,6 +305,13 @@ static void stop_core(h7_cpu *c, h7_cpu_state st)
     c->stop_reason = H7_STOP_REQUEST;
 }
 
+void h7_cpu_stop(h7_cpu *c, h7_cpu_state state, const char *why)
+{
+    if (why)
+        snprintf(c->fault_text, sizeof c->fault_text, "%s", why);
+    stop_core(c, state);
+}
+
 static void lockup(h7_cpu *c, const char *what)
 {
     char pcs[128];
@@ -465,7 +474,7 @@ static bool decode_mem_insn(h7_cpu *c, uint32_t pc, uint16_t hw, uint16_t hw2, m
 /* Unicorn 2.0.1 reports a data fault with PC at the start of the translation block, but with the
  * registers as they were just before the faulting instruction. Find that instruction: the only
  * memory access of the block, or the one whose address range contains the fault address. */
-static bool find_faulting_insn(h7_cpu *c, uint32_t fault_addr, uint32_t *pc_out)
+bool h7_cpu_locate_access(h7_cpu *c, uint32_t fault_addr, uint32_t *pc_out)
 {
     uint32_t start = c->blk_addr, end = c->blk_addr + c->blk_size;
     mem_insn cand[64];
@@ -499,7 +508,7 @@ static void data_fault(h7_cpu *c, uint32_t addr, bool write)
     uint32_t pc;
     char what[96];
     snprintf(what, sizeof what, "%s of 0x%08X: nothing there", write ? "write" : "read", addr);
-    if (!find_faulting_insn(c, addr, &pc)) {
+    if (!h7_cpu_locate_access(c, addr, &pc)) {
         char pcs[128];
         describe_pc(c, c->blk_addr, pcs, sizeof pcs);
         snprintf(c->fault_text, sizeof c->fault_text,
@@ -698,6 +707,7 @@ static uint64_t periph_read(uc_engine *uc, uint64_t offset, unsigned size, void 
         c->bus_error_write = false;
         return 0;
     }
+    h7_sup_on_periph_access(c->m, w, addr);
     return h7_soc_window_read(&c->m->soc, w, addr - w->base, size, (h7_master)c->id);
 }
 
@@ -713,6 +723,7 @@ static void periph_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t
         c->bus_error_write = true;
         return;
     }
+    h7_sup_on_periph_access(c->m, w, addr);
     h7_soc_window_write(&c->m->soc, w, addr - w->base, (uint32_t)value, size, (h7_master)c->id);
 }
 
@@ -885,9 +896,9 @@ void h7_cpu_reset(h7_cpu *c, uint32_t boot, bool held)
     h7_nvic_set_core_hz(&c->nvic, c->hz);
     if (held) {
         c->state = H7_CPU_HELD;
-    } else if (sp == 0xFFFFFFFFu && pc == 0xFFFFFFFFu) {
+    } else if ((sp == 0xFFFFFFFFu && pc == 0xFFFFFFFFu) || (sp == 0 && pc == 0)) {
         c->state = H7_CPU_NOFW;
-        snprintf(c->fault_text, sizeof c->fault_text, "no firmware: erased flash at its boot address 0x%08X", boot);
+        snprintf(c->fault_text, sizeof c->fault_text, "no firmware at its boot address 0x%08X (%s)", boot, sp ? "erased flash" : "empty memory");
     } else if (!vector_ok(c, sp, pc)) {
         c->state = H7_CPU_LOCKUP;
         snprintf(c->fault_text, sizeof c->fault_text,

@@ -23,6 +23,11 @@ void h7_cpu_check_wake(h7_cpu *c);
 void h7_cpu_set_hz(h7_cpu *c, uint32_t hz);
 /* Bring a sleeping/held core's local time up to `t` (time passes while it does nothing). */
 void h7_cpu_catch_up(h7_cpu *c, h7_time_ps t);
+/* During an MMIO callback of this core: the instruction accessing `addr` (Unicorn only knows the
+ * block start; the registers are exact). False if it cannot be told. */
+bool h7_cpu_locate_access(h7_cpu *c, uint32_t addr, uint32_t *pc);
+/* Stop the core in `state` (from inside a callback too: takes effect at the next block). */
+void h7_cpu_stop(h7_cpu *c, h7_cpu_state state, const char *why);
 /* Invalidate translated code in [lo, hi) on this engine. */
 void h7_cpu_flush_code(h7_cpu *c, uint32_t lo, uint32_t hi);
 

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 
 #include "cpu.h"
+#include "supervisor.h"
 
 #define DEFAULT_QUANTUM_PS (5 * H7_PS_PER_US)
 
@@ -110,11 +111,13 @@ static void host_trace(void *ctx, const char *src, const char *text)
 {
     h7_machine *m = ctx;
     h7_trace_add(&m->trace, h7_machine_now(m), src, text);
+    h7_sup_on_trace(m, src, text);
 }
 
 static void host_log(void *ctx, h7_log_kind kind, const char *periph, const char *text)
 {
     log_message(ctx, kind, periph, text);
+    h7_sup_on_log(ctx, kind, periph, text);
 }
 
 static void host_clocks_changed(void *ctx)
@@ -122,6 +125,7 @@ static void host_clocks_changed(void *ctx)
     h7_machine *m = ctx;
     for (int k = 0; k < H7_NCORES; k++)
         h7_cpu_set_hz(&m->cpu[k], h7_rcc_cpu_hz(&m->soc.rcc, (h7_core_id)k));
+    h7_sup_on_clocks(m);
 }
 
 static void host_core_release(void *ctx, h7_core_id core)
@@ -131,7 +135,7 @@ static void host_core_release(void *ctx, h7_core_id core)
     if (c->state != H7_CPU_HELD)
         return;
     h7_cpu_catch_up(c, h7_machine_now(m));
-    uint32_t boot = h7_flash_boot_address(&m->soc.flash, core, m->cfg.boot0);
+    uint32_t boot = h7_flash_boot_address(&m->soc.flash, core, m->boot0);
     h7_cpu_reset(c, boot, false);
     h7_machine_trace(m, h7_core_name(core), "released from boot gating, starts at 0x%08X", boot);
 }
@@ -139,14 +143,32 @@ static void host_core_release(void *ctx, h7_core_id core)
 static void host_uart_tx(void *ctx, int usart, uint8_t byte)
 {
     h7_machine *m = ctx;
-    if (usart == m->console_usart && m->uart_out) {
+    if (usart != m->console_usart)
+        return;
+    if (m->uart_out) {
         fputc(byte, m->uart_out);
         fflush(m->uart_out);
     }
+    if (m->uart_len == m->uart_cap) {
+        size_t cap = m->uart_cap ? m->uart_cap * 2 : 1024;
+        uint8_t *b = realloc(m->uart_buf, cap);
+        if (!b)
+            return;
+        m->uart_buf = b;
+        m->uart_cap = cap;
+    }
+    m->uart_buf[m->uart_len++] = byte;
 }
 
-static void host_supply_configured(void *ctx, uint32_t value, bool accepted) {}
-static void host_overdrive_changed(void *ctx, bool oden) {}
+static void host_supply_configured(void *ctx, uint32_t value, bool accepted)
+{
+    h7_sup_on_supply(ctx, value, accepted);
+}
+
+static void host_overdrive_changed(void *ctx, bool oden)
+{
+    h7_sup_on_overdrive(ctx, oden);
+}
 
 /* NVIC services for one core. */
 static h7_time_ps cpu_now(void *ctx)
@@ -227,8 +249,11 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
     }
     *out = m;
     m->cfg = *cfg;
+    m->board = cfg->board ? *cfg->board : *h7_board_builtin("nucleo-h755zi-q");
+    m->cfg.board = &m->board;
+    m->boot0 = m->board.boot0;
     m->running = -1;
-    m->console_usart = 3;
+    m->console_usart = m->board.console_usart;
     m->quantum = cfg->quantum ? cfg->quantum : DEFAULT_QUANTUM_PS;
     h7_trace_init(&m->trace);
     for (int p = 0; p < H7_PHYS_COUNT; p++) {
@@ -251,9 +276,10 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
         .uart_tx = host_uart_tx, .supply_configured = host_supply_configured,
         .overdrive_changed = host_overdrive_changed,
     };
+    h7_sup_init_sysmem(m);
     h7_soc_config sc = {
-        .hse_hz = cfg->hse_hz, .hse_bypass = cfg->hse_bypass,
-        .idcode = cfg->idcode ? cfg->idcode : 0x20036450u, .flash_mem = m->phys[H7_PHYS_FLASH],
+        .hse_hz = m->board.hse_hz, .hse_bypass = m->board.hse_bypass,
+        .idcode = m->board.idcode ? m->board.idcode : 0x20036450u, .flash_mem = m->phys[H7_PHYS_FLASH],
     };
     h7_soc_init(&m->soc, &ops, m, &m->sched, &sc);
     for (int k = 0; k < H7_NCORES; k++) {
@@ -289,6 +315,7 @@ void h7_machine_destroy(h7_machine *m)
     for (size_t i = 0; i < m->nlogs; i++)
         free(m->logs[i].text);
     free(m->logs);
+    free(m->uart_buf);
     h7_trace_free(&m->trace);
     free(m);
 }
@@ -312,7 +339,7 @@ static void reset_cores(h7_machine *m)
         c->hz = h7_rcc_cpu_hz(&m->soc.rcc, id);
         c->seg_time = m->sched.now;
         c->seg_cycles = c->icount;
-        uint32_t boot = h7_flash_boot_address(&m->soc.flash, id, m->cfg.boot0);
+        uint32_t boot = h7_flash_boot_address(&m->soc.flash, id, m->boot0);
         bool held = !h7_flash_boot_enabled(&m->soc.flash, id);
         h7_cpu_reset(c, boot, held);
         char where[160];
@@ -343,7 +370,8 @@ void h7_machine_power_on(h7_machine *m)
     for (int k = 0; k < H7_NCORES; k++)
         if (m->has_img[k])
             write_segments(m, (h7_core_id)k, false);
-    h7_machine_trace(m, "machine", "power-on reset");
+    h7_machine_trace(m, "machine", "power-on reset%s", m->boot0 ? " (boot0 = 1)" : "");
+    h7_sup_power_on(m);
     h7_soc_reset(&m->soc, H7_RESET_POWER_ON);
     flush_all_code(m);
     reset_cores(m);
@@ -355,6 +383,13 @@ void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software)
     cancel_all_events(&m->sched);
     m->sched.now = m->time;
     h7_machine_trace(m, "machine", "system reset (%s)", software ? (source == H7_CM7 ? "cm7 sysresetreq" : "cm4 sysresetreq") : "nrst");
+    if (m->locked) {
+        /* PWR_CR3 keeps the bad supply setting through a system reset (RM0399 §7.8.4): VCORE
+         * stays collapsed and nothing restarts. */
+        h7_machine_trace(m, "board", "still locked: PWR_CR3 keeps its supply setting until a power-on reset");
+        m->sysreset_pending = false;
+        return;
+    }
     h7_soc_reset(&m->soc, H7_RESET_SYSTEM);
     /* RCC_RSR (RM0399 §9.7.x, facts §3.3): C1/C2/D1/D2 + PINRSTF, plus SFTxRSTF for a software reset. */
     uint32_t flags = (1u << 17) | (1u << 18) | (1u << 19) | (1u << 20) | (1u << 22);
@@ -450,11 +485,66 @@ bool h7_machine_firmware_faulted(h7_machine *m, char *why, size_t len)
     return false;
 }
 
+bool h7_machine_debug_link_ok(h7_machine *m, char *msg, size_t len)
+{
+    if (!m->locked)
+        return true;
+    snprintf(msg, len, "The interface firmware FAILED to reset/halt the target MCU");
+    return false;
+}
+
+bool h7_machine_debug_mass_erase(h7_machine *m, char *msg, size_t len)
+{
+    if (!h7_machine_debug_link_ok(m, msg, len)) {
+        h7_machine_trace(m, "debug", "mass erase failed: %s", msg);
+        return false;
+    }
+    h7_flash_mass_erase(&m->soc.flash);
+    uint32_t lo, hi;
+    h7_flash_take_dirty(&m->soc.flash, &lo, &hi);
+    for (int k = 0; k < H7_NCORES; k++)
+        h7_cpu_flush_code(&m->cpu[k], H7_FLASH_BASE, H7_FLASH_BASE + H7_FLASH_SIZE);
+    return true;
+}
+
+bool h7_machine_debug_load(h7_machine *m, h7_core_id core, const char *path, char *msg, size_t len)
+{
+    if (!h7_machine_debug_link_ok(m, msg, len)) {
+        h7_machine_trace(m, "debug", "load failed: %s", msg);
+        return false;
+    }
+    h7_image img;
+    if (h7_image_load(path, &img, msg, len) != 0)
+        return false;
+    h7_core_id other = core == H7_CM7 ? H7_CM4 : H7_CM7;
+    if (h7_image_check_placement(&img, core, m->has_img[other] ? &m->img[other] : NULL, msg, len) != 0) {
+        h7_image_free(&img);
+        return false;
+    }
+    if (m->has_img[core])
+        h7_image_free(&m->img[core]);
+    m->img[core] = img;
+    m->has_img[core] = true;
+    write_segments(m, core, true);
+    for (int k = 0; k < H7_NCORES; k++) {
+        h7_cpu_flush_code(&m->cpu[k], H7_FLASH_BASE, H7_FLASH_BASE + H7_FLASH_SIZE);
+        h7_cpu_hook_sev_sites(&m->cpu[k], &m->img[core]);
+    }
+    h7_machine_trace(m, "debug", "loaded %s into flash for the %s", path, h7_core_name(core));
+    return true;
+}
+
+void h7_machine_set_boot0(h7_machine *m, bool level)
+{
+    m->boot0 = level;
+    h7_machine_trace(m, "board", "boot0 = %d", level ? 1 : 0);
+}
+
 void h7_machine_print_summary(h7_machine *m, FILE *out)
 {
     char tb[40];
     h7_trace_format_time(m->time, tb, sizeof tb);
-    fprintf(out, "--- h7emu summary at %s ---\n", tb);
+    fprintf(out, "--- h7emu summary at %s (board %s) ---\n", tb, m->board.name);
     for (int k = 0; k < H7_NCORES; k++) {
         h7_cpu *c = &m->cpu[k];
         char where[160] = "-";

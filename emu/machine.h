@@ -12,11 +12,13 @@
 #include <stdio.h>
 #include <unicorn/unicorn.h>
 
+#include "board.h"
 #include "elf_image.h"
 #include "h7types.h"
 #include "memmap.h"
 #include "nvic.h"
 #include "sched.h"
+#include "rules.h"
 #include "soc.h"
 #include "trace.h"
 
@@ -95,11 +97,22 @@ typedef struct h7_machine_config {
     const char *cm7_path;         /* may be NULL */
     const char *cm4_path;         /* may be NULL */
     h7_time_ps quantum;           /* 0 = default (5 us) */
-    uint32_t idcode;              /* 0 = rev V 0x20036450 */
-    uint32_t hse_hz;              /* board HSE, 0 = none */
-    bool hse_bypass;
-    bool boot0;
+    const h7_board *board;        /* NULL = nucleo-h755zi-q */
+    h7_violation_policy policy;   /* what a locking rule does (--on-violation) */
 } h7_machine_config;
+
+/* One rule violation with its root-cause analysis (printed by h7_machine_print_diagnosis). */
+typedef struct h7_violation {
+    h7_rule_id rule;
+    h7_time_ps when;
+    bool has_core;
+    h7_core_id core;
+    char where[200];              /* instruction: pc, function+offset, file:line */
+    char detail[320];             /* the register write, decoded */
+    char board_note[200];         /* the wiring that contradicts it */
+    char next[1024];               /* what happened next */
+    char fix[320];
+} h7_violation;
 
 typedef struct h7_log_entry { char *text; unsigned count; h7_log_kind kind; } h7_log_entry;
 
@@ -116,6 +129,8 @@ typedef struct h7_machine {
     int running;                  /* core inside uc_emu_start, -1 if none */
     h7_trace trace;
     FILE *uart_out;               /* --uart capture of the console USART */
+    uint8_t *uart_buf;            /* every console byte since creation (for scenarios) */
+    size_t uart_len, uart_cap;
     int console_usart;
 
     bool sysreset_pending;
@@ -123,6 +138,13 @@ typedef struct h7_machine {
     bool stop_requested;          /* a breakpoint/condition asks the run loop to return */
     uint32_t break_addr[H7_NCORES];  /* run-until-address (0 = none) */
     bool break_hit[H7_NCORES];
+
+    h7_board board;
+    bool boot0;                   /* BOOT0 pin level now */
+    bool locked;                  /* core supply lost: cores stopped, debug link lost */
+    h7_violation viol[32];
+    size_t nviol;
+    bool rule_fired[H7_RULE_COUNT];
 
     h7_log_entry *logs;
     size_t nlogs, caplogs;
@@ -158,6 +180,14 @@ void h7_machine_symbolize(const h7_machine *m, h7_core_id core, uint32_t addr, c
 bool h7_machine_read_mem(h7_machine *m, h7_core_id core, uint32_t addr, void *buf, size_t len);
 /* Trace an event from the machine itself. */
 void h7_machine_trace(h7_machine *m, const char *src, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Print the root-cause report of every rule violation (nothing if none). */
+void h7_machine_print_diagnosis(h7_machine *m, FILE *out);
+/* The debug link: false with the ST-LINK's message in msg while the device is locked. */
+bool h7_machine_debug_link_ok(h7_machine *m, char *msg, size_t len);
+/* Debug-link operations (fail like an ST-LINK when the device is locked). */
+bool h7_machine_debug_mass_erase(h7_machine *m, char *msg, size_t len);
+bool h7_machine_debug_load(h7_machine *m, h7_core_id core, const char *path, char *msg, size_t len);
+void h7_machine_set_boot0(h7_machine *m, bool level);
 /* Print the end-of-run summary (one block per core). */
 void h7_machine_print_summary(h7_machine *m, FILE *out);
 /* True if some core ended in a state that is a firmware fault (lockup, unrecoverable fault, or

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "machine.h"
+#include "rules.h"
 
 #define EXIT_OK 0
 #define EXIT_USAGE 2
@@ -22,6 +23,8 @@ static const char *usage_main =
     "\n"
     "commands:\n"
     "  run       run one or two ELF images on the emulated Nucleo-H755ZI-Q\n"
+    "  rules     list the datasheet / reference-manual rules checked while firmware runs\n"
+    "  boards    list the built-in boards\n"
     "  help      show this text, or `h7emu help run` for a command\n"
     "\n"
     "exit codes:\n"
@@ -40,7 +43,11 @@ static const char *usage_run =
     "options:\n"
     "  --cm7 FILE        ELF image for the Cortex-M7 (flash bank 1, boots from 0x08000000)\n"
     "  --cm4 FILE        ELF image for the Cortex-M4 (flash bank 2, boots from 0x08100000)\n"
-    "  --board NAME      board wiring (default nucleo-h755zi-q)\n"
+    "  --board NAME      built-in board (nucleo-h755zi-q, nucleo-h755zi-q-ldo) or a board .yaml\n"
+    "                    file (default nucleo-h755zi-q: direct SMPS, HSE 8 MHz bypass)\n"
+    "  --on-violation=lock|warn\n"
+    "                    what a rule that locks the device does (default lock, as silicon;\n"
+    "                    warn reports it and runs on out of spec, for exploration)\n"
     "  --for DURATION    virtual time to run, e.g. 100ms, 2s, 500us (default 100ms)\n"
     "  --trace FILE      write the human timeline to FILE instead of stdout ('-' = stdout)\n"
     "  --jsonl FILE      write the trace as JSON Lines (one event per line) to FILE\n"
@@ -99,10 +106,10 @@ static FILE *open_out(const char *path, const char *what)
 
 static int cmd_run(int argc, char **argv)
 {
-    h7_machine_config cfg = {.hse_hz = 8000000, .hse_bypass = true};
+    h7_machine_config cfg = {0};
     h7_time_ps duration = 100 * H7_PS_PER_MS;
     const char *trace_path = NULL, *jsonl_path = NULL, *uart_path = NULL, *board = "nucleo-h755zi-q";
-    bool quiet = false, color = isatty(1), verbose = false;
+    bool quiet = false, color = isatty(1), verbose = false, boot0 = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -132,7 +139,11 @@ static int cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--board")) {
             board = val;
         } else if (!strcmp(a, "--boot0")) {
-            cfg.boot0 = true;
+            boot0 = true;
+        } else if (!strcmp(a, "--on-violation=lock")) {
+            cfg.policy = H7_VIOLATION_LOCK;
+        } else if (!strcmp(a, "--on-violation=warn")) {
+            cfg.policy = H7_VIOLATION_WARN;
         } else if (!strcmp(a, "--quiet")) {
             quiet = true;
         } else if (!strcmp(a, "--no-color")) {
@@ -147,10 +158,15 @@ static int cmd_run(int argc, char **argv)
     }
     if (!cfg.cm7_path && !cfg.cm4_path)
         return usage_error("%s", "nothing to run: give --cm7 and/or --cm4");
-    if (strcmp(board, "nucleo-h755zi-q") != 0)
-        return usage_error("unknown board '%s' (built in: nucleo-h755zi-q)", board);
-
     char err[512];
+    h7_board bd;
+    if (h7_board_load(board, &bd, err, sizeof err) != 0) {
+        fprintf(stderr, "h7emu: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if (boot0)
+        bd.boot0 = true;
+    cfg.board = &bd;
     h7_machine *m = NULL;
     if (h7_machine_create(&m, &cfg, err, sizeof err) != 0) {
         fprintf(stderr, "h7emu: %s\n", err);
@@ -175,13 +191,17 @@ static int cmd_run(int argc, char **argv)
     if (m->trace.timeline == stdout)
         fflush(stdout);
     h7_machine_print_summary(m, stdout);
+    h7_machine_print_diagnosis(m, stdout);
     if (verbose)
         for (size_t i = 0; i < m->nlogs; i++)
             if (m->logs[i].count > 1)
                 fprintf(stderr, "  (x%u) %s\n", m->logs[i].count, m->logs[i].text);
     char why[600];
     int rc = EXIT_OK;
-    if (h7_machine_firmware_faulted(m, why, sizeof why)) {
+    if (m->locked) {
+        printf("result: DEVICE LOCKED -- core supply lost, debug link lost (see the diagnosis above)\n");
+        rc = EXIT_LOCKED;
+    } else if (h7_machine_firmware_faulted(m, why, sizeof why)) {
         printf("result: FIRMWARE FAULT -- %s\n", why);
         rc = EXIT_FWFAULT;
     } else {
@@ -220,6 +240,18 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "run"))
         return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "rules")) {
+        h7_rules_print(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "boards")) {
+        for (const char *const *n = h7_board_names; *n; n++) {
+            const h7_board *b = h7_board_builtin(*n);
+            printf("%-22s supply %-12s HSE %u MHz %s, console usart%d\n  %s\n", b->name, h7_supplies[b->supply].name,
+                   b->hse_hz / 1000000u, b->hse_bypass ? "bypass" : "crystal", b->console_usart, b->wiring_note);
+        }
+        return EXIT_OK;
+    }
     fprintf(stderr, "h7emu: unknown command '%s'\n\n%s", cmd, usage_main);
     return EXIT_USAGE;
 }

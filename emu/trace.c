@@ -75,6 +75,10 @@ void h7_trace_add(h7_trace *t, h7_time_ps when, const char *src, const char *tex
         h7_json_write_string(t->jsonl, text);
         fputs("}\n", t->jsonl);
     }
+    if (t->observer) {
+        e.text = (char *)text;
+        t->observer(t->observer_ctx, &e);
+    }
     if (t->max_kept && t->n >= t->max_kept)
         return;
     if (t->n == t->cap) {

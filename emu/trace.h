@@ -21,6 +21,9 @@ typedef struct h7_trace {
     FILE *timeline;          /* human readable, may be NULL */
     FILE *jsonl;             /* JSON Lines, may be NULL */
     bool color;
+    /* Called for every event as it is added (VCD writers, live expectation matching). */
+    void (*observer)(void *ctx, const h7_trace_event *e);
+    void *observer_ctx;
 } h7_trace;
 
 void h7_trace_init(h7_trace *t);

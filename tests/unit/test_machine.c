@@ -10,7 +10,7 @@
 
 static h7_machine *boot(const char *cm7, const char *cm4)
 {
-    h7_machine_config cfg = {.hse_hz = 8000000, .hse_bypass = true};
+    h7_machine_config cfg = {0};
     cfg.cm7_path = cm7 ? h7t_fw(cm7) : NULL;
     cfg.cm4_path = cm4 ? h7t_fw(cm4) : NULL;
     char err[512];

@@ -1,0 +1,224 @@
+#include "board.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "yamltree.h"
+
+const h7_supply_info h7_supplies[H7_SUPPLY_COUNT] = {
+    [H7_SUPPLY_LDO] = {"ldo", 0x02, "PWR_LDO_SUPPLY", true},
+    [H7_SUPPLY_DIRECT_SMPS] = {"direct_smps", 0x04, "PWR_DIRECT_SMPS_SUPPLY", false},
+    [H7_SUPPLY_SMPS_1V8_LDO] = {"smps_1v8_ldo", 0x16, "PWR_SMPS_1V8_SUPPLIES_LDO", true},
+    [H7_SUPPLY_SMPS_2V5_LDO] = {"smps_2v5_ldo", 0x26, "PWR_SMPS_2V5_SUPPLIES_LDO", true},
+    [H7_SUPPLY_SMPS_1V8_EXT_LDO] = {"smps_1v8_ext_ldo", 0x1E, "PWR_SMPS_1V8_SUPPLIES_EXT_AND_LDO", true},
+    [H7_SUPPLY_SMPS_2V5_EXT_LDO] = {"smps_2v5_ext_ldo", 0x2E, "PWR_SMPS_2V5_SUPPLIES_EXT_AND_LDO", true},
+    [H7_SUPPLY_SMPS_1V8_EXT] = {"smps_1v8_ext", 0x1D, "PWR_SMPS_1V8_SUPPLIES_EXT", false},
+    [H7_SUPPLY_SMPS_2V5_EXT] = {"smps_2v5_ext", 0x2D, "PWR_SMPS_2V5_SUPPLIES_EXT", false},
+    [H7_SUPPLY_BYPASS] = {"bypass", 0x01, "PWR_EXTERNAL_SOURCE_SUPPLY", false},
+};
+
+int h7_supply_from_cr3(uint32_t cr3)
+{
+    for (int i = 0; i < H7_SUPPLY_COUNT; i++)
+        if (h7_supplies[i].cr3 == (cr3 & 0x3Fu))
+            return i;
+    return -1;
+}
+
+/* NUCLEO-H755ZI-Q as shipped: direct SMPS (UM2408 Table 10 via facts §2.7: SB92, SB79, R35, SB75,
+ * SB76 fitted; no path from VDD to VDDLDO), HSE = 8 MHz MCO of the ST-LINK in bypass, LD1 PB0,
+ * LD2 PE1, LD3 PB14, the ST-LINK virtual COM port on USART3 (PD8/PD9). */
+static const h7_board nucleo = {
+    .name = "nucleo-h755zi-q", .source = "built-in", .supply = H7_SUPPLY_DIRECT_SMPS,
+    .hse_hz = 8000000, .hse_bypass = true,
+    .leds = {{"LD1", 1, 0}, {"LD2", 4, 1}, {"LD3", 1, 14}}, .nleds = 3,
+    .console_usart = 3, .idcode = 0x20036450u,
+    .wiring_note = "NUCLEO-H755ZI-Q as shipped is wired for direct SMPS (SB92/SB79/R35/SB75/SB76 fitted, VDDLDO unsupplied)",
+};
+
+/* The LDO rework of the same board (VOS0EX readme via facts §2.7: SB25, R33, SB74 fitted,
+ * SB92/SB79/R35/SB75/SB76 removed). */
+static const h7_board nucleo_ldo = {
+    .name = "nucleo-h755zi-q-ldo", .source = "built-in", .supply = H7_SUPPLY_LDO,
+    .hse_hz = 8000000, .hse_bypass = true,
+    .leds = {{"LD1", 1, 0}, {"LD2", 4, 1}, {"LD3", 1, 14}}, .nleds = 3,
+    .console_usart = 3, .idcode = 0x20036450u,
+    .wiring_note = "NUCLEO-H755ZI-Q reworked for the LDO (SB25/R33/SB74 fitted, SMPS output unconnected)",
+};
+
+const char *const h7_board_names[] = {"nucleo-h755zi-q", "nucleo-h755zi-q-ldo", NULL};
+
+const h7_board *h7_board_builtin(const char *name)
+{
+    if (!strcmp(name, nucleo.name))
+        return &nucleo;
+    if (!strcmp(name, nucleo_ldo.name))
+        return &nucleo_ldo;
+    return NULL;
+}
+
+/* "8MHz", "8000000", "25 MHz", "32.768kHz" -> Hz */
+static bool parse_hz(const char *s, uint32_t *hz)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || v < 0)
+        return false;
+    while (*end == ' ')
+        end++;
+    double mul = 1;
+    if (!strcasecmp(end, "mhz"))
+        mul = 1e6;
+    else if (!strcasecmp(end, "khz"))
+        mul = 1e3;
+    else if (*end && strcasecmp(end, "hz"))
+        return false;
+    double r = v * mul;
+    if (r > 100e6)
+        return false;
+    *hz = (uint32_t)(r + 0.5);
+    return true;
+}
+
+static bool parse_pin(const char *s, int *port, int *pin)
+{
+    if (strlen(s) < 3 || (s[0] != 'P' && s[0] != 'p'))
+        return false;
+    char p = (char)(s[1] & ~0x20);
+    if (p < 'A' || p > 'K')
+        return false;
+    char *end;
+    long n = strtol(s + 2, &end, 10);
+    if (*end || n < 0 || n > 15)
+        return false;
+    *port = p - 'A';
+    *pin = (int)n;
+    return true;
+}
+
+static int scalar(const h7_ydoc *d, const h7_ynode *n, const char *key, char *err, size_t len)
+{
+    if (n->kind != H7_Y_SCALAR)
+        return h7_yerr(d, n, err, len, "'%s' must be a single value", key);
+    return 0;
+}
+
+static int parse_hse(const h7_ydoc *d, const h7_ynode *n, h7_board *b, char *err, size_t len)
+{
+    if (n->kind == H7_Y_SCALAR) {
+        if (!strcmp(n->value, "absent") || !strcmp(n->value, "none")) {
+            b->hse_hz = 0;
+            return 0;
+        }
+        return h7_yerr(d, n, err, len, "hse: write 'absent' or {frequency: 8MHz, mode: bypass|crystal}");
+    }
+    static const char *const keys[] = {"frequency", "mode", NULL};
+    if (n->kind != H7_Y_MAP || h7_ymap_check_keys(d, n, keys, err, len))
+        return n->kind != H7_Y_MAP ? h7_yerr(d, n, err, len, "hse must be a mapping or 'absent'") : -1;
+    const h7_ynode *f = h7_ymap_get(n, "frequency"), *m = h7_ymap_get(n, "mode");
+    if (!f)
+        return h7_yerr(d, n, err, len, "hse needs a frequency");
+    if (scalar(d, f, "frequency", err, len) || !parse_hz(f->value, &b->hse_hz) || b->hse_hz < 4000000 ||
+        b->hse_hz > 50000000)
+        return h7_yerr(d, f, err, len, "hse frequency '%s' is not 4..50 MHz (e.g. 8MHz)", f->kind == H7_Y_SCALAR ? f->value : "?");
+    b->hse_bypass = true;
+    if (m) {
+        if (scalar(d, m, "mode", err, len))
+            return -1;
+        if (!strcmp(m->value, "bypass"))
+            b->hse_bypass = true;
+        else if (!strcmp(m->value, "crystal"))
+            b->hse_bypass = false;
+        else
+            return h7_yerr(d, m, err, len, "hse mode '%s' is not bypass or crystal", m->value);
+    }
+    return 0;
+}
+
+static int parse_board(const h7_ydoc *d, h7_board *b, char *err, size_t len)
+{
+    const h7_ynode *root = d->root;
+    if (!root || root->kind != H7_Y_MAP)
+        return h7_yerr(d, root, err, len, "a board file is a mapping (name:, supply:, hse:, ...)");
+    static const char *const keys[] = {"name", "supply", "hse", "boot0", "leds", "console", "revision", NULL};
+    if (h7_ymap_check_keys(d, root, keys, err, len))
+        return -1;
+    const h7_ynode *n;
+    if (!(n = h7_ymap_get(root, "name")) || scalar(d, n, "name", err, len))
+        return n ? -1 : h7_yerr(d, root, err, len, "missing 'name'");
+    snprintf(b->name, sizeof b->name, "%s", n->value);
+    if (!(n = h7_ymap_get(root, "supply")))
+        return h7_yerr(d, root, err, len, "missing 'supply' (one of ldo, direct_smps, smps_1v8_ldo, ...)");
+    if (scalar(d, n, "supply", err, len))
+        return -1;
+    int s = -1;
+    for (int i = 0; i < H7_SUPPLY_COUNT; i++)
+        if (!strcmp(h7_supplies[i].name, n->value))
+            s = i;
+    if (s < 0)
+        return h7_yerr(d, n, err, len, "unknown supply '%s' (ldo, direct_smps, smps_1v8_ldo, smps_2v5_ldo, "
+                       "smps_1v8_ext_ldo, smps_2v5_ext_ldo, smps_1v8_ext, smps_2v5_ext, bypass)", n->value);
+    b->supply = (h7_supply)s;
+    snprintf(b->wiring_note, sizeof b->wiring_note, "board '%s' is wired for %s (%s)", b->name, h7_supplies[s].name,
+             d->path);
+    if ((n = h7_ymap_get(root, "hse")) && parse_hse(d, n, b, err, len))
+        return -1;
+    if ((n = h7_ymap_get(root, "boot0"))) {
+        if (scalar(d, n, "boot0", err, len) || (strcmp(n->value, "0") && strcmp(n->value, "1")))
+            return h7_yerr(d, n, err, len, "boot0 is 0 or 1");
+        b->boot0 = n->value[0] == '1';
+    }
+    if ((n = h7_ymap_get(root, "console"))) {
+        if (scalar(d, n, "console", err, len) || strncmp(n->value, "usart", 5) || n->value[5] < '1' ||
+            n->value[5] > '8' || n->value[6])
+            return h7_yerr(d, n, err, len, "console is usart1..usart8 (only usart3 is modelled)");
+        b->console_usart = n->value[5] - '0';
+    }
+    if ((n = h7_ymap_get(root, "revision"))) {
+        if (scalar(d, n, "revision", err, len) || (strcmp(n->value, "V") && strcmp(n->value, "Y")))
+            return h7_yerr(d, n, err, len, "revision is V or Y");
+        b->idcode = n->value[0] == 'V' ? 0x20036450u : 0x10036450u;
+    }
+    if ((n = h7_ymap_get(root, "leds"))) {
+        if (n->kind != H7_Y_MAP)
+            return h7_yerr(d, n, err, len, "leds is a mapping like {LD1: PB0, LD2: PE1}");
+        b->nleds = 0;
+        for (size_t i = 0; i + 1 < n->n; i += 2) {
+            const h7_ynode *k = n->items[i], *v = n->items[i + 1];
+            if (b->nleds == 8)
+                return h7_yerr(d, k, err, len, "at most 8 LEDs");
+            h7_board_led *l = &b->leds[b->nleds];
+            if (v->kind != H7_Y_SCALAR || !parse_pin(v->value, &l->port, &l->pin))
+                return h7_yerr(d, v, err, len, "LED pin must look like PB0 (ports A..K, pins 0..15)");
+            snprintf(l->name, sizeof l->name, "%s", k->value);
+            b->nleds++;
+        }
+    }
+    return 0;
+}
+
+int h7_board_load(const char *name_or_path, h7_board *out, char *err, size_t errlen)
+{
+    const h7_board *bi = h7_board_builtin(name_or_path);
+    if (bi) {
+        *out = *bi;
+        return 0;
+    }
+    if (!strchr(name_or_path, '/') && !strstr(name_or_path, ".yaml") && !strstr(name_or_path, ".yml")) {
+        snprintf(err, errlen, "unknown board '%s' (built in: nucleo-h755zi-q, nucleo-h755zi-q-ldo; or a board .yaml file)",
+                 name_or_path);
+        return -1;
+    }
+    h7_ydoc d;
+    if (h7_yaml_load(name_or_path, NULL, &d, err, errlen) != 0)
+        return -1;
+    *out = nucleo;   /* defaults for what the file does not say: HSE 8 MHz bypass, rev V, USART3 */
+    out->nleds = 0;
+    snprintf(out->source, sizeof out->source, "%s", name_or_path);
+    int rc = parse_board(&d, out, err, errlen);
+    h7_yaml_free(&d);
+    return rc;
+}
