@@ -552,9 +552,9 @@ static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     uint32_t addr = (uint32_t)address;
     if (c->nflash_stores)
         apply_flash_stores(c);
-    if (c->icount >= c->budget || c->want_stop) {
+    if (c->icount >= c->budget || c->want_stop || c->halt_request) {
         if (c->stop_reason == H7_STOP_NONE)
-            c->stop_reason = H7_STOP_BUDGET;
+            c->stop_reason = c->halt_request ? H7_STOP_REQUEST : H7_STOP_BUDGET;
         uc_emu_stop(uc);
         return;
     }
@@ -1028,6 +1028,13 @@ void h7_cpu_run(h7_cpu *c, h7_time_ps until)
             handle_error(c, err);
             continue;
         }
+        if (c->halt_request && c->state == H7_CPU_RUNNING) {
+            c->halt_request = false;
+            c->state_before_halt = H7_CPU_RUNNING;
+            c->state = H7_CPU_HALTED;
+            m->stop_requested = true;
+            break;
+        }
         switch (c->stop_reason) {
         case H7_STOP_BUDGET:
             break;
@@ -1055,4 +1062,129 @@ void h7_cpu_run(h7_cpu *c, h7_time_ps until)
             break;
         }
     }
+}
+
+/* ------------------------------------------------------------------ debugger */
+
+static void hk_breakpoint(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+{
+    h7_cpu *c = ud;
+    if (c->bp_skip == (uint32_t)address) {
+        c->bp_skip = 0;
+        return;
+    }
+    c->halt_request = true;
+    c->halt_reason = H7_HALT_BREAKPOINT;
+    c->halt_addr = (uint32_t)address;
+    c->stop_reason = H7_STOP_REQUEST;
+    uc_emu_stop(uc);   /* a code hook stops before the instruction: PC is exact (measured) */
+}
+
+static void hk_watch(uc_engine *uc, uc_mem_type type, uint64_t address, int size, int64_t value, void *ud)
+{
+    h7_cpu *c = ud;
+    /* Like a DWT watchpoint, the stop is imprecise: at the next block start. */
+    c->halt_request = true;
+    c->halt_reason = H7_HALT_WATCHPOINT;
+    c->halt_addr = (uint32_t)address;
+}
+
+void h7_cpu_halt(h7_cpu *c, h7_halt_reason why)
+{
+    if (c->state == H7_CPU_HALTED)
+        return;
+    c->state_before_halt = c->state;
+    c->state = H7_CPU_HALTED;
+    c->halt_reason = why;
+}
+
+void h7_cpu_resume(h7_cpu *c)
+{
+    if (c->state != H7_CPU_HALTED)
+        return;
+    c->state = c->state_before_halt;
+    c->halt_request = false;
+    c->bp_skip = rr(c->uc, UC_ARM_REG_PC) & ~1u;
+    h7_cpu_catch_up(c, h7_machine_now(c->m));
+    h7_cpu_check_wake(c);
+}
+
+void h7_cpu_step(h7_cpu *c)
+{
+    if (c->state != H7_CPU_HALTED)
+        return;
+    h7_cpu_state before = c->state_before_halt;
+    if (before != H7_CPU_RUNNING && before != H7_CPU_SLEEP_WFI && before != H7_CPU_SLEEP_WFE)
+        return;
+    c->state = H7_CPU_RUNNING;
+    c->bp_skip = rr(c->uc, UC_ARM_REG_PC) & ~1u;
+    c->budget = UINT64_MAX;
+    c->stop_reason = H7_STOP_NONE;
+    c->want_stop = false;
+    c->m->running = (int)c->id;
+    uc_err err = uc_emu_start(c->uc, rr(c->uc, UC_ARM_REG_PC) | 1u, UNTIL_ADDR, 0, 1);
+    c->m->running = -1;
+    if (c->nflash_stores)
+        apply_flash_stores(c);
+    c->bp_skip = 0;
+    c->halt_request = false;
+    if (err != UC_ERR_OK)
+        handle_error(c, err);
+    if (c->state == H7_CPU_RUNNING) {
+        c->state_before_halt = H7_CPU_RUNNING;
+        c->state = H7_CPU_HALTED;
+    }
+    c->halt_reason = H7_HALT_STEP;
+}
+
+bool h7_cpu_set_breakpoint(h7_cpu *c, uint32_t addr, bool on)
+{
+    addr &= ~1u;
+    for (unsigned i = 0; i < c->nbps; i++)
+        if (c->bps[i].addr == addr) {
+            if (!on) {
+                uc_hook_del(c->uc, c->bps[i].h);
+                c->bps[i] = c->bps[--c->nbps];
+            }
+            return true;
+        }
+    if (!on)
+        return true;
+    if (c->nbps == sizeof c->bps / sizeof c->bps[0])
+        return false;
+    uc_hook h;
+    if (uc_hook_add(c->uc, &h, UC_HOOK_CODE, (void *)hk_breakpoint, c, addr, addr) != UC_ERR_OK)
+        return false;
+    c->bps[c->nbps].addr = addr;
+    c->bps[c->nbps].h = h;
+    c->nbps++;
+    /* Code already translated must see the new hook. */
+    uc_ctl_remove_cache(c->uc, addr, addr + 4);
+    return true;
+}
+
+bool h7_cpu_set_watchpoint(h7_cpu *c, uint32_t addr, uint32_t len, int type, bool on)
+{
+    for (unsigned i = 0; i < c->nwps; i++)
+        if (c->wps[i].addr == addr && c->wps[i].len == len && c->wps[i].type == type) {
+            if (!on) {
+                uc_hook_del(c->uc, c->wps[i].h);
+                c->wps[i] = c->wps[--c->nwps];
+            }
+            return true;
+        }
+    if (!on)
+        return true;
+    if (c->nwps == sizeof c->wps / sizeof c->wps[0] || len == 0)
+        return false;
+    int kinds = type == 2 ? UC_HOOK_MEM_WRITE : type == 3 ? UC_HOOK_MEM_READ : (UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE);
+    uc_hook h;
+    if (uc_hook_add(c->uc, &h, kinds, (void *)hk_watch, c, addr, addr + len - 1) != UC_ERR_OK)
+        return false;
+    c->wps[c->nwps].addr = addr;
+    c->wps[c->nwps].len = len;
+    c->wps[c->nwps].type = type;
+    c->wps[c->nwps].h = h;
+    c->nwps++;
+    return true;
 }

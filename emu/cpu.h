@@ -28,6 +28,14 @@ void h7_cpu_catch_up(h7_cpu *c, h7_time_ps t);
 bool h7_cpu_locate_access(h7_cpu *c, uint32_t addr, uint32_t *pc);
 /* Stop the core in `state` (from inside a callback too: takes effect at the next block). */
 void h7_cpu_stop(h7_cpu *c, h7_cpu_state state, const char *why);
+/* Debugger support. Halting keeps the state the core had (sleeping stays sleeping on resume). */
+void h7_cpu_halt(h7_cpu *c, h7_halt_reason why);
+void h7_cpu_resume(h7_cpu *c);
+/* Execute one instruction of a halted core (an exception entry counts as the step). */
+void h7_cpu_step(h7_cpu *c);
+bool h7_cpu_set_breakpoint(h7_cpu *c, uint32_t addr, bool on);
+/* type: 2 write, 3 read, 4 access (GDB Z2/Z3/Z4). */
+bool h7_cpu_set_watchpoint(h7_cpu *c, uint32_t addr, uint32_t len, int type, bool on);
 /* Invalidate translated code in [lo, hi) on this engine. */
 void h7_cpu_flush_code(h7_cpu *c, uint32_t lo, uint32_t hi);
 

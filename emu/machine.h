@@ -38,6 +38,8 @@ const char *h7_cpu_state_name(h7_cpu_state s);
 
 struct h7_machine;
 
+typedef enum { H7_HALT_NONE, H7_HALT_REQUEST, H7_HALT_BREAKPOINT, H7_HALT_WATCHPOINT, H7_HALT_STEP } h7_halt_reason;
+
 typedef struct h7_tb_entry { uint32_t addr, size, count; } h7_tb_entry;
 
 typedef struct h7_flash_store { uint32_t addr; unsigned size; uint64_t value; uint8_t old[8]; } h7_flash_store;
@@ -82,6 +84,17 @@ typedef struct h7_cpu {
     int unmapped_type;
     h7_flash_store flash_stores[8];
     unsigned nflash_stores;
+
+    /* debugger */
+    h7_cpu_state state_before_halt;
+    bool halt_request;          /* stop at the next opportunity and become HALTED */
+    int halt_reason;            /* h7_halt_reason of the last halt */
+    uint32_t halt_addr;         /* breakpoint or watchpoint address */
+    uint32_t bp_skip;           /* resume over the breakpoint at this address once */
+    struct { uint32_t addr; uc_hook h; } bps[32];
+    unsigned nbps;
+    struct { uint32_t addr, len; int type; uc_hook h; } wps[8];
+    unsigned nwps;
 
     uc_hook hooks[8];
     h7_mmio_ctx *mmio;

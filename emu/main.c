@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gdbstub.h"
 #include "machine.h"
 #include "rules.h"
 
@@ -54,6 +55,11 @@ static const char *usage_run =
     "  --uart FILE       write exactly the bytes the firmware sent on the console USART to FILE\n"
     "  --boot0           hold the BOOT0 pin high (boot from BOOT_CMx_ADD1: system memory)\n"
     "  --quantum TIME    longest stretch one core runs before the other (default 5us)\n"
+    "  --gdb [PORT]      serve GDB: the CM7 on PORT (default 3333), the CM4 on PORT+1, 127.0.0.1\n"
+    "                    only; runs until the debuggers detach (or --for if given)\n"
+    "  --gdb-wait        hold both cores in reset until a debugger attaches to the CM7\n"
+    "  --gdb-halt=all|core  halting one core stops virtual time for both (all, default, like the\n"
+    "                    H7 cross-trigger) or only for the halted core (core)\n"
     "  --quiet           no timeline on stdout, only the summary\n"
     "  --no-color        no colours even on a terminal\n"
     "  -v, --verbose     also list guest errors and unimplemented accesses as they happen\n"
@@ -109,7 +115,8 @@ static int cmd_run(int argc, char **argv)
     h7_machine_config cfg = {0};
     h7_time_ps duration = 100 * H7_PS_PER_MS;
     const char *trace_path = NULL, *jsonl_path = NULL, *uart_path = NULL, *board = "nucleo-h755zi-q";
-    bool quiet = false, color = isatty(1), verbose = false, boot0 = false;
+    bool quiet = false, color = isatty(1), verbose = false, boot0 = false, gdb = false, for_given = false;
+    h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_ALL};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -127,6 +134,24 @@ static int cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--for")) {
             if (!parse_duration(val, &duration) || duration == 0)
                 return usage_error("bad duration '%s' (examples: 100ms, 2s, 500us)", val);
+            for_given = true;
+        } else if (!strcmp(a, "--gdb")) {
+            gdb = true;
+            if (val && val[0] >= '0' && val[0] <= '9') {
+                char *end;
+                long port = strtol(val, &end, 10);
+                if (*end || port < 1 || port > 65534)
+                    return usage_error("bad gdb port '%s' (1..65534)", val);
+                gdbo.port = (int)port;
+                i++;
+            }
+        } else if (!strcmp(a, "--gdb-wait")) {
+            gdb = true;
+            gdbo.wait_attach = true;
+        } else if (!strcmp(a, "--gdb-halt=all")) {
+            gdbo.halt_mode = H7_GDB_HALT_ALL;
+        } else if (!strcmp(a, "--gdb-halt=core")) {
+            gdbo.halt_mode = H7_GDB_HALT_CORE;
         } else if (!strcmp(a, "--quantum")) {
             if (!parse_duration(val, &cfg.quantum) || cfg.quantum == 0)
                 return usage_error("bad quantum '%s' (examples: 5us, 1us)", val);
@@ -187,7 +212,16 @@ static int cmd_run(int argc, char **argv)
     m->uart_out = uf;
 
     h7_machine_power_on(m);
-    h7_machine_run_for(m, duration);
+    if (gdb) {
+        gdbo.limit = for_given ? duration : 0;
+        if (h7_gdb_serve(m, &gdbo, err, sizeof err) != 0) {
+            fprintf(stderr, "h7emu: %s\n", err);
+            h7_machine_destroy(m);
+            return EXIT_USAGE;
+        }
+    } else {
+        h7_machine_run_for(m, duration);
+    }
     if (m->trace.timeline == stdout)
         fflush(stdout);
     h7_machine_print_summary(m, stdout);
