@@ -51,6 +51,7 @@ int h7_yaml_load(const char *path, const char *text, h7_ydoc *doc, char *err, si
         f = fopen(path, "rb");
         if (!f) {
             snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+            h7_yaml_free(doc);
             return -1;
         }
     }
@@ -59,6 +60,7 @@ int h7_yaml_load(const char *path, const char *text, h7_ydoc *doc, char *err, si
         snprintf(err, errlen, "%s: cannot initialise the YAML parser", doc->path);
         if (f)
             fclose(f);
+        h7_yaml_free(doc);
         return -1;
     }
     if (f)
@@ -137,10 +139,8 @@ int h7_yaml_load(const char *path, const char *text, h7_ydoc *doc, char *err, si
     yaml_parser_delete(&parser);
     if (f)
         fclose(f);
-    if (rc != 0) {
-        node_free(doc->root);
-        doc->root = NULL;
-    }
+    if (rc != 0)
+        h7_yaml_free(doc);   /* a failed load leaves nothing to free */
     return rc;
 }
 
