@@ -17,7 +17,7 @@
 #include "h7types.h"
 #include "memmap.h"
 #include "nvic.h"
-#include "sched.h"
+#include "h7sched.h"
 #include "rules.h"
 #include "soc.h"
 #include "trace.h"

@@ -8,7 +8,7 @@
 #define H7_NVIC_H
 
 #include "h7types.h"
-#include "sched.h"
+#include "h7sched.h"
 
 #define H7_NUM_IRQS 150          /* STM32H755: IRQ 0..149 (WAKEUP_PIN_IRQn = 149) */
 #define H7_NUM_EXC (16 + H7_NUM_IRQS)

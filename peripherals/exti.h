@@ -3,7 +3,7 @@
 #define H7_EXTI_H
 
 #include "periph.h"
-#include "sched.h"
+#include "h7sched.h"
 
 struct h7_soc;
 typedef struct h7_exti { struct h7_soc *soc; uint32_t regs[64]; } h7_exti;

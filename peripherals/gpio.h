@@ -3,7 +3,7 @@
 #define H7_GPIO_H
 
 #include "periph.h"
-#include "sched.h"
+#include "h7sched.h"
 
 struct h7_soc;
 #define H7_GPIO_PORTS 11   /* A..K */

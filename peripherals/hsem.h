@@ -3,7 +3,7 @@
 #define H7_HSEM_H
 
 #include "periph.h"
-#include "sched.h"
+#include "h7sched.h"
 
 struct h7_soc;
 typedef struct h7_hsem { struct h7_soc *soc; uint32_t regs[96]; } h7_hsem;

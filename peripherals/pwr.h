@@ -3,7 +3,7 @@
 #define H7_PWR_H
 
 #include "periph.h"
-#include "sched.h"
+#include "h7sched.h"
 
 struct h7_soc;
 typedef struct h7_pwr { struct h7_soc *soc; uint32_t regs[16]; } h7_pwr;

@@ -3,7 +3,7 @@
 #define H7_RCC_H
 
 #include "periph.h"
-#include "sched.h"
+#include "h7sched.h"
 
 struct h7_soc;
 typedef enum {

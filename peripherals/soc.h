@@ -9,7 +9,7 @@
 
 #include "h7types.h"
 #include "periph.h"
-#include "sched.h"
+#include "h7sched.h"
 
 #include "dbgmcu.h"
 #include "exti.h"

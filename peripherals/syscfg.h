@@ -3,7 +3,7 @@
 #define H7_SYSCFG_H
 
 #include "periph.h"
-#include "sched.h"
+#include "h7sched.h"
 
 struct h7_soc;
 typedef struct h7_syscfg { struct h7_soc *soc; uint32_t regs[256]; } h7_syscfg;

@@ -3,7 +3,7 @@
 #define H7_USART_H
 
 #include "periph.h"
-#include "sched.h"
+#include "h7sched.h"
 
 struct h7_soc;
 typedef struct h7_usart { struct h7_soc *soc; int index; uint32_t regs[16]; } h7_usart;

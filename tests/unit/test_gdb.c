@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,7 +127,7 @@ static void test_cm7_break_step_peripheral_watch_fpu(void **state)
 {
     if (!have_gdb())
         skip();
-    server s = start_server(h7t_fw("systick_cm7.elf"), h7t_fw("systick_cm4.elf"), NULL);
+    server s = start_server(h7t_fw("systick_cm7.elf"), h7t_fw("systick_cm4.elf"), "--gdb-wait");
     const char *cmds[] = {"break main", "continue", "stepi", "info registers pc", "x/wx 0x58024400",
                           "watch g_ticks", "continue", "info registers d0", "info registers fpscr",
                           "info registers msp", "detach", NULL};
@@ -146,7 +147,7 @@ static void test_cm4_attaches_on_port_plus_one(void **state)
 {
     if (!have_gdb())
         skip();
-    server s = start_server(h7t_fw("systick_cm7.elf"), h7t_fw("systick_cm4.elf"), NULL);
+    server s = start_server(h7t_fw("systick_cm7.elf"), h7t_fw("systick_cm4.elf"), "--gdb-wait");
     const char *cmds[] = {"break main", "continue", "info registers sp", "print g_cpuid", "detach", NULL};
     const char *out = gdb(s.port + 1, h7t_fw("systick_cm4.elf"), cmds);
     expect_in(out, "Breakpoint 1, ");
@@ -220,7 +221,7 @@ static void test_malformed_packets_are_refused_not_fatal(void **state)
     send(fd, req, strlen(req), 0);
     recv_some(fd, buf, sizeof buf);
     assert_non_null(strstr(buf, "PacketSize"));
-    const char *big = "$m8000000,100000#4e";          /* 1 MiB: refused with an error, not served */
+    const char *big = "$m8000000,100000#12";          /* 1 MiB: refused with an error, not served */
     send(fd, big, strlen(big), 0);
     recv_some(fd, buf, sizeof buf);
     assert_non_null(strstr(buf, "$E01"));

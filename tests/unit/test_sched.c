@@ -1,7 +1,7 @@
 /* The event queue: order by time, then by scheduling order (determinism). */
 #include "support.h"
 
-#include "sched.h"
+#include "h7sched.h"
 
 static char order[16];
 static int norder;

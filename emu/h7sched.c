@@ -1,4 +1,4 @@
-#include "sched.h"
+#include "h7sched.h"
 
 void h7_event_init(h7_event *ev, const char *name, h7_event_fn fn, void *opaque)
 {
