@@ -707,10 +707,15 @@ static void report_stops(server *s)
         if (c->fd < 0)
             continue;
         if (s->m->locked) {
-            char buf[200];
-            snprintf(buf, sizeof buf, "E.%s", ST_LINK_MSG);
-            send_packet(c, buf);
-            drop_client(s, c, "lost the link: device locked");
+            /* The probe stays connected to gdb but the target is gone (as with ST-LINK's gdb
+             * server): a pending continue/step fails, later requests fail the same way, and
+             * the monitor commands that act on the board (boot0, power-cycle) still work. */
+            if (c->waiting) {
+                char buf[200];
+                snprintf(buf, sizeof buf, "E.%s", ST_LINK_MSG);
+                send_packet(c, buf);
+                c->waiting = false;
+            }
             continue;
         }
         if (c->waiting && s->m->cpu[k].state == H7_CPU_HALTED)

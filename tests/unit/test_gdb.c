@@ -167,7 +167,7 @@ static void test_link_lost_on_locked_device_and_back_after_recovery(void **state
     const char *out = gdb(s.port, h7t_fw("systick_cm7.elf"), cmds);
     expect_in(out, "FAILED to reset/halt the target MCU");
     expect_in(out, "mass erase done");
-    expect_in(out, "0x08000000:\t0xffffffff");
+    expect_in(out, "<vector_table>:\t0xffffffff");
     assert_int_equal(stop_server(&s), 0);
 }
 
