@@ -555,6 +555,10 @@ static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     if (c->icount >= c->budget || c->want_stop || c->halt_request) {
         if (c->stop_reason == H7_STOP_NONE)
             c->stop_reason = c->halt_request ? H7_STOP_REQUEST : H7_STOP_BUDGET;
+        /* In a block reached by TB chaining the engine's PC is stale (last sync), and writing PC
+         * here restarts the block instead of stopping: remember the block start and set PC once
+         * uc_emu_start has returned (h7_cpu_run). */
+        c->resume_pc = addr;
         uc_emu_stop(uc);
         return;
     }
@@ -562,6 +566,7 @@ static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         c->m->break_hit[c->id] = true;
         c->m->stop_requested = true;
         c->stop_reason = H7_STOP_REQUEST;
+        c->resume_pc = addr;
         uc_emu_stop(uc);
         return;
     }
@@ -1006,6 +1011,15 @@ static void handle_error(h7_cpu *c, uc_err err)
     }
 }
 
+/* After a stop requested by the block hook, PC must be the start of the block that was not run. */
+static void fix_resume_pc(h7_cpu *c)
+{
+    if (c->resume_pc) {
+        wr(c->uc, UC_ARM_REG_PC, c->resume_pc | 1u);
+        c->resume_pc = 0;
+    }
+}
+
 void h7_cpu_run(h7_cpu *c, h7_time_ps until)
 {
     h7_machine *m = c->m;
@@ -1020,8 +1034,10 @@ void h7_cpu_run(h7_cpu *c, h7_time_ps until)
         c->unmapped_type = 0;
         uint32_t pc = rr(c->uc, UC_ARM_REG_PC);
         m->running = (int)c->id;
+        c->resume_pc = 0;
         uc_err err = uc_emu_start(c->uc, pc | 1u, UNTIL_ADDR, 0, 0);
         m->running = -1;
+        fix_resume_pc(c);
         if (c->nflash_stores)
             apply_flash_stores(c);
         if (err != UC_ERR_OK) {
@@ -1122,8 +1138,10 @@ void h7_cpu_step(h7_cpu *c)
     c->stop_reason = H7_STOP_NONE;
     c->want_stop = false;
     c->m->running = (int)c->id;
+    c->resume_pc = 0;
     uc_err err = uc_emu_start(c->uc, rr(c->uc, UC_ARM_REG_PC) | 1u, UNTIL_ADDR, 0, 1);
     c->m->running = -1;
+    fix_resume_pc(c);
     if (c->nflash_stores)
         apply_flash_stores(c);
     c->bp_skip = 0;

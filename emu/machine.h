@@ -63,6 +63,7 @@ typedef struct h7_cpu {
     bool want_stop;
     bool irq_check;         /* something may be deliverable: evaluate at the next block start */
     uint32_t blk_addr, blk_size;
+    uint32_t resume_pc;          /* block start where a block hook stopped the engine, 0 = none */
     h7_tb_entry *tbc;       /* instruction count per translation block, direct-mapped cache */
 
     /* local time: time = seg_time + (icount - seg_cycles) / hz */

@@ -60,11 +60,11 @@ static void update_irqs(h7_exti *s, int group)
 {
     if (group != 0 || !s->soc->ops.set_irq)
         return;
-    static const int irqs[] = {6, 7, 8, 9, 10, 23, 40};
+    static const int irqs[] = {6, 7, 8, 9, 10, 23, 40, 1};
     for (int k = 0; k < H7_NCORES; k++) {
         uint32_t pr = s->pr[k][0];
-        bool lv[7] = {pr & 1u, pr & 2u, pr & 4u, pr & 8u, pr & 16u, pr & 0x3E0u, pr & 0xFC00u};
-        for (int i = 0; i < 7; i++)
+        bool lv[8] = {pr & 1u, pr & 2u, pr & 4u, pr & 8u, pr & 16u, pr & 0x3E0u, pr & 0xFC00u, pr & 0x10000u};
+        for (int i = 0; i < 8; i++)
             s->soc->ops.set_irq(s->soc->host, (h7_core_id)k, irqs[i], lv[i]);
     }
 }

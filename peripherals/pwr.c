@@ -244,7 +244,12 @@ void h7_pwr_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_
         }
         s->cr2 = v & r->rw_mask;
         break;
-    case A_PWR_CR3: write_cr3(s, v, m); break;
+    case A_PWR_CR3:
+        if (size < 4 && (offset & 3u))   /* a narrow write above the low byte leaves the supply alone */
+            s->cr3 = (s->cr3 & ~0x03000300u) | (v & 0x03000300u);
+        else
+            write_cr3(s, v, m);
+        break;
     case A_PWR_CPUCR:
         if (m == H7_MASTER_CM4)
             h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "PWR", "cm4 writes PWR_CPUCR (CPU1's register, RM0399 §7.8.5)");

@@ -42,6 +42,8 @@ void h7_syscfg_reset(h7_syscfg *s, h7_reset_kind kind)
     if (had_oden && kind == H7_RESET_SYSTEM) {
         /* An APB4 peripheral reset of SYSCFG clears ODEN (facts §2.6, reported on H743). */
         h7_pwr_set_oden(&soc->pwr, false);
+        if (soc->ops.overdrive_changed)
+            soc->ops.overdrive_changed(soc->host, false);
     }
 }
 
@@ -49,7 +51,7 @@ static uint32_t ur_value(const h7_syscfg *s, unsigned n)
 {
     const h7_flash *f = &s->soc->flash;
     switch (n) {
-    case 1: return (f->cur_optsr >> 22) & 1u ? 1u : 0u;   /* BCM4 */
+    case 1: return ((f->cur_optsr >> 22) & 1u) | (((f->cur_optsr >> 23) & 1u) << 16);   /* BCM4 b0, BCM7 b16 */
     case 2: return (f->cur_boot7 & 0xFFFFu) << 16;        /* BOOT_CM7_ADD0 */
     case 3: return f->cur_boot7 >> 16;                    /* BOOT_CM7_ADD1 */
     default: return 0;
