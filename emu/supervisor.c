@@ -194,7 +194,12 @@ static void clock_rules(h7_machine *m, uint32_t reg_addr)
     for (int i = 1; i <= 4; i++)
         if (h7_rcc_pclk_hz(&m->soc.rcc, i) > apb_max)
             apb_max = h7_rcc_pclk_hz(&m->soc.rcc, i);
-    if (axi > h7_vos_axi_mhz[vos] * 1000000u || apb_max > h7_vos_apb_mhz[vos] * 1000000u) {
+    /* Decision: the reset clocks (HSI 64 MHz on every bus) are in spec by definition, so an APB
+     * limit below 64 MHz (VOS3: 50 MHz) is only enforced above the reset frequency. */
+    uint32_t apb_limit = h7_vos_apb_mhz[vos] * 1000000u;
+    if (apb_limit < 64000000u)
+        apb_limit = 64000000u;
+    if (axi > h7_vos_axi_mhz[vos] * 1000000u || apb_max > apb_limit) {
         h7_violation *v = record(m, H7_R_BUS_ABOVE_VOS, reg_addr);
         if (v) {
             snprintf(v->detail, sizeof v->detail, "AXI %u MHz / APB up to %u MHz at VOS%u (limits %u / %u MHz)", axi / 1000000u,
@@ -243,8 +248,17 @@ void h7_sup_on_trace(h7_machine *m, const char *src, const char *text)
             snprintf(v->fix, sizeof v->fix, "release a semaphore only from the core and process that took it");
             announce(m, v, text);
         }
-    } else if ((!strcmp(src, "pwr") && !strncmp(text, "vos", 3)) || strstr(text, "FLASH_ACR")) {
+    } else if (strstr(text, "FLASH_ACR")) {
+        clock_rules(m, FLASH_ACR_ADDR);
+    } else if (!strcmp(src, "pwr") && !strncmp(text, "vos", 3)) {
         clock_rules(m, 0);
+    } else if (!strcmp(src, "pwr") && strstr(text, "before actvosrdy")) {
+        h7_violation *v = record(m, H7_R_CHANGE_BEFORE_ACTVOSRDY, 0x58024818u);
+        if (v) {
+            snprintf(v->detail, sizeof v->detail, "PWR_D3CR.VOS written while PWR_CSR1.ACTVOSRDY = 0 (Run* mode)");
+            snprintf(v->fix, sizeof v->fix, "configure the supply (PWR_CR3) and wait for ACTVOSRDY before touching VOS or clocks");
+            announce(m, v, "VOS changed before ACTVOSRDY");
+        }
     }
 }
 

@@ -310,9 +310,10 @@ void h7_flash_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h
     switch (off & 0xFFu) {
     case A_FLASH_ACR: {
         uint32_t v = h7_subword_merge(f->acr, offset, size, value) & 0x3Fu;
-        if (v != f->acr)
+        uint32_t old = f->acr;
+        f->acr = v;   /* store first: the trace observer checks the new latency */
+        if (v != old)
             h7_soc_trace(f->soc, h7_master_name(m), "writes FLASH_ACR = 0x%08x (latency %u)", v, v & 0xFu);
-        f->acr = v;
         break;
     }
     case A_FLASH_KEYR1: write_keyr(f, &f->bank[bank], value, bank + 1); break;
