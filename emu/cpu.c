@@ -927,6 +927,8 @@ static void enter_sleep(h7_cpu *c, h7_cpu_state kind)
     }
     c->state = kind;
     c->sleep_start = h7_cpu_local_time(c);
+    int was_running = c->m->running;
+    c->m->running = (int)c->id;   /* events below happen at this core's local time */
     c->nsleeps++;
     c->deep_sleep = (c->nvic.scr & 4u) != 0;   /* SCR.SLEEPDEEP: CStop (RM0399 §7.6.1) */
     if (c->deep_sleep) {
@@ -934,6 +936,7 @@ static void enter_sleep(h7_cpu *c, h7_cpu_state kind)
         h7_nvic_set_core_hz(&c->nvic, 0);       /* the core clock (and SysTick) stop in CStop */
         h7_soc_cpu_stop_changed(&c->m->soc, c->id, true);
     }
+    c->m->running = was_running;
 }
 
 static void wake(h7_cpu *c)

@@ -118,44 +118,6 @@ static void reg_set(h7_cpu *c, int n, uint64_t v)
 
 /* ------------------------------------------------------------------ memory as the debugger sees it */
 
-static bool dbg_read_byte(h7_machine *m, h7_core_id core, uint32_t addr, uint8_t *b)
-{
-    if (h7_machine_read_mem(m, core, addr, b, 1))
-        return true;
-    uint32_t w;
-    if (addr >= 0xE0000000u && addr < 0xE0100000u) {
-        w = h7_nvic_ppb_read(&m->cpu[core].nvic, (addr & ~3u) - 0xE0000000u, 4);
-    } else if (!h7_soc_read(&m->soc, addr & ~3u, 4, H7_MASTER_DEBUG, &w)) {
-        return false;
-    }
-    *b = (uint8_t)(w >> (8 * (addr & 3u)));
-    return true;
-}
-
-static bool dbg_write(h7_machine *m, h7_core_id core, uint32_t addr, const uint8_t *buf, size_t len)
-{
-    const h7_mem_region *r = h7_memmap_find(core, addr);
-    if (r && (uint64_t)(addr - r->base) + len <= r->size) {
-        memcpy(m->phys[r->phys] + r->phys_offset + (addr - r->base), buf, len);
-        for (int k = 0; k < H7_NCORES; k++)
-            h7_cpu_flush_code(&m->cpu[k], addr & ~0xFFFu, (uint32_t)((addr + len + 0xFFFu) & ~0xFFFu));
-        return true;
-    }
-    if (len == 4 && !(addr & 3u)) {
-        uint32_t w;
-        memcpy(&w, buf, 4);
-        if (addr >= 0xE0000000u && addr < 0xE0100000u) {
-            h7_nvic_ppb_write(&m->cpu[core].nvic, addr - 0xE0000000u, w, 4);
-            return true;
-        }
-        return h7_soc_write(&m->soc, addr, w, 4, H7_MASTER_DEBUG);
-    }
-    for (size_t i = 0; i < len; i++)
-        if (!h7_soc_write(&m->soc, addr + (uint32_t)i, buf[i], 1, H7_MASTER_DEBUG))
-            return false;
-    return true;
-}
-
 /* ------------------------------------------------------------------ packets */
 
 static const char hexd[] = "0123456789abcdef";
@@ -393,7 +355,7 @@ static void handle_mem_read(server *s, client *c, const char *p)
         return;
     for (uint64_t i = 0; i < len; i++) {
         uint8_t b;
-        if (!dbg_read_byte(s->m, c->core, (uint32_t)(addr + i), &b)) {
+        if (!h7_machine_debug_read_byte(s->m, c->core, (uint32_t)(addr + i), &b)) {
             free(buf);
             send_packet(c, i ? "E02" : "E01");
             return;
@@ -423,7 +385,7 @@ static void handle_mem_write(server *s, client *c, const char *p)
         }
         buf[i] = (uint8_t)(hi << 4 | lo);
     }
-    send_packet(c, dbg_write(s->m, c->core, (uint32_t)addr, buf, len) ? "OK" : "E01");
+    send_packet(c, h7_machine_debug_write(s->m, c->core, (uint32_t)addr, buf, len) ? "OK" : "E01");
 }
 
 static void handle_regs(server *s, client *c, bool write, const char *p)

@@ -370,6 +370,7 @@ void h7_machine_power_on(h7_machine *m)
     for (int k = 0; k < H7_NCORES; k++)
         if (m->has_img[k])
             write_segments(m, (h7_core_id)k, false);
+    h7_usart_flush_line(&m->soc.usart3);
     h7_machine_trace(m, "machine", "power-on reset%s", m->boot0 ? " (boot0 = 1)" : "");
     h7_sup_power_on(m);
     h7_soc_reset(&m->soc, H7_RESET_POWER_ON);
@@ -382,6 +383,7 @@ void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software)
 {
     cancel_all_events(&m->sched);
     m->sched.now = m->time;
+    h7_usart_flush_line(&m->soc.usart3);   /* what was printed before the reset, then the reset */
     h7_machine_trace(m, "machine", "system reset (%s)", software ? (source == H7_CM7 ? "cm7 sysresetreq" : "cm4 sysresetreq") : "nrst");
     if (m->locked) {
         /* PWR_CR3 keeps the bad supply setting through a system reset (RM0399 §7.8.4): VCORE
@@ -573,3 +575,44 @@ void h7_machine_print_summary(h7_machine *m, FILE *out)
         fprintf(out, "log: %u guest error(s), %u unimplemented access(es)%s\n", m->nguest_errors, m->nunimp,
                 m->verbose ? "" : " (run with -v to list them)");
 }
+
+/* ------------------------------------------------------------------ memory as the debugger sees it */
+
+bool h7_machine_debug_read_byte(h7_machine *m, h7_core_id core, uint32_t addr, uint8_t *b)
+{
+    if (h7_machine_read_mem(m, core, addr, b, 1))
+        return true;
+    uint32_t w;
+    if (addr >= 0xE0000000u && addr < 0xE0100000u) {
+        w = h7_nvic_ppb_read(&m->cpu[core].nvic, (addr & ~3u) - 0xE0000000u, 4);
+    } else if (!h7_soc_read(&m->soc, addr & ~3u, 4, H7_MASTER_DEBUG, &w)) {
+        return false;
+    }
+    *b = (uint8_t)(w >> (8 * (addr & 3u)));
+    return true;
+}
+
+bool h7_machine_debug_write(h7_machine *m, h7_core_id core, uint32_t addr, const uint8_t *buf, size_t len)
+{
+    const h7_mem_region *r = h7_memmap_find(core, addr);
+    if (r && (uint64_t)(addr - r->base) + len <= r->size) {
+        memcpy(m->phys[r->phys] + r->phys_offset + (addr - r->base), buf, len);
+        for (int k = 0; k < H7_NCORES; k++)
+            h7_cpu_flush_code(&m->cpu[k], addr & ~0xFFFu, (uint32_t)((addr + len + 0xFFFu) & ~0xFFFu));
+        return true;
+    }
+    if (len == 4 && !(addr & 3u)) {
+        uint32_t w;
+        memcpy(&w, buf, 4);
+        if (addr >= 0xE0000000u && addr < 0xE0100000u) {
+            h7_nvic_ppb_write(&m->cpu[core].nvic, addr - 0xE0000000u, w, 4);
+            return true;
+        }
+        return h7_soc_write(&m->soc, addr, w, 4, H7_MASTER_DEBUG);
+    }
+    for (size_t i = 0; i < len; i++)
+        if (!h7_soc_write(&m->soc, addr + (uint32_t)i, buf[i], 1, H7_MASTER_DEBUG))
+            return false;
+    return true;
+}
+

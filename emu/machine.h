@@ -202,6 +202,10 @@ bool h7_machine_debug_link_ok(h7_machine *m, char *msg, size_t len);
 bool h7_machine_debug_mass_erase(h7_machine *m, char *msg, size_t len);
 bool h7_machine_debug_load(h7_machine *m, h7_core_id core, const char *path, char *msg, size_t len);
 void h7_machine_set_boot0(h7_machine *m, bool level);
+/* Memory as the debugger sees it: RAM/flash directly, core registers (PPB) of `core`, peripherals
+ * as the debug master (side effects of a debug access only). False: nothing at that address. */
+bool h7_machine_debug_read_byte(h7_machine *m, h7_core_id core, uint32_t addr, uint8_t *b);
+bool h7_machine_debug_write(h7_machine *m, h7_core_id core, uint32_t addr, const uint8_t *buf, size_t len);
 /* Print the end-of-run summary (one block per core). */
 void h7_machine_print_summary(h7_machine *m, FILE *out);
 /* True if some core ended in a state that is a firmware fault (lockup, unrecoverable fault, or

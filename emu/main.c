@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_scenario.h"
 #include "gdbstub.h"
 #include "machine.h"
 #include "rules.h"
@@ -23,7 +24,9 @@ static const char *usage_main =
     "Runs STM32H755 (Cortex-M7 + Cortex-M4) firmware without a board.\n"
     "\n"
     "commands:\n"
-    "  run       run one or two ELF images on the emulated Nucleo-H755ZI-Q\n"
+    "  run       run one or two ELF images on the emulated Nucleo-H755ZI-Q, or one scenario:\n"
+    "            `h7emu run SCENARIO.yaml` (docs/scenarios.md)\n"
+    "  test      run scenario files or directories as a CI suite (JUnit, parallel jobs)\n"
     "  rules     list the datasheet / reference-manual rules checked while firmware runs\n"
     "  boards    list the built-in boards\n"
     "  help      show this text, or `h7emu help run` for a command\n"
@@ -222,6 +225,7 @@ static int cmd_run(int argc, char **argv)
     } else {
         h7_machine_run_for(m, duration);
     }
+    h7_usart_flush_line(&m->soc.usart3);   /* a console line still without its newline */
     if (m->trace.timeline == stdout)
         fflush(stdout);
     h7_machine_print_summary(m, stdout);
@@ -264,6 +268,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         if (argc > 2 && !strcmp(argv[2], "run"))
             fputs(usage_run, stdout);
+        else if (argc > 2 && !strcmp(argv[2], "test"))
+            return h7_cmd_test(1, (char *[]){"--help", NULL});
         else
             fputs(usage_main, stdout);
         return EXIT_OK;
@@ -272,8 +278,14 @@ int main(int argc, char **argv)
         printf("h7emu 0.1 (Unicorn %s)\n", "2.0.1");
         return EXIT_OK;
     }
-    if (!strcmp(cmd, "run"))
+    if (!strcmp(cmd, "run")) {
+        for (int i = 2; i < argc; i++)
+            if (h7_is_scenario_path(argv[i]) && (i == 2 || strcmp(argv[i - 1], "--board")))
+                return h7_cmd_run_scenario(argc - 2, argv + 2);
         return cmd_run(argc - 2, argv + 2);
+    }
+    if (!strcmp(cmd, "test"))
+        return h7_cmd_test(argc - 2, argv + 2);
     if (!strcmp(cmd, "rules")) {
         h7_rules_print(stdout);
         return EXIT_OK;

@@ -141,6 +141,7 @@ void h7_sup_on_supply(h7_machine *m, uint32_t cr3_low, bool accepted)
         snprintf(v->fix, sizeof v->fix, "use %s to match the board's wiring, or change the board's supply wiring to %s",
                  want->hal_name, got->name);
     announce(m, v, "supply configuration does not match the board");
+    h7_pwr_set_supply_fault(&m->soc.pwr);   /* VCORE collapsed: ACTVOSRDY never valid (facts §8.1) */
     char cause[200];
     snprintf(cause, sizeof cause, "VCORE collapsed after %s selected %s on a board wired for %s",
              v->has_core ? h7_core_name(v->core) : "firmware", got->name, want->name);

@@ -139,6 +139,7 @@ static void stop_all(h7_usart *s)
 
 void h7_usart_reset(h7_usart *s, h7_reset_kind kind)
 {
+    h7_usart_flush_line(s);   /* what was printed before the reset stays on the timeline */
     stop_all(s);
     s->cr1 = s->cr2 = s->cr3 = s->brr = s->gtpr = s->rtor = s->presc = 0;
     s->rdr = s->tdr = 0;

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The main job: install what is missing, build, and run the bundled Nucleo-H755ZI-Q demo.
+# The main job: install what is missing, build, and run the bundled Nucleo-H755ZI-Q scenario suite
+# (timelines, JSON Lines and VCD waveforms of every scenario are kept in build/scenario-out/,
+# the JUnit report in build/scenarios-junit.xml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh build
-exec build/h7emu run --cm7 build/firmware/boot_cm7.elf --cm4 build/firmware/boot_cm4.elf --for 50ms
+export H7_FIRMWARE_DIR="$PWD/build/firmware"
+exec build/h7emu test scenarios --jobs "$(nproc)" --out build/scenario-out --junit build/scenarios-junit.xml

@@ -1,0 +1,1001 @@
+/* Scenario files: parsing (yamltree, file:line:col errors), running the steps on a machine, and
+ * judging the expectations. Format and semantics: docs/scenarios.md. */
+#define _GNU_SOURCE
+#include "scenario.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "flash_regs.h"
+#include "machine.h"
+#include "vcd.h"
+#include "yamltree.h"
+
+const char *h7_outcome_name(h7_outcome o)
+{
+    static const char *const names[] = {"any", "running", "locked", "fault", "timeout"};
+    return names[o];
+}
+
+/* ------------------------------------------------------------------ scalar parsing */
+
+static char *xstrdup(const char *s)
+{
+    char *d = strdup(s ? s : "");
+    if (!d) {
+        fprintf(stderr, "h7emu: out of memory\n");
+        exit(70);
+    }
+    return d;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fprintf(stderr, "h7emu: out of memory\n");
+        exit(70);
+    }
+    return q;
+}
+
+static bool parse_duration(const char *s, h7_time_ps *out)
+{
+    char *end = NULL;
+    errno = 0;
+    if (*s < '0' || *s > '9')
+        return false;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return false;
+    uint64_t mul;
+    if (!strcmp(end, "s"))
+        mul = H7_PS_PER_S;
+    else if (!strcmp(end, "ms"))
+        mul = H7_PS_PER_MS;
+    else if (!strcmp(end, "us"))
+        mul = H7_PS_PER_US;
+    else if (!strcmp(end, "ns"))
+        mul = 1000;
+    else
+        return false;
+    if (v == 0 || v > 3600ull * H7_PS_PER_S / mul)
+        return false;
+    *out = v * mul;
+    return true;
+}
+
+static bool parse_u32(const char *s, uint32_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    if (!*s || *s == '-')
+        return false;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || *end || v > 0xFFFFFFFFull)
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+typedef struct pctx {
+    const h7_ydoc *d;
+    char *err;
+    size_t errlen;
+    char dir[1024];
+} pctx;
+
+static int want_scalar(pctx *p, const h7_ynode *n, const char *what)
+{
+    if (n->kind != H7_Y_SCALAR)
+        return h7_yerr(p->d, n, p->err, p->errlen, "%s must be a single value, not a %s", what,
+                       n->kind == H7_Y_MAP ? "mapping" : "list");
+    return 0;
+}
+
+static int get_duration(pctx *p, const h7_ynode *n, const char *what, h7_time_ps *out)
+{
+    if (want_scalar(p, n, what))
+        return -1;
+    if (!parse_duration(n->value, out))
+        return h7_yerr(p->d, n, p->err, p->errlen, "%s: '%s' is not a duration (examples: 500us, 20ms, 2s; up to 1 h)",
+                       what, n->value);
+    return 0;
+}
+
+static int get_u32(pctx *p, const h7_ynode *n, const char *what, uint32_t *out)
+{
+    if (want_scalar(p, n, what))
+        return -1;
+    if (!parse_u32(n->value, out))
+        return h7_yerr(p->d, n, p->err, p->errlen, "%s: '%s' is not a 32-bit number (decimal or 0x...)", what, n->value);
+    return 0;
+}
+
+static int get_bool01(pctx *p, const h7_ynode *n, const char *what, bool *out)
+{
+    if (want_scalar(p, n, what))
+        return -1;
+    const char *v = n->value;
+    if (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "high"))
+        *out = true;
+    else if (!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "low"))
+        *out = false;
+    else
+        return h7_yerr(p->d, n, p->err, p->errlen, "%s: '%s' must be 0 or 1", what, v);
+    return 0;
+}
+
+static int get_core(pctx *p, const h7_ynode *n, h7_core_id *out)
+{
+    if (want_scalar(p, n, "core"))
+        return -1;
+    if (!strcmp(n->value, "cm7"))
+        *out = H7_CM7;
+    else if (!strcmp(n->value, "cm4"))
+        *out = H7_CM4;
+    else
+        return h7_yerr(p->d, n, p->err, p->errlen, "core: '%s' must be cm7 or cm4", n->value);
+    return 0;
+}
+
+static int get_string(pctx *p, const h7_ynode *n, const char *what, char **out)
+{
+    if (want_scalar(p, n, what))
+        return -1;
+    if (!n->value[0])
+        return h7_yerr(p->d, n, p->err, p->errlen, "%s must not be empty", what);
+    *out = xstrdup(n->value);
+    return 0;
+}
+
+/* H7_FIRMWARE_DIR defaults to the firmware/ directory beside the h7emu executable (the build tree). */
+static bool default_firmware_dir(char *buf, size_t len)
+{
+    char exe[1024];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return false;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return false;
+    *slash = '\0';
+    snprintf(buf, len, "%s/firmware", exe);
+    return access(buf, R_OK) == 0;
+}
+
+/* A file path: ${VAR} expanded from the environment, relative paths from the YAML's directory. */
+static int get_path(pctx *p, const h7_ynode *n, const char *what, char **out)
+{
+    if (want_scalar(p, n, what))
+        return -1;
+    char exp[2048] = "";
+    size_t k = 0;
+    for (const char *s = n->value; *s && k < sizeof exp - 1;) {
+        if (s[0] == '$' && s[1] == '{') {
+            const char *e = strchr(s, '}');
+            if (!e)
+                return h7_yerr(p->d, n, p->err, p->errlen, "%s: unterminated ${...} in '%s'", what, n->value);
+            char var[128];
+            snprintf(var, sizeof var, "%.*s", (int)(e - s - 2), s + 2);
+            const char *val = getenv(var);
+            char exe_fw[1100];
+            if ((!val || !*val) && !strcmp(var, "H7_FIRMWARE_DIR") && default_firmware_dir(exe_fw, sizeof exe_fw))
+                val = exe_fw;
+            if (!val || !*val)
+                return h7_yerr(p->d, n, p->err, p->errlen, "%s: environment variable %s is not set (used in '%s')", what,
+                               var, n->value);
+            k += (size_t)snprintf(exp + k, sizeof exp - k, "%s", val);
+            if (k >= sizeof exp)
+                return h7_yerr(p->d, n, p->err, p->errlen, "%s: path too long", what);
+            s = e + 1;
+        } else {
+            exp[k++] = *s++;
+        }
+    }
+    exp[k] = '\0';
+    char full[3200];
+    if (exp[0] == '/')
+        snprintf(full, sizeof full, "%s", exp);
+    else
+        snprintf(full, sizeof full, "%s/%s", p->dir, exp);
+    if (access(full, R_OK) != 0)
+        return h7_yerr(p->d, n, p->err, p->errlen, "%s: cannot read '%s': %s", what, full, strerror(errno));
+    *out = xstrdup(full);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ steps */
+
+static h7_step *new_step(h7_scenario *s, h7_step_kind kind, const h7_ynode *n)
+{
+    s->steps = xrealloc(s->steps, (s->nsteps + 1) * sizeof *s->steps);
+    h7_step *st = &s->steps[s->nsteps++];
+    memset(st, 0, sizeof *st);
+    st->kind = kind;
+    st->line = n->line;
+    st->mask = 0xFFFFFFFFu;
+    return st;
+}
+
+static int parse_run_until(pctx *p, h7_scenario *s, const h7_ynode *v)
+{
+    static const char *const keys[] = {"symbol", "core", "event", "uart", "timeout", NULL};
+    if (v->kind != H7_Y_MAP)
+        return h7_yerr(p->d, v, p->err, p->errlen, "run_until takes a mapping: {symbol: NAME, core: cm7|cm4, timeout: T} "
+                       "or {event: TEXT, timeout: T} or {uart: TEXT, timeout: T}");
+    if (h7_ymap_check_keys(p->d, v, keys, p->err, p->errlen))
+        return -1;
+    h7_step *st = new_step(s, H7_STEP_RUN_UNTIL, v);
+    const h7_ynode *sym = h7_ymap_get(v, "symbol"), *ev = h7_ymap_get(v, "event"), *ua = h7_ymap_get(v, "uart");
+    const h7_ynode *to = h7_ymap_get(v, "timeout"), *core = h7_ymap_get(v, "core");
+    if ((sym != NULL) + (ev != NULL) + (ua != NULL) != 1)
+        return h7_yerr(p->d, v, p->err, p->errlen, "run_until needs exactly one of symbol, event, uart");
+    if (!to)
+        return h7_yerr(p->d, v, p->err, p->errlen, "run_until needs a timeout (e.g. timeout: 50ms)");
+    if (get_duration(p, to, "timeout", &st->duration))
+        return -1;
+    st->core = H7_CM7;
+    if (core && get_core(p, core, &st->core))
+        return -1;
+    if (sym)
+        return get_string(p, sym, "symbol", &st->symbol);
+    if (core)
+        return h7_yerr(p->d, core, p->err, p->errlen, "core applies to run_until symbol only");
+    st->until_uart = ua != NULL;
+    return get_string(p, ev ? ev : ua, ev ? "event" : "uart", &st->event);
+}
+
+static int parse_debug(pctx *p, h7_scenario *s, const h7_ynode *v)
+{
+    static const char *const ops[] = {"connect", "halt", "resume", "mass_erase", NULL};
+    static const h7_step_kind op_kind[] = {H7_STEP_DEBUG_CONNECT, H7_STEP_DEBUG_HALT, H7_STEP_DEBUG_RESUME,
+                                           H7_STEP_DEBUG_MASS_ERASE};
+    if (v->kind == H7_Y_SCALAR) {
+        for (int i = 0; ops[i]; i++)
+            if (!strcmp(v->value, ops[i])) {
+                new_step(s, op_kind[i], v);
+                return 0;
+            }
+        return h7_yerr(p->d, v, p->err, p->errlen, "debug: unknown operation '%s' (connect, halt, resume, mass_erase, "
+                       "or a mapping with read/write/load)", v->value);
+    }
+    if (v->kind != H7_Y_MAP)
+        return h7_yerr(p->d, v, p->err, p->errlen, "debug takes an operation name or a mapping");
+    static const char *const keys[] = {"op", "read", "write", "load", "core", "value", "mask", "link", NULL};
+    if (h7_ymap_check_keys(p->d, v, keys, p->err, p->errlen))
+        return -1;
+    const h7_ynode *op = h7_ymap_get(v, "op"), *rd = h7_ymap_get(v, "read"), *wr = h7_ymap_get(v, "write"),
+                   *ld = h7_ymap_get(v, "load"), *core = h7_ymap_get(v, "core"), *val = h7_ymap_get(v, "value"),
+                   *mask = h7_ymap_get(v, "mask"), *link = h7_ymap_get(v, "link");
+    if ((op != NULL) + (rd != NULL) + (wr != NULL) + (ld != NULL) != 1)
+        return h7_yerr(p->d, v, p->err, p->errlen, "debug needs exactly one of op, read, write, load");
+    h7_step *st;
+    if (op) {
+        if (want_scalar(p, op, "op"))
+            return -1;
+        int i = 0;
+        while (ops[i] && strcmp(op->value, ops[i]))
+            i++;
+        if (!ops[i])
+            return h7_yerr(p->d, op, p->err, p->errlen, "op: unknown debug operation '%s' (connect, halt, resume, mass_erase)",
+                           op->value);
+        st = new_step(s, op_kind[i], v);
+    } else if (rd) {
+        st = new_step(s, H7_STEP_DEBUG_READ, v);
+        if (get_u32(p, rd, "read", &st->addr))
+            return -1;
+        if (!val)
+            return h7_yerr(p->d, v, p->err, p->errlen, "debug read needs the expected value (value: 0x...)");
+    } else if (wr) {
+        st = new_step(s, H7_STEP_DEBUG_WRITE, v);
+        if (get_u32(p, wr, "write", &st->addr))
+            return -1;
+        if (!val)
+            return h7_yerr(p->d, v, p->err, p->errlen, "debug write needs a value");
+    } else {
+        st = new_step(s, H7_STEP_DEBUG_LOAD, v);
+        if (get_path(p, ld, "load", &st->path))
+            return -1;
+        if (!core)
+            return h7_yerr(p->d, v, p->err, p->errlen, "debug load needs the core (core: cm7 or cm4)");
+    }
+    if (core && get_core(p, core, &st->core))
+        return -1;
+    if (val) {
+        if (get_u32(p, val, "value", &st->value))
+            return -1;
+        st->has_value = true;
+    }
+    if (mask && get_u32(p, mask, "mask", &st->mask))
+        return -1;
+    if (link) {
+        if (want_scalar(p, link, "link"))
+            return -1;
+        if (!strcmp(link->value, "lost"))
+            st->expect_fail = true;
+        else if (strcmp(link->value, "ok"))
+            return h7_yerr(p->d, link, p->err, p->errlen, "link: '%s' must be ok or lost", link->value);
+    }
+    return 0;
+}
+
+static int parse_step(pctx *p, h7_scenario *s, const h7_ynode *item)
+{
+    if (item->kind == H7_Y_SCALAR) {
+        if (!strcmp(item->value, "power_cycle"))
+            new_step(s, H7_STEP_POWER_CYCLE, item);
+        else if (!strcmp(item->value, "system_reset"))
+            new_step(s, H7_STEP_SYSTEM_RESET, item);
+        else
+            return h7_yerr(p->d, item, p->err, p->errlen, "unknown step '%s' (run, run_until, power_cycle, system_reset, "
+                           "boot0, debug, uart_input)", item->value);
+        return 0;
+    }
+    if (item->kind != H7_Y_MAP || item->n != 2)
+        return h7_yerr(p->d, item, p->err, p->errlen, "a step is one 'kind: value' pair (e.g. '- run: 20ms')");
+    const h7_ynode *k = item->items[0], *v = item->items[1];
+    const char *key = k->value;
+    if (!strcmp(key, "run")) {
+        h7_step *st = new_step(s, H7_STEP_RUN, k);
+        return get_duration(p, v, "run", &st->duration);
+    }
+    if (!strcmp(key, "run_until"))
+        return parse_run_until(p, s, v);
+    if (!strcmp(key, "power_cycle") || !strcmp(key, "system_reset")) {
+        new_step(s, key[0] == 'p' ? H7_STEP_POWER_CYCLE : H7_STEP_SYSTEM_RESET, k);
+        return 0;
+    }
+    if (!strcmp(key, "boot0")) {
+        h7_step *st = new_step(s, H7_STEP_BOOT0, k);
+        return get_bool01(p, v, "boot0", &st->level);
+    }
+    if (!strcmp(key, "debug"))
+        return parse_debug(p, s, v);
+    if (!strcmp(key, "uart_input")) {
+        h7_step *st = new_step(s, H7_STEP_UART_INPUT, k);
+        return get_string(p, v, "uart_input", &st->event);
+    }
+    return h7_yerr(p->d, k, p->err, p->errlen, "unknown step '%s' (run, run_until, power_cycle, system_reset, boot0, "
+                   "debug, uart_input)", key);
+}
+
+/* ------------------------------------------------------------------ expect */
+
+static int parse_text_list(pctx *p, const h7_ynode *n, const char *what, h7_expect_item **out, size_t *count)
+{
+    if (n->kind != H7_Y_SEQ)
+        return h7_yerr(p->d, n, p->err, p->errlen, "%s is a list of event texts (- \"pwr: actvosrdy\")", what);
+    *out = xrealloc(NULL, n->n * sizeof **out);
+    *count = 0;
+    for (size_t i = 0; i < n->n; i++) {
+        const h7_ynode *it = n->items[i];
+        if (want_scalar(p, it, what))
+            return -1;
+        if (!it->value[0])
+            return h7_yerr(p->d, it, p->err, p->errlen, "%s: empty event text", what);
+        (*out)[i].line = it->line;
+        (*out)[i].text = xstrdup(it->value);
+        (*count)++;
+    }
+    return 0;
+}
+
+static int parse_memory(pctx *p, h7_scenario *s, const h7_ynode *n)
+{
+    if (n->kind != H7_Y_SEQ)
+        return h7_yerr(p->d, n, p->err, p->errlen, "memory is a list of {addr: A, value: V, mask: M, core: cm7}");
+    s->mem = xrealloc(NULL, n->n * sizeof *s->mem);
+    static const char *const keys[] = {"addr", "value", "mask", "core", NULL};
+    for (size_t i = 0; i < n->n; i++) {
+        const h7_ynode *it = n->items[i];
+        if (it->kind != H7_Y_MAP)
+            return h7_yerr(p->d, it, p->err, p->errlen, "memory entry must be a mapping {addr: A, value: V}");
+        if (h7_ymap_check_keys(p->d, it, keys, p->err, p->errlen))
+            return -1;
+        h7_mem_expect *e = &s->mem[s->nmem++];
+        *e = (h7_mem_expect){.line = it->line, .core = H7_CM7, .mask = 0xFFFFFFFFu};
+        const h7_ynode *a = h7_ymap_get(it, "addr"), *v = h7_ymap_get(it, "value"), *m = h7_ymap_get(it, "mask"),
+                       *c = h7_ymap_get(it, "core");
+        if (!a || !v)
+            return h7_yerr(p->d, it, p->err, p->errlen, "memory entry needs addr and value");
+        if (get_u32(p, a, "addr", &e->addr) || get_u32(p, v, "value", &e->value) || (m && get_u32(p, m, "mask", &e->mask)) ||
+            (c && get_core(p, c, &e->core)))
+            return -1;
+        if (e->addr & 3u)
+            return h7_yerr(p->d, a, p->err, p->errlen, "addr 0x%08X is not word aligned", e->addr);
+    }
+    return 0;
+}
+
+static int parse_expect(pctx *p, h7_scenario *s, const h7_ynode *n)
+{
+    static const char *const keys[] = {"sequence", "never", "memory", "uart", "outcome", NULL};
+    if (n->kind != H7_Y_MAP)
+        return h7_yerr(p->d, n, p->err, p->errlen, "expect is a mapping (sequence, never, memory, uart, outcome)");
+    if (h7_ymap_check_keys(p->d, n, keys, p->err, p->errlen))
+        return -1;
+    const h7_ynode *v;
+    if ((v = h7_ymap_get(n, "sequence")) && parse_text_list(p, v, "sequence", &s->seq, &s->nseq))
+        return -1;
+    if ((v = h7_ymap_get(n, "never")) && parse_text_list(p, v, "never", &s->never, &s->nnever))
+        return -1;
+    if ((v = h7_ymap_get(n, "memory")) && parse_memory(p, s, v))
+        return -1;
+    if ((v = h7_ymap_get(n, "uart")) && get_string(p, v, "uart", &s->uart_contains))
+        return -1;
+    if ((v = h7_ymap_get(n, "outcome"))) {
+        if (want_scalar(p, v, "outcome"))
+            return -1;
+        static const char *const names[] = {"running", "locked", "fault", "timeout", NULL};
+        int i = 0;
+        while (names[i] && strcmp(names[i], v->value))
+            i++;
+        if (!names[i])
+            return h7_yerr(p->d, v, p->err, p->errlen, "outcome: '%s' must be running, locked, fault or timeout", v->value);
+        s->outcome = (h7_outcome)(i + 1);
+        s->outcome_line = v->line;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ top level */
+
+static int parse_options(pctx *p, h7_scenario *s, const h7_ynode *n)
+{
+    static const char *const keys[] = {"bcm7", "bcm4", "boot_cm7_add0", "boot_cm7_add1", "boot_cm4_add0", "boot_cm4_add1", NULL};
+    if (n->kind != H7_Y_MAP)
+        return h7_yerr(p->d, n, p->err, p->errlen, "option_bytes is a mapping (bcm7, bcm4, boot_cm7_add0, ...)");
+    if (h7_ymap_check_keys(p->d, n, keys, p->err, p->errlen))
+        return -1;
+    s->has_options = true;
+    bool b;
+    const h7_ynode *v;
+    if ((v = h7_ymap_get(n, "bcm7"))) {
+        if (get_bool01(p, v, "bcm7", &b))
+            return -1;
+        s->optsr_bcm7 = b;
+    }
+    if ((v = h7_ymap_get(n, "bcm4"))) {
+        if (get_bool01(p, v, "bcm4", &b))
+            return -1;
+        s->optsr_bcm4 = b;
+    }
+    /* BOOT_CMx_ADDy are the upper 16 bits of the boot address (RM0399 §4.9.x FLASH_BOOT7/4). */
+    static const char *const addk[4] = {"boot_cm7_add0", "boot_cm7_add1", "boot_cm4_add0", "boot_cm4_add1"};
+    for (int i = 0; i < 4; i++) {
+        uint32_t a;
+        if (!(v = h7_ymap_get(n, addk[i])))
+            continue;
+        if (get_u32(p, v, addk[i], &a))
+            return -1;
+        if (a > 0xFFFFu)
+            return h7_yerr(p->d, v, p->err, p->errlen, "%s: 0x%X is the upper half-word of the address (e.g. 0x0800)", addk[i], a);
+        uint32_t *reg = i < 2 ? &s->boot7 : &s->boot4;
+        unsigned sh = (i & 1) ? 16 : 0;
+        *reg = (*reg & ~(0xFFFFu << sh)) | (a << sh);
+    }
+    return 0;
+}
+
+int h7_scenario_parse(const char *path, const char *text, h7_scenario *s, char *err, size_t errlen)
+{
+    memset(s, 0, sizeof *s);
+    s->optsr_bcm7 = s->optsr_bcm4 = 1;
+    s->boot7 = 0x1FF00800u;
+    s->boot4 = 0x10000810u;
+    s->path = xstrdup(path);
+    h7_ydoc d;
+    if (h7_yaml_load(path, text, &d, err, errlen) != 0)
+        return -1;
+    pctx p = {.d = &d, .err = err, .errlen = errlen};
+    char tmp[1024];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    snprintf(p.dir, sizeof p.dir, "%s", dirname(tmp));
+    int rc = -1;
+    const h7_ynode *root = d.root, *v;
+    static const char *const keys[] = {"name", "board", "images", "option_bytes", "boot0", "on_violation", "seed",
+                                       "steps", "expect", NULL};
+    if (!root) {
+        snprintf(err, errlen, "%s:1:1: empty scenario (needs name, images, steps)", path);
+        goto out;
+    }
+    if (root->kind != H7_Y_MAP) {
+        h7_yerr(&d, root, err, errlen, "a scenario is a mapping (name:, board:, images:, steps:, expect:)");
+        goto out;
+    }
+    if (h7_ymap_check_keys(&d, root, keys, err, errlen))
+        goto out;
+    if (!(v = h7_ymap_get(root, "name"))) {
+        h7_yerr(&d, root, err, errlen, "missing 'name'");
+        goto out;
+    }
+    if (get_string(&p, v, "name", &s->name))
+        goto out;
+    const char *board = "nucleo-h755zi-q";
+    char boardpath[2048];
+    if ((v = h7_ymap_get(root, "board"))) {
+        if (want_scalar(&p, v, "board"))
+            goto out;
+        board = v->value;
+        if (!h7_board_builtin(board)) {
+            snprintf(boardpath, sizeof boardpath, "%s%s%s", board[0] == '/' ? "" : p.dir, board[0] == '/' ? "" : "/", board);
+            board = boardpath;
+        }
+    }
+    char berr[512];
+    if (h7_board_load(board, &s->board, berr, sizeof berr) != 0) {
+        if (v)
+            h7_yerr(&d, v, err, errlen, "board: %s", berr);
+        else
+            snprintf(err, errlen, "%s", berr);
+        goto out;
+    }
+    if (!(v = h7_ymap_get(root, "images"))) {
+        h7_yerr(&d, root, err, errlen, "missing 'images' (cm7: FILE.elf and/or cm4: FILE.elf)");
+        goto out;
+    }
+    static const char *const ikeys[] = {"cm7", "cm4", NULL};
+    if (v->kind != H7_Y_MAP) {
+        h7_yerr(&d, v, err, errlen, "images is a mapping (cm7: FILE.elf, cm4: FILE.elf)");
+        goto out;
+    }
+    if (h7_ymap_check_keys(&d, v, ikeys, err, errlen))
+        goto out;
+    for (int k = 0; k < H7_NCORES; k++) {
+        const h7_ynode *im = h7_ymap_get(v, k == H7_CM7 ? "cm7" : "cm4");
+        if (im && get_path(&p, im, k == H7_CM7 ? "images.cm7" : "images.cm4", &s->image[k]))
+            goto out;
+    }
+    if (!s->image[0] && !s->image[1]) {
+        h7_yerr(&d, v, err, errlen, "images needs cm7 and/or cm4");
+        goto out;
+    }
+    if ((v = h7_ymap_get(root, "option_bytes")) && parse_options(&p, s, v))
+        goto out;
+    s->boot0 = s->board.boot0;
+    if ((v = h7_ymap_get(root, "boot0")) && get_bool01(&p, v, "boot0", &s->boot0))
+        goto out;
+    if ((v = h7_ymap_get(root, "on_violation"))) {
+        if (want_scalar(&p, v, "on_violation"))
+            goto out;
+        if (!strcmp(v->value, "warn"))
+            s->warn_policy = true;
+        else if (strcmp(v->value, "lock")) {
+            h7_yerr(&d, v, err, errlen, "on_violation: '%s' must be lock or warn", v->value);
+            goto out;
+        }
+    }
+    if ((v = h7_ymap_get(root, "seed"))) {
+        uint32_t seed;   /* accepted for reproducibility notes; the machine has no randomness */
+        if (get_u32(&p, v, "seed", &seed))
+            goto out;
+    }
+    if (!(v = h7_ymap_get(root, "steps"))) {
+        h7_yerr(&d, root, err, errlen, "missing 'steps' (e.g. steps: [run: 100ms])");
+        goto out;
+    }
+    if (v->kind != H7_Y_SEQ || v->n == 0) {
+        h7_yerr(&d, v, err, errlen, "steps is a non-empty list (- run: 100ms)");
+        goto out;
+    }
+    for (size_t i = 0; i < v->n; i++)
+        if (parse_step(&p, s, v->items[i]))
+            goto out;
+    if ((v = h7_ymap_get(root, "expect")) && parse_expect(&p, s, v))
+        goto out;
+    rc = 0;
+out:
+    h7_yaml_free(&d);
+    return rc;
+}
+
+int h7_scenario_load(const char *path, h7_scenario *s, char *err, size_t errlen)
+{
+    return h7_scenario_parse(path, NULL, s, err, errlen);
+}
+
+void h7_scenario_free(h7_scenario *s)
+{
+    free(s->path);
+    free(s->name);
+    for (int k = 0; k < H7_NCORES; k++)
+        free(s->image[k]);
+    for (size_t i = 0; i < s->nsteps; i++) {
+        free(s->steps[i].symbol);
+        free(s->steps[i].event);
+        free(s->steps[i].path);
+    }
+    free(s->steps);
+    for (size_t i = 0; i < s->nseq; i++)
+        free(s->seq[i].text);
+    free(s->seq);
+    for (size_t i = 0; i < s->nnever; i++)
+        free(s->never[i].text);
+    free(s->never);
+    free(s->mem);
+    free(s->uart_contains);
+    memset(s, 0, sizeof *s);
+}
+
+/* ------------------------------------------------------------------ running */
+
+typedef struct runner {
+    const h7_scenario *s;
+    const h7_scenario_opts *o;
+    h7_machine *m;
+    h7_vcd *vcd;
+    const char *wait_event;      /* run_until event being waited for */
+    const char *wait_src;        /* ... only from this source (NULL = any) */
+    size_t wait_from;            /* first trace index that may match */
+    bool wait_hit;
+    bool timed_out;
+    unsigned timeout_line;
+    char fail[2048];             /* first failure, empty if none */
+} runner;
+
+static void fail(runner *r, unsigned line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail(runner *r, unsigned line, const char *fmt, ...)
+{
+    if (r->fail[0])
+        return;
+    int n = snprintf(r->fail, sizeof r->fail, "%s:%u: ", r->s->path, line);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->fail + n, sizeof r->fail - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
+static bool event_matches(const h7_trace_event *e, const char *want)
+{
+    char line[1200];
+    snprintf(line, sizeof line, "%s: %s", e->src, e->text);
+    return strstr(line, want) != NULL;
+}
+
+static void observe(void *ctx, const h7_trace_event *e)
+{
+    runner *r = ctx;
+    if (r->vcd)
+        h7_vcd_sample(r->vcd, e->t);
+    if (r->wait_event && !r->wait_hit && (!r->wait_src || !strcmp(e->src, r->wait_src)) &&
+        (r->wait_src ? strstr(e->text, r->wait_event) != NULL : event_matches(e, r->wait_event))) {
+        r->wait_hit = true;
+        r->m->stop_requested = true;
+    }
+}
+
+/* Run until `cond` or `timeout` of virtual time; true when the condition was met. */
+static bool run_until_event(runner *r, const h7_step *st)
+{
+    h7_machine *m = r->m;
+    h7_time_ps end = m->time + st->duration;
+    r->wait_event = st->event;
+    r->wait_hit = false;
+    while (!r->wait_hit && m->time < end) {
+        if (h7_machine_run_for(m, end - m->time) == H7_RUN_TIME_LIMIT)
+            break;
+    }
+    r->wait_event = NULL;
+    m->stop_requested = false;
+    return r->wait_hit;
+}
+
+/* Console text printed since byte `from`. */
+static bool uart_has(const h7_machine *m, size_t from, const char *text)
+{
+    size_t n = strlen(text);
+    if (!n || m->uart_len < from + n)
+        return n == 0;
+    return memmem(m->uart_buf + from, m->uart_len - from, text, n) != NULL;
+}
+
+/* Until a complete console line containing the text is printed (the "uart3" trace event), so
+ * that the line is on the timeline before whatever the next step does. */
+static bool run_until_uart(runner *r, const h7_step *st)
+{
+    r->wait_src = "uart3";
+    bool hit = run_until_event(r, st);
+    r->wait_src = NULL;
+    return hit;
+}
+
+static bool run_until_symbol(runner *r, const h7_step *st)
+{
+    h7_machine *m = r->m;
+    uint32_t addr, size;
+    if (!m->has_img[st->core] || !h7_image_find_symbol(&m->img[st->core], st->symbol, &addr, &size)) {
+        fail(r, st->line, "run_until: symbol '%s' is not in the %s image", st->symbol, h7_core_name(st->core));
+        return false;
+    }
+    h7_time_ps end = m->time + st->duration;
+    m->break_addr[st->core] = addr & ~1u;
+    m->break_hit[st->core] = false;
+    while (!m->break_hit[st->core] && m->time < end)
+        if (h7_machine_run_for(m, end - m->time) == H7_RUN_TIME_LIMIT)
+            break;
+    bool hit = m->break_hit[st->core];
+    m->break_addr[st->core] = 0;
+    m->break_hit[st->core] = false;
+    m->stop_requested = false;
+    if (hit)
+        h7_machine_trace(m, "scenario", "%s reached %s", h7_core_name(st->core), st->symbol);
+    return hit;
+}
+
+static void debug_op(runner *r, const h7_step *st)
+{
+    h7_machine *m = r->m;
+    char msg[256] = "";
+    bool ok = h7_machine_debug_link_ok(m, msg, sizeof msg);
+    if (st->kind == H7_STEP_DEBUG_MASS_ERASE && ok)
+        ok = h7_machine_debug_mass_erase(m, msg, sizeof msg);
+    else if (st->kind == H7_STEP_DEBUG_LOAD && ok)
+        ok = h7_machine_debug_load(m, st->core, st->path, msg, sizeof msg);
+    if (!ok) {
+        h7_machine_trace(m, "debug", "failed: %s", msg);
+        if (!st->expect_fail)
+            fail(r, st->line, "debug operation failed: %s", msg);
+        return;
+    }
+    if (st->expect_fail) {
+        fail(r, st->line, "the debug link was expected to be lost, but the operation succeeded");
+        return;
+    }
+    switch (st->kind) {
+    case H7_STEP_DEBUG_CONNECT:
+        h7_machine_trace(m, "debug", "connected");
+        break;
+    case H7_STEP_DEBUG_HALT:
+    case H7_STEP_DEBUG_RESUME:
+        for (int k = 0; k < H7_NCORES; k++) {
+            h7_cpu *c = &m->cpu[k];
+            if (st->kind == H7_STEP_DEBUG_HALT && (c->state == H7_CPU_RUNNING || c->state == H7_CPU_SLEEP_WFI ||
+                                                   c->state == H7_CPU_SLEEP_WFE)) {
+                c->state_before_halt = c->state;
+                c->state = H7_CPU_HALTED;
+            } else if (st->kind == H7_STEP_DEBUG_RESUME && c->state == H7_CPU_HALTED) {
+                c->state = c->state_before_halt;
+            }
+        }
+        h7_machine_trace(m, "debug", st->kind == H7_STEP_DEBUG_HALT ? "halted both cores" : "resumed both cores");
+        break;
+    case H7_STEP_DEBUG_READ: {
+        uint8_t b[4];
+        for (int i = 0; i < 4; i++)
+            if (!h7_machine_debug_read_byte(m, st->core, st->addr + (uint32_t)i, &b[i])) {
+                fail(r, st->line, "debug read of 0x%08X: nothing at that address", st->addr);
+                return;
+            }
+        uint32_t v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+        h7_machine_trace(m, "debug", "read 0x%08X = 0x%08X", st->addr, v);
+        if ((v & st->mask) != (st->value & st->mask))
+            fail(r, st->line, "debug read of 0x%08X gave 0x%08X, expected 0x%08X (mask 0x%08X)", st->addr, v, st->value,
+                 st->mask);
+        break;
+    }
+    case H7_STEP_DEBUG_WRITE: {
+        uint8_t b[4] = {(uint8_t)st->value, (uint8_t)(st->value >> 8), (uint8_t)(st->value >> 16), (uint8_t)(st->value >> 24)};
+        h7_machine_trace(m, "debug", "write 0x%08X = 0x%08X", st->addr, st->value);
+        if (!h7_machine_debug_write(m, st->core, st->addr, b, 4))
+            fail(r, st->line, "debug write to 0x%08X: nothing at that address", st->addr);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void uart_input(runner *r, const h7_step *st)
+{
+    h7_machine *m = r->m;
+    h7_machine_trace(m, "scenario", "uart input \"%s\"", st->event);
+    for (const char *p = st->event; *p; p++) {
+        h7_usart_rx(&m->soc.usart3, (uint8_t)*p);
+        h7_time_ps frame = h7_usart_frame_ps(&m->soc.usart3);
+        h7_machine_run_for(m, frame ? frame : 87 * H7_PS_PER_US);
+        m->stop_requested = false;
+    }
+}
+
+static void run_steps(runner *r)
+{
+    const h7_scenario *s = r->s;
+    h7_machine *m = r->m;
+    for (size_t i = 0; i < s->nsteps && !r->fail[0] && !r->timed_out; i++) {
+        const h7_step *st = &s->steps[i];
+        switch (st->kind) {
+        case H7_STEP_RUN:
+            h7_machine_run_for(m, st->duration);
+            m->stop_requested = false;
+            break;
+        case H7_STEP_RUN_UNTIL: {
+            bool ok = st->symbol ? run_until_symbol(r, st) : st->until_uart ? run_until_uart(r, st) : run_until_event(r, st);
+            if (!ok && !r->fail[0]) {
+                r->timed_out = true;
+                r->timeout_line = st->line;
+            }
+            break;
+        }
+        case H7_STEP_POWER_CYCLE:
+            h7_machine_power_on(m);
+            break;
+        case H7_STEP_SYSTEM_RESET:
+            h7_machine_system_reset(m, H7_CM7, false);
+            break;
+        case H7_STEP_BOOT0:
+            h7_machine_set_boot0(m, st->level);
+            break;
+        case H7_STEP_UART_INPUT:
+            uart_input(r, st);
+            break;
+        default:
+            debug_op(r, st);
+            break;
+        }
+    }
+}
+
+static h7_outcome actual_outcome(runner *r, char *why, size_t len)
+{
+    why[0] = '\0';
+    if (r->m->locked)
+        return H7_OUTCOME_LOCKED;
+    if (h7_machine_firmware_faulted(r->m, why, len))
+        return H7_OUTCOME_FAULT;
+    if (r->timed_out)
+        return H7_OUTCOME_TIMEOUT;
+    return H7_OUTCOME_RUNNING;
+}
+
+static void show_context(runner *r, FILE *out, size_t around, const char *title)
+{
+    const h7_trace *t = &r->m->trace;
+    size_t from = around > 4 ? around - 4 : 0, to = around + 8 < t->n ? around + 8 : t->n;
+    fprintf(out, "  %s:\n", title);
+    for (size_t i = from; i < to; i++) {
+        fputs(i == around ? "  > " : "    ", out);
+        h7_trace_print_event(&t->ev[i], out, false);
+    }
+}
+
+static void judge(runner *r)
+{
+    const h7_scenario *s = r->s;
+    h7_machine *m = r->m;
+    const h7_trace *t = &m->trace;
+    FILE *out = r->o->report;
+    char why[600];
+    h7_outcome got = actual_outcome(r, why, sizeof why);
+    /* the ordered subsequence */
+    size_t pos = 0, last_match = 0;
+    for (size_t i = 0; i < s->nseq && !r->fail[0]; i++) {
+        while (pos < t->n && !event_matches(&t->ev[pos], s->seq[i].text))
+            pos++;
+        if (pos == t->n) {
+            fail(r, s->seq[i].line, "expected event \"%s\" (item %zu of the sequence) did not occur%s", s->seq[i].text, i + 1,
+                 i ? " after the previous one" : "");
+            if (out) {
+                fprintf(out, "FAIL %s\n  %s\n", s->name, r->fail);
+                show_context(r, out, i ? last_match : 0, i ? "events after the last expected one that matched (>)"
+                                                             : "first events of the run");
+            }
+            return;
+        }
+        last_match = pos++;
+    }
+    for (size_t i = 0; i < s->nnever && !r->fail[0]; i++)
+        for (size_t e = 0; e < t->n; e++)
+            if (event_matches(&t->ev[e], s->never[i].text)) {
+                char tb[40];
+                h7_trace_format_time(t->ev[e].t, tb, sizeof tb);
+                fail(r, s->never[i].line, "event \"%s\" must never occur, but at %s: %s: %s", s->never[i].text, tb,
+                     t->ev[e].src, t->ev[e].text);
+                if (out) {
+                    fprintf(out, "FAIL %s\n  %s\n", s->name, r->fail);
+                    show_context(r, out, e, "around it");
+                }
+                return;
+            }
+    if (r->fail[0])
+        goto report;
+    if (r->timed_out && s->outcome != H7_OUTCOME_TIMEOUT) {
+        const h7_step *st = NULL;
+        for (size_t i = 0; i < s->nsteps; i++)
+            if (s->steps[i].line == r->timeout_line)
+                st = &s->steps[i];
+        fail(r, r->timeout_line, "run_until %s '%s' not reached within its timeout%s%s", st && st->symbol ? "symbol" : st && st->until_uart ? "uart" : "event",
+             st ? (st->symbol ? st->symbol : st->event) : "?", why[0] ? "; " : "", why);
+        goto report;
+    }
+    for (size_t i = 0; i < s->nmem; i++) {
+        const h7_mem_expect *e = &s->mem[i];
+        uint8_t b[4];
+        bool ok = true;
+        for (int k = 0; k < 4 && ok; k++)
+            ok = h7_machine_debug_read_byte(m, e->core, e->addr + (uint32_t)k, &b[k]);
+        if (!ok) {
+            fail(r, e->line, "memory 0x%08X: nothing at that address", e->addr);
+            goto report;
+        }
+        uint32_t v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+        if ((v & e->mask) != (e->value & e->mask)) {
+            fail(r, e->line, "memory 0x%08X = 0x%08X at the end, expected 0x%08X (mask 0x%08X)", e->addr, v, e->value, e->mask);
+            goto report;
+        }
+    }
+    if (s->uart_contains && !uart_has(m, 0, s->uart_contains)) {
+        fail(r, 1, "the console (USART3) never printed \"%s\" (%zu bytes were printed)", s->uart_contains, m->uart_len);
+        goto report;
+    }
+    if (s->outcome != H7_OUTCOME_ANY && got != s->outcome)
+        fail(r, s->outcome_line, "outcome is %s, expected %s%s%s", h7_outcome_name(got), h7_outcome_name(s->outcome),
+             why[0] ? ": " : "", why);
+    else if (s->outcome == H7_OUTCOME_ANY && got != H7_OUTCOME_RUNNING)
+        fail(r, 1, "outcome is %s (no 'expect: outcome' given, so running was expected)%s%s", h7_outcome_name(got),
+             why[0] ? ": " : "", why);
+report:
+    if (r->fail[0] && out)
+        fprintf(out, "FAIL %s\n  %s\n", s->name, r->fail);
+}
+
+int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
+{
+    h7_machine_config cfg = {.cm7_path = s->image[H7_CM7], .cm4_path = s->image[H7_CM4],
+                             .policy = s->warn_policy ? H7_VIOLATION_WARN : H7_VIOLATION_LOCK};
+    h7_board bd = s->board;
+    bd.boot0 = s->boot0;
+    cfg.board = &bd;
+    h7_machine *m = NULL;
+    char err[512];
+    if (h7_machine_create(&m, &cfg, err, sizeof err) != 0) {
+        if (o->report)
+            fprintf(o->report, "ERROR %s\n  %s: %s\n", s->name, s->path, err);
+        h7_machine_destroy(m);
+        return 2;
+    }
+    runner r = {.s = s, .o = o, .m = m};
+    m->verbose = o->verbose;
+    m->trace.timeline = o->timeline;
+    m->trace.color = o->color;
+    m->trace.jsonl = o->jsonl;
+    m->trace.observer = observe;
+    m->trace.observer_ctx = &r;
+    if (o->vcd)
+        r.vcd = h7_vcd_open(o->vcd, m);
+    if (s->has_options)
+        h7_flash_set_options(&m->soc.flash,
+                             (H7_FLASH_OPTSR_FACTORY & ~(3u << 22)) | (s->optsr_bcm4 << 22) | (s->optsr_bcm7 << 23),
+                             s->boot7, s->boot4);
+    clock_t c0 = clock();
+    h7_machine_trace(m, "scenario", "%s", s->name);
+    h7_machine_power_on(m);
+    run_steps(&r);
+    h7_usart_flush_line(&m->soc.usart3);   /* a console line still without its newline */
+    judge(&r);
+    double wall = (double)(clock() - c0) / CLOCKS_PER_SEC;
+    if (o->report) {
+        if (o->timeline)
+            fflush(o->timeline);
+        h7_machine_print_summary(m, o->report);
+        h7_machine_print_diagnosis(m, o->report);
+        char tb[40];
+        h7_trace_format_time(m->time, tb, sizeof tb);
+        if (!r.fail[0])
+            fprintf(o->report, "PASS %s (%zu steps, %zu expectations, %s virtual, %.2f s)\n", s->name, s->nsteps,
+                    s->nseq + s->nnever + s->nmem + (s->uart_contains != NULL) + 1, tb, wall);
+        else
+            fprintf(o->report, "FAIL %s\n", s->name);
+    }
+    if (r.vcd)
+        h7_vcd_close(r.vcd, m->time);
+    int rc = r.fail[0] ? 1 : 0;
+    h7_machine_destroy(m);
+    return rc;
+}

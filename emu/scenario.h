@@ -1,0 +1,100 @@
+/* Scenarios: one YAML file describes a boot/power sequence (board, images, steps) and what must
+ * happen (an ordered subsequence of the trace, events that must never occur, memory values and
+ * the final outcome). Parsed with libyaml's event API through yamltree.h; every error names
+ * file:line:column. Format: docs/scenarios.md. */
+#ifndef H7_SCENARIO_H
+#define H7_SCENARIO_H
+
+#include <stdio.h>
+
+#include "board.h"
+#include "h7types.h"
+
+typedef enum {
+    H7_STEP_RUN,            /* run for a duration */
+    H7_STEP_RUN_UNTIL,      /* run until symbol / event / uart text, with a timeout */
+    H7_STEP_POWER_CYCLE,
+    H7_STEP_SYSTEM_RESET,
+    H7_STEP_BOOT0,
+    H7_STEP_DEBUG_CONNECT,
+    H7_STEP_DEBUG_HALT,     /* halt both cores (debug link) */
+    H7_STEP_DEBUG_RESUME,
+    H7_STEP_DEBUG_MASS_ERASE,
+    H7_STEP_DEBUG_LOAD,
+    H7_STEP_DEBUG_READ,     /* read memory, compare with an expected value */
+    H7_STEP_DEBUG_WRITE,
+    H7_STEP_UART_INPUT,
+} h7_step_kind;
+
+typedef struct h7_step {
+    h7_step_kind kind;
+    unsigned line;              /* YAML line, for messages */
+    h7_time_ps duration;        /* run / run_until timeout */
+    char *symbol;               /* run_until symbol */
+    char *event;                /* run_until event text, uart text, uart input */
+    bool until_uart;
+    h7_core_id core;
+    bool level;                 /* boot0 */
+    bool expect_fail;           /* debug ops: must fail (link lost) */
+    uint32_t addr, value, mask;
+    bool has_value;
+    char *path;                 /* debug load */
+} h7_step;
+
+typedef enum { H7_OUTCOME_ANY, H7_OUTCOME_RUNNING, H7_OUTCOME_LOCKED, H7_OUTCOME_FAULT, H7_OUTCOME_TIMEOUT } h7_outcome;
+
+typedef struct h7_mem_expect {
+    unsigned line;
+    h7_core_id core;
+    uint32_t addr, value, mask;
+} h7_mem_expect;
+
+typedef struct h7_expect_item {
+    unsigned line;
+    char *text;
+} h7_expect_item;
+
+typedef struct h7_scenario {
+    char *path;                 /* the YAML file */
+    char *name;
+    h7_board board;
+    char *image[H7_NCORES];     /* resolved paths, NULL if absent */
+    bool has_options;
+    uint32_t optsr_bcm7, optsr_bcm4;   /* 0/1 */
+    uint32_t boot7, boot4;      /* FLASH_BOOT7/BOOT4 register values */
+    bool boot0;
+    bool warn_policy;
+    h7_step *steps;
+    size_t nsteps;
+    h7_expect_item *seq;        /* expect.sequence */
+    size_t nseq;
+    h7_expect_item *never;      /* expect.never */
+    size_t nnever;
+    h7_mem_expect *mem;         /* expect.memory */
+    size_t nmem;
+    char *uart_contains;        /* expect.uart */
+    h7_outcome outcome;         /* expect.outcome */
+    unsigned outcome_line;
+} h7_scenario;
+
+/* Parse and validate (files exist, symbols are checked at run time). -1 with "file:line:col: msg". */
+int h7_scenario_load(const char *path, h7_scenario *s, char *err, size_t errlen);
+/* Same from a string (path only names it in messages; image paths resolve against its directory). */
+int h7_scenario_parse(const char *path, const char *text, h7_scenario *s, char *err, size_t errlen);
+void h7_scenario_free(h7_scenario *s);
+
+typedef struct h7_scenario_opts {
+    FILE *timeline;             /* human timeline, NULL = none */
+    bool color;
+    FILE *jsonl;                /* JSON Lines trace, NULL = none */
+    FILE *vcd;                  /* waveform, NULL = none */
+    FILE *report;               /* pass/fail report (stdout) */
+    bool verbose;
+} h7_scenario_opts;
+
+/* Run the scenario: 0 passed, 1 an expectation failed, 2 input error (message in the report). */
+int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o);
+
+const char *h7_outcome_name(h7_outcome o);
+
+#endif
