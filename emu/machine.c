@@ -564,7 +564,10 @@ void h7_machine_print_summary(h7_machine *m, FILE *out)
         char where[160] = "-";
         if (c->state != H7_CPU_NOFW && c->state != H7_CPU_HELD)
             h7_machine_symbolize(m, c->id, h7_cpu_pc(c), where, sizeof where);
-        double pct = m->time ? 100.0 * (double)c->slept_ps / (double)m->time : 0.0;
+        h7_time_ps slept = c->slept_ps;
+        if ((c->state == H7_CPU_SLEEP_WFI || c->state == H7_CPU_SLEEP_WFE) && m->time > c->sleep_start)
+            slept += m->time - c->sleep_start;   /* the sleep still going on */
+        double pct = m->time ? 100.0 * (double)slept / (double)m->time : 0.0;
         fprintf(out, "%s  %-17s pc %-44s %3u MHz  %12llu cycles  %6llu exceptions  %6llu sleeps (%.0f%% asleep)\n",
                 h7_core_name(c->id), h7_cpu_state_name(c->state), where, c->hz / 1000000u,
                 (unsigned long long)c->icount, (unsigned long long)c->nexceptions, (unsigned long long)c->nsleeps, pct);
