@@ -18,12 +18,13 @@
 #include "scenario.h"
 
 static const char *usage_scn =
-    "usage: h7emu run SCENARIO.yaml [--trace FILE] [--jsonl FILE] [--vcd FILE] [--quiet] [--no-color] [-v]\n"
+    "usage: h7emu run SCENARIO.yaml [--trace FILE] [--jsonl FILE] [--vcd FILE] [--svg FILE] [--quiet] [--no-color] [-v]\n"
     "\n"
     "Runs one scenario (docs/scenarios.md): the timeline goes to stdout (or --trace FILE), then the\n"
     "summary, any diagnosis, and PASS/FAIL with the first expectation that was not met.\n"
     "  --jsonl FILE   the trace as JSON Lines (docs/scenarios.md#json-lines)\n"
     "  --vcd FILE     a waveform for GTKWave (core states, domains, VOS, sys_ck, HSEM, LEDs, UART)\n"
+    "  --svg FILE     the same signals as an SVG timing diagram\n"
     "exit codes: 0 passed, 1 an expectation failed, 2 bad scenario or image.\n";
 
 static const char *usage_test =
@@ -34,7 +35,7 @@ static const char *usage_test =
     "table at the end; on failure, the scenario's report (first unmet expectation, events around it,\n"
     "diagnosis).\n"
     "  --junit FILE   JUnit XML report (one testcase per scenario)\n"
-    "  --out DIR      keep each scenario's timeline, JSON Lines and VCD in DIR\n"
+    "  --out DIR      keep each scenario's timeline, JSON Lines, VCD and SVG in DIR\n"
     "exit codes: 0 all passed, 1 some failed, 2 input errors (bad scenario, missing image).\n";
 
 static FILE *open_out(const char *path)
@@ -55,11 +56,11 @@ bool h7_is_scenario_path(const char *a)
 
 int h7_cmd_run_scenario(int argc, char **argv)
 {
-    const char *path = NULL, *trace = NULL, *jsonl = NULL, *vcd = NULL;
+    const char *path = NULL, *trace = NULL, *jsonl = NULL, *vcd = NULL, *svg = NULL;
     bool quiet = false, color = isatty(1), verbose = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        bool takes = !strcmp(a, "--trace") || !strcmp(a, "--jsonl") || !strcmp(a, "--vcd");
+        bool takes = !strcmp(a, "--trace") || !strcmp(a, "--jsonl") || !strcmp(a, "--vcd") || !strcmp(a, "--svg");
         if (takes && i + 1 >= argc) {
             fprintf(stderr, "h7emu: option %s needs a value\n", a);
             return 2;
@@ -73,6 +74,8 @@ int h7_cmd_run_scenario(int argc, char **argv)
             jsonl = argv[++i];
         } else if (!strcmp(a, "--vcd")) {
             vcd = argv[++i];
+        } else if (!strcmp(a, "--svg")) {
+            svg = argv[++i];
         } else if (!strcmp(a, "--quiet")) {
             quiet = true;
         } else if (!strcmp(a, "--no-color")) {
@@ -100,11 +103,12 @@ int h7_cmd_run_scenario(int argc, char **argv)
         h7_scenario_free(&s);
         return 2;
     }
-    FILE *tf = NULL, *jf = NULL, *vf = NULL;
+    FILE *tf = NULL, *jf = NULL, *vf = NULL, *sf = NULL;
     int rc = 2;
-    if ((trace && !(tf = open_out(trace))) || (jsonl && !(jf = open_out(jsonl))) || (vcd && !(vf = open_out(vcd))))
+    if ((trace && !(tf = open_out(trace))) || (jsonl && !(jf = open_out(jsonl))) || (vcd && !(vf = open_out(vcd))) ||
+        (svg && !(sf = open_out(svg))))
         goto out;
-    h7_scenario_opts o = {.timeline = tf ? tf : (quiet ? NULL : stdout), .color = !tf && color, .jsonl = jf, .vcd = vf,
+    h7_scenario_opts o = {.timeline = tf ? tf : (quiet ? NULL : stdout), .color = !tf && color, .jsonl = jf, .vcd = vf, .svg = sf,
                           .report = stdout, .verbose = verbose};
     rc = h7_scenario_run(&s, &o);
 out:
@@ -114,6 +118,8 @@ out:
         fclose(jf);
     if (vf && vf != stdout)
         fclose(vf);
+    if (sf && sf != stdout)
+        fclose(sf);
     h7_scenario_free(&s);
     return rc;
 }
@@ -222,8 +228,8 @@ static void start_job(job *j, const char *self, const char *outdir, int index)
             dup2(fd, 2);
             close(fd);
         }
-        char trace[4200], jsonl[4200], vcd[4200];
-        const char *args[16];
+        char trace[4200], jsonl[4200], vcd[4200], svg[4200];
+        const char *args[20];
         int k = 0;
         args[k++] = self;
         args[k++] = "run";
@@ -231,15 +237,20 @@ static void start_job(job *j, const char *self, const char *outdir, int index)
         args[k++] = "--no-color";
         if (outdir) {
             const char *base = scenario_name(j->path);
-            snprintf(trace, sizeof trace, "%s/%.*s.timeline.txt", outdir, (int)(strlen(base) - 5), base);
-            snprintf(jsonl, sizeof jsonl, "%s/%.*s.jsonl", outdir, (int)(strlen(base) - 5), base);
-            snprintf(vcd, sizeof vcd, "%s/%.*s.vcd", outdir, (int)(strlen(base) - 5), base);
+            const char *dot = strrchr(base, '.');
+            int stem = dot ? (int)(dot - base) : (int)strlen(base);
+            snprintf(trace, sizeof trace, "%s/%.*s.timeline.txt", outdir, stem, base);
+            snprintf(jsonl, sizeof jsonl, "%s/%.*s.jsonl", outdir, stem, base);
+            snprintf(vcd, sizeof vcd, "%s/%.*s.vcd", outdir, stem, base);
+            snprintf(svg, sizeof svg, "%s/%.*s.svg", outdir, stem, base);
             args[k++] = "--trace";
             args[k++] = trace;
             args[k++] = "--jsonl";
             args[k++] = jsonl;
             args[k++] = "--vcd";
             args[k++] = vcd;
+            args[k++] = "--svg";
+            args[k++] = svg;
         } else {
             args[k++] = "--quiet";
         }

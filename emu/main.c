@@ -12,6 +12,7 @@
 #include "gdbstub.h"
 #include "machine.h"
 #include "rules.h"
+#include "vcd.h"
 
 #define EXIT_OK 0
 #define EXIT_USAGE 2
@@ -55,6 +56,8 @@ static const char *usage_run =
     "  --for DURATION    virtual time to run, e.g. 100ms, 2s, 500us (default 100ms)\n"
     "  --trace FILE      write the human timeline to FILE instead of stdout ('-' = stdout)\n"
     "  --jsonl FILE      write the trace as JSON Lines (one event per line) to FILE\n"
+    "  --vcd FILE        waveform for GTKWave: core states, D1/D2, VOS, ACTVOSRDY, sys_ck, HSEM, LEDs\n"
+    "  --svg FILE        the same signals as an SVG timing diagram\n"
     "  --uart FILE       write exactly the bytes the firmware sent on the console USART to FILE\n"
     "  --boot0           hold the BOOT0 pin high (boot from BOOT_CMx_ADD1: system memory)\n"
     "  --quantum TIME    longest stretch one core runs before the other (default 5us)\n"
@@ -113,18 +116,22 @@ static FILE *open_out(const char *path, const char *what)
     return f;
 }
 
+static void wave_observer(void *ctx, const h7_trace_event *e) { h7_vcd_sample(ctx, e->t); }
+
 static int cmd_run(int argc, char **argv)
 {
     h7_machine_config cfg = {0};
     h7_time_ps duration = 100 * H7_PS_PER_MS;
     const char *trace_path = NULL, *jsonl_path = NULL, *uart_path = NULL, *board = "nucleo-h755zi-q";
+    const char *vcd_path = NULL, *svg_path = NULL;
     bool quiet = false, color = isatty(1), verbose = false, boot0 = false, gdb = false, for_given = false;
     h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_ALL};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes = !strcmp(a, "--cm7") || !strcmp(a, "--cm4") || !strcmp(a, "--for") || !strcmp(a, "--trace") ||
-                     !strcmp(a, "--jsonl") || !strcmp(a, "--uart") || !strcmp(a, "--board") || !strcmp(a, "--quantum");
+                     !strcmp(a, "--jsonl") || !strcmp(a, "--uart") || !strcmp(a, "--board") || !strcmp(a, "--quantum") ||
+                     !strcmp(a, "--vcd") || !strcmp(a, "--svg");
         if (takes && !val)
             return usage_error("option %s needs a value", a);
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -164,6 +171,10 @@ static int cmd_run(int argc, char **argv)
             jsonl_path = val;
         } else if (!strcmp(a, "--uart")) {
             uart_path = val;
+        } else if (!strcmp(a, "--vcd")) {
+            vcd_path = val;
+        } else if (!strcmp(a, "--svg")) {
+            svg_path = val;
         } else if (!strcmp(a, "--board")) {
             board = val;
         } else if (!strcmp(a, "--boot0")) {
@@ -202,13 +213,23 @@ static int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     m->verbose = verbose;
-    FILE *tf = NULL, *jf = NULL, *uf = NULL;
+    FILE *tf = NULL, *jf = NULL, *uf = NULL, *vf = NULL, *sf = NULL;
+    h7_vcd *wave = NULL;
     if (trace_path && !(tf = open_out(trace_path, "trace")))
         goto io_error;
     if (jsonl_path && !(jf = open_out(jsonl_path, "JSON Lines")))
         goto io_error;
     if (uart_path && !(uf = open_out(uart_path, "UART")))
         goto io_error;
+    if (vcd_path && !(vf = open_out(vcd_path, "VCD")))
+        goto io_error;
+    if (svg_path && !(sf = open_out(svg_path, "SVG")))
+        goto io_error;
+    if (vf || sf) {
+        wave = h7_vcd_open(vf, m);
+        m->trace.observer = wave_observer;
+        m->trace.observer_ctx = wave;
+    }
     m->trace.timeline = tf ? tf : (quiet ? NULL : stdout);
     m->trace.color = !tf && color;
     m->trace.jsonl = jf;
@@ -245,12 +266,24 @@ static int cmd_run(int argc, char **argv)
     } else {
         printf("result: ok\n");
     }
+    if (wave) {
+        char title[400];
+        snprintf(title, sizeof title, "h7emu: %s%s%s%s on %s, %s", cfg.cm7_path ? cfg.cm7_path : "",
+                 cfg.cm7_path && cfg.cm4_path ? " + " : "", cfg.cm4_path ? cfg.cm4_path : "", "", m->board.name,
+                 rc == EXIT_LOCKED ? "device locked" : rc == EXIT_FWFAULT ? "firmware fault" : "ok");
+        h7_vcd_write_svg(wave, sf, title, m->time);
+        h7_vcd_close(wave, m->time);
+    }
     if (tf && tf != stdout)
         fclose(tf);
     if (jf && jf != stdout)
         fclose(jf);
     if (uf && uf != stdout)
         fclose(uf);
+    if (vf && vf != stdout)
+        fclose(vf);
+    if (sf && sf != stdout)
+        fclose(sf);
     h7_machine_destroy(m);
     return rc;
 io_error:

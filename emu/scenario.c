@@ -967,7 +967,7 @@ int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
     m->trace.jsonl = o->jsonl;
     m->trace.observer = observe;
     m->trace.observer_ctx = &r;
-    if (o->vcd)
+    if (o->vcd || o->svg)
         r.vcd = h7_vcd_open(o->vcd, m);
     if (s->has_options)
         h7_flash_set_options(&m->soc.flash,
@@ -993,8 +993,12 @@ int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
         else
             fprintf(o->report, "FAIL %s\n", s->name);
     }
-    if (r.vcd)
+    if (r.vcd) {
+        char title[300];
+        snprintf(title, sizeof title, "%s (%s)", s->name, r.fail[0] ? "FAIL" : "PASS");
+        h7_vcd_write_svg(r.vcd, o->svg, title, m->time);
         h7_vcd_close(r.vcd, m->time);
+    }
     int rc = r.fail[0] ? 1 : 0;
     h7_machine_destroy(m);
     return rc;

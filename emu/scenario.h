@@ -88,6 +88,7 @@ typedef struct h7_scenario_opts {
     bool color;
     FILE *jsonl;                /* JSON Lines trace, NULL = none */
     FILE *vcd;                  /* waveform, NULL = none */
+    FILE *svg;                  /* the same signals as an SVG timing diagram, NULL = none */
     FILE *report;               /* pass/fail report (stdout) */
     bool verbose;
 } h7_scenario_opts;
