@@ -23,7 +23,7 @@ const h7_rule h7_rules[H7_RULE_COUNT] = {
         "FLASH_ACR.LATENCY must cover the AXI clock at the current voltage scale before the clock is raised.",
         "RM0399 §4.3.8 (Table 16, FLASH recommended number of wait states)"},
     [H7_R_PLL_RANGE] = {"RCC-PLL-RANGE", H7_RULE_WARN,
-        "A PLL input (after DIVM) must be 1-16 MHz and its VCO 192-960 MHz (wide) or 150-420 MHz (medium); otherwise it never locks.",
+        "A PLL input (after DIVM) must be 1-16 MHz and match PLLxRGE, its VCO 192-960 MHz (wide) or 150-420 MHz (medium); a PLL without a ready source or with DIVM = 0 never locks.",
         "RM0399 §9.5.5 (PLL), §9.7.11 RCC_PLLCFGR"},
     [H7_R_CHANGE_BEFORE_ACTVOSRDY] = {"PWR-CHANGE-BEFORE-ACTVOSRDY", H7_RULE_WARN,
         "VOS and the system clock must not be changed before PWR_CSR1.ACTVOSRDY = 1 (Run* mode after power-on).",
