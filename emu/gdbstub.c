@@ -37,6 +37,8 @@ typedef struct server {
     client cl[H7_NCORES];
     bool any_attached;
     bool done;
+    bool lock_reported;   /* the sessions open when the device locked were closed */
+    bool keep_alive;      /* ... and the server waits for a new connection (recovery) */
 } server;
 
 /* ------------------------------------------------------------------ target description */
@@ -231,7 +233,7 @@ static void drop_client(server *s, client *c, const char *why)
     bool any = false;
     for (int k = 0; k < H7_NCORES; k++)
         any |= s->cl[k].fd >= 0;
-    if (!any && s->any_attached)
+    if (!any && s->any_attached && !s->keep_alive)
         s->done = true;
 }
 
@@ -494,11 +496,21 @@ static void handle_packet(server *s, client *c, char *p)
         handle_query(s, c, p);
         return;
     case '?':
-        if (target_dead(s, c))
+        if (!h7_machine_debug_link_ok(s->m, NULL, 0)) {
+            /* Dead target: the session still opens (the probe answers), so that the board-level
+             * monitor commands can be sent; every target access then fails (target_dead). */
+            send_packet(c, "S05");
             return;
+        }
         h7_cpu_halt(cpu, H7_HALT_REQUEST);
         send_stop(s, c);
         return;
+    case 'v':
+        if (!strncmp(p, "vMustReplyEmpty", 15)) {
+            send_packet(c, "");
+            return;
+        }
+        break;
     case 'H':
         send_packet(c, "OK");
         return;
@@ -514,6 +526,13 @@ static void handle_packet(server *s, client *c, char *p)
         return;
     default:
         break;
+    }
+    if (p[0] == 'g' && !p[1]) {
+        /* Answered even for a dead target -- the registers as they were when the core lost power
+         * (gdb cannot open a session without a PC) -- so that a new session can reach the board
+         * (monitor boot0 / power-cycle); memory, step, continue and the rest fail. */
+        handle_regs(s, c, false, p + 1);
+        return;
     }
     if (target_dead(s, c))
         return;
@@ -641,6 +660,7 @@ static void accept_client(server *s, int k)
     c->fd = fd;
     c->core = (h7_core_id)k;
     s->any_attached = true;
+    s->keep_alive = false;
     char msg[160];
     if (!h7_machine_debug_link_ok(s->m, msg, sizeof msg)) {
         h7_machine_trace(s->m, "debug", "%s debugger connects: %s", h7_core_name(c->core), msg);
@@ -664,25 +684,33 @@ static bool machine_may_run(server *s)
 
 static void report_stops(server *s)
 {
+    if (!s->m->locked)
+        s->lock_reported = false;
     for (int k = 0; k < H7_NCORES; k++) {
         client *c = &s->cl[k];
         if (c->fd < 0)
             continue;
         if (s->m->locked) {
-            /* The probe stays connected to gdb but the target is gone (as with ST-LINK's gdb
-             * server): a pending continue/step fails, later requests fail the same way, and
-             * the monitor commands that act on the board (boot0, power-cycle) still work. */
+            /* The target died under the debugger: a pending continue/step gets the ST-LINK's
+             * error, and every session open at that moment is closed. New connections are
+             * accepted (to reach the board: monitor boot0 / power-cycle), but every target
+             * access fails with the same message until the device is recovered. */
+            if (s->lock_reported)
+                continue;
             if (c->waiting) {
                 char buf[200];
                 snprintf(buf, sizeof buf, "E.%s", ST_LINK_MSG);
                 send_packet(c, buf);
-                c->waiting = false;
             }
+            s->keep_alive = true;
+            drop_client(s, c, "lost the link: device locked");
             continue;
         }
         if (c->waiting && s->m->cpu[k].state == H7_CPU_HALTED)
             send_stop(s, c);
     }
+    if (s->m->locked)
+        s->lock_reported = true;
 }
 
 int h7_gdb_serve(h7_machine *m, const h7_gdb_options *opt, char *err, size_t errlen)
@@ -711,7 +739,7 @@ int h7_gdb_serve(h7_machine *m, const h7_gdb_options *opt, char *err, size_t err
             pf[n++] = (struct pollfd){.fd = s.lfd[k], .events = POLLIN};
             pf[n++] = (struct pollfd){.fd = s.cl[k].fd, .events = POLLIN};
         }
-        int pr = poll(pf, (nfds_t)n, run ? 0 : 50);
+        int pr = poll(pf, (nfds_t)n, run && !m->locked ? 0 : 50);
         if (pr < 0 && errno != EINTR)
             break;
         for (int k = 0; k < H7_NCORES; k++) {
