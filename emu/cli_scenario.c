@@ -38,13 +38,20 @@ static const char *usage_test =
     "  --out DIR      keep each scenario's timeline, JSON Lines, VCD and SVG in DIR\n"
     "exit codes: 0 all passed, 1 some failed, 2 input errors (bad scenario, missing image).\n";
 
-static FILE *open_out(const char *path)
+void h7_close_outputs(FILE *const *files, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (files[i] && files[i] != stdout)
+            fclose(files[i]);
+}
+
+FILE *h7_open_output(const char *path, const char *what)
 {
     if (!strcmp(path, "-"))
         return stdout;
     FILE *f = fopen(path, "wb");
     if (!f)
-        fprintf(stderr, "h7emu: cannot write %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "h7emu: cannot write %s file %s: %s\n", what, path, strerror(errno));
     return f;
 }
 
@@ -105,21 +112,14 @@ int h7_cmd_run_scenario(int argc, char **argv)
     }
     FILE *tf = NULL, *jf = NULL, *vf = NULL, *sf = NULL;
     int rc = 2;
-    if ((trace && !(tf = open_out(trace))) || (jsonl && !(jf = open_out(jsonl))) || (vcd && !(vf = open_out(vcd))) ||
-        (svg && !(sf = open_out(svg))))
+    if ((trace && !(tf = h7_open_output(trace, "trace"))) || (jsonl && !(jf = h7_open_output(jsonl, "JSON Lines"))) || (vcd && !(vf = h7_open_output(vcd, "VCD"))) ||
+        (svg && !(sf = h7_open_output(svg, "SVG"))))
         goto out;
     h7_scenario_opts o = {.timeline = tf ? tf : (quiet ? NULL : stdout), .color = !tf && color, .jsonl = jf, .vcd = vf, .svg = sf,
                           .report = stdout, .verbose = verbose};
     rc = h7_scenario_run(&s, &o);
 out:
-    if (tf && tf != stdout)
-        fclose(tf);
-    if (jf && jf != stdout)
-        fclose(jf);
-    if (vf && vf != stdout)
-        fclose(vf);
-    if (sf && sf != stdout)
-        fclose(sf);
+    h7_close_outputs((FILE *[]){tf, jf, vf, sf}, 4);
     h7_scenario_free(&s);
     return rc;
 }

@@ -3,8 +3,14 @@
 #define H7_CLI_SCENARIO_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 
 bool h7_is_scenario_path(const char *arg);
+/* Open an output file ("-" = stdout); NULL with a message on stderr. */
+FILE *h7_open_output(const char *path, const char *what);
+/* Close the n files opened with h7_open_output (NULL entries and stdout are skipped). */
+void h7_close_outputs(FILE *const *files, size_t n);
 int h7_cmd_run_scenario(int argc, char **argv);
 int h7_cmd_test(int argc, char **argv);
 

@@ -12,6 +12,7 @@
 #include "gdbstub.h"
 #include "machine.h"
 #include "rules.h"
+#include "scenario.h"
 #include "vcd.h"
 
 #define EXIT_OK 0
@@ -73,31 +74,6 @@ static const char *usage_run =
     "\n"
     "exit codes: 0 ok, 2 bad input, 3 device locked, 4 firmware fault (see `h7emu help`).\n";
 
-/* "100ms" -> picoseconds. Units: s, ms, us, ns. */
-static bool parse_duration(const char *s, h7_time_ps *out)
-{
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s)
-        return false;
-    uint64_t mul;
-    if (!strcmp(end, "s"))
-        mul = H7_PS_PER_S;
-    else if (!strcmp(end, "ms"))
-        mul = H7_PS_PER_MS;
-    else if (!strcmp(end, "us"))
-        mul = H7_PS_PER_US;
-    else if (!strcmp(end, "ns"))
-        mul = 1000;
-    else
-        return false;
-    if (v > UINT64_MAX / mul / 2)
-        return false;
-    *out = v * mul;
-    return true;
-}
-
 static int usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "h7emu: ");
@@ -106,15 +82,6 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
-static FILE *open_out(const char *path, const char *what)
-{
-    if (!strcmp(path, "-"))
-        return stdout;
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        fprintf(stderr, "h7emu: cannot write %s file %s: %s\n", what, path, strerror(errno));
-    return f;
-}
 
 static void wave_observer(void *ctx, const h7_trace_event *e) { h7_vcd_sample(ctx, e->t); }
 
@@ -142,7 +109,7 @@ static int cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--cm4")) {
             cfg.cm4_path = val;
         } else if (!strcmp(a, "--for")) {
-            if (!parse_duration(val, &duration) || duration == 0)
+            if (!h7_parse_duration(val, &duration) || duration == 0)
                 return usage_error("bad duration '%s' (examples: 100ms, 2s, 500us)", val);
             for_given = true;
         } else if (!strcmp(a, "--gdb")) {
@@ -163,7 +130,7 @@ static int cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--gdb-halt=core")) {
             gdbo.halt_mode = H7_GDB_HALT_CORE;
         } else if (!strcmp(a, "--quantum")) {
-            if (!parse_duration(val, &cfg.quantum) || cfg.quantum == 0)
+            if (!h7_parse_duration(val, &cfg.quantum) || cfg.quantum == 0)
                 return usage_error("bad quantum '%s' (examples: 5us, 1us)", val);
         } else if (!strcmp(a, "--trace")) {
             trace_path = val;
@@ -215,15 +182,15 @@ static int cmd_run(int argc, char **argv)
     m->verbose = verbose;
     FILE *tf = NULL, *jf = NULL, *uf = NULL, *vf = NULL, *sf = NULL;
     h7_vcd *wave = NULL;
-    if (trace_path && !(tf = open_out(trace_path, "trace")))
+    if (trace_path && !(tf = h7_open_output(trace_path, "trace")))
         goto io_error;
-    if (jsonl_path && !(jf = open_out(jsonl_path, "JSON Lines")))
+    if (jsonl_path && !(jf = h7_open_output(jsonl_path, "JSON Lines")))
         goto io_error;
-    if (uart_path && !(uf = open_out(uart_path, "UART")))
+    if (uart_path && !(uf = h7_open_output(uart_path, "UART")))
         goto io_error;
-    if (vcd_path && !(vf = open_out(vcd_path, "VCD")))
+    if (vcd_path && !(vf = h7_open_output(vcd_path, "VCD")))
         goto io_error;
-    if (svg_path && !(sf = open_out(svg_path, "SVG")))
+    if (svg_path && !(sf = h7_open_output(svg_path, "SVG")))
         goto io_error;
     if (vf || sf) {
         wave = h7_vcd_open(vf, m);
@@ -274,16 +241,7 @@ static int cmd_run(int argc, char **argv)
         h7_vcd_write_svg(wave, sf, title, m->time);
         h7_vcd_close(wave, m->time);
     }
-    if (tf && tf != stdout)
-        fclose(tf);
-    if (jf && jf != stdout)
-        fclose(jf);
-    if (uf && uf != stdout)
-        fclose(uf);
-    if (vf && vf != stdout)
-        fclose(vf);
-    if (sf && sf != stdout)
-        fclose(sf);
+    h7_close_outputs((FILE *[]){tf, jf, uf, vf, sf}, 5);
     h7_machine_destroy(m);
     return rc;
 io_error:

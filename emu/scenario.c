@@ -44,7 +44,7 @@ static void *xrealloc(void *p, size_t n)
     return q;
 }
 
-static bool parse_duration(const char *s, h7_time_ps *out)
+bool h7_parse_duration(const char *s, h7_time_ps *out)
 {
     char *end = NULL;
     errno = 0;
@@ -102,7 +102,7 @@ static int get_duration(pctx *p, const h7_ynode *n, const char *what, h7_time_ps
 {
     if (want_scalar(p, n, what))
         return -1;
-    if (!parse_duration(n->value, out))
+    if (!h7_parse_duration(n->value, out))
         return h7_yerr(p->d, n, p->err, p->errlen, "%s: '%s' is not a duration (examples: 500us, 20ms, 2s; up to 1 h)",
                        what, n->value);
     return 0;

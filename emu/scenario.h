@@ -97,5 +97,7 @@ typedef struct h7_scenario_opts {
 int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o);
 
 const char *h7_outcome_name(h7_outcome o);
+/* "100ms" -> picoseconds (units s, ms, us, ns; 1 ns .. 1 h). False if malformed. */
+bool h7_parse_duration(const char *s, h7_time_ps *out);
 
 #endif

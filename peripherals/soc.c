@@ -78,7 +78,8 @@ static void build_windows(h7_soc *soc)
 {
     soc->nwindows = h7_h755_window_count;
     soc->windows = calloc(soc->nwindows, sizeof *soc->windows);
-    if (!soc->windows) {
+    soc->clock_off_traced = calloc(soc->nwindows, sizeof *soc->clock_off_traced);
+    if (!soc->windows || !soc->clock_off_traced) {
         fprintf(stderr, "h7emu: out of memory\n");
         exit(70);
     }
@@ -124,12 +125,17 @@ void h7_soc_init(h7_soc *soc, const h7_host_ops *ops, void *host, h7_sched *sche
 void h7_soc_free(h7_soc *soc)
 {
     free(soc->windows);
+    free(soc->clock_off_traced);
     soc->windows = NULL;
+    soc->clock_off_traced = NULL;
     soc->nwindows = 0;
 }
 
 void h7_soc_reset(h7_soc *soc, h7_reset_kind kind)
 {
+    if (soc->clock_off_traced)
+        for (size_t i = 0; i < soc->nwindows; i++)
+            soc->clock_off_traced[i] = false;
     soc->cpu_cstop[H7_CM7] = soc->cpu_cstop[H7_CM4] = false;
     /* RCC first: the other models ask it for clocks and allocations while resetting. */
     h7_rcc_reset(&soc->rcc, kind);
@@ -165,6 +171,21 @@ static bool window_clocked(h7_soc *soc, const h7_window *w)
     return w->clk_reg < 0 || h7_rcc_clock_enabled(&soc->rcc, (h7_rcc_enreg)w->clk_reg, w->clk_bit);
 }
 
+/* The first access to a peripheral whose clock is off goes on the timeline (RM0399 §9.5.11: no
+ * clock, no register access -- writes are lost, reads return 0); the rest only to the log. */
+static void note_clock_off(h7_soc *soc, const h7_window *w, h7_master m, bool write)
+{
+    static const char *const enreg[] = {"AHB3ENR", "AHB1ENR", "AHB2ENR", "AHB4ENR", "APB3ENR", "APB1LENR",
+                                        "APB1HENR", "APB2ENR", "APB4ENR"};
+    size_t i = (size_t)(w - soc->windows);
+    if (i < soc->nwindows && !soc->clock_off_traced[i]) {
+        soc->clock_off_traced[i] = true;
+        h7_soc_trace(soc, "soc", "%s %s %s with its clock off (RCC_%s bit %d = 0): %s", h7_master_name(m),
+                     write ? "writes" : "reads", w->name, enreg[w->clk_reg], w->clk_bit,
+                     write ? "write ignored" : "reads 0");
+    }
+}
+
 uint32_t h7_soc_window_read(h7_soc *soc, const h7_window *w, uint32_t offset, unsigned size, h7_master m)
 {
     if (!w->read) {
@@ -173,6 +194,7 @@ uint32_t h7_soc_window_read(h7_soc *soc, const h7_window *w, uint32_t offset, un
         return 0;
     }
     if (!window_clocked(soc, w)) {
+        note_clock_off(soc, w, m, false);
         h7_soc_log(soc, H7_LOG_NOTE, w->name, "%s read of %s+0x%03X with its clock off reads 0",
                    h7_master_name(m), w->name, offset);
         return 0;
@@ -189,6 +211,7 @@ void h7_soc_window_write(h7_soc *soc, const h7_window *w, uint32_t offset, uint3
         return;
     }
     if (!window_clocked(soc, w)) {
+        note_clock_off(soc, w, m, true);
         h7_soc_log(soc, H7_LOG_NOTE, w->name, "%s write of 0x%08X to %s+0x%03X ignored: clock off",
                    h7_master_name(m), value, w->name, offset);
         return;

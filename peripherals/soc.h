@@ -97,6 +97,7 @@ typedef struct h7_soc {
 
     h7_window *windows;       /* sorted by base */
     size_t nwindows;
+    bool *clock_off_traced;   /* per window: the first access with its clock off is on the timeline */
 } h7_soc;
 
 /* Build every model and the window table. `opt` is the flash model's non-volatile option-byte

@@ -112,6 +112,8 @@ static void test_syscfg_clock_off_ignores_writes_and_reads_zero(void **state)
     swr(fh, A_SYSCFG_EXTICR1, 0x2222u);
     assert_int_equal(srd(fh, A_SYSCFG_PKGR), 0);
     assert_true(fh_logged(fh, "NOTE SYSCFG"));
+    /* the first such access is also on the timeline, naming the enable bit */
+    assert_true(fh_traced(fh, "cm7 writes SYSCFG with its clock off (RCC_APB4ENR bit 1 = 0): write ignored"));
     fh_write(fh, CM4, RCC + 0x0F4, 1u << 1);
     assert_int_equal(srd(fh, A_SYSCFG_EXTICR1), 0);
     assert_int_equal(srd(fh, A_SYSCFG_PKGR), 0x8u);
