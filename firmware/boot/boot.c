@@ -7,7 +7,9 @@
  *   VOS=<0..3>, PLLN, LATENCY  the clock configuration (default VOS1, N = 400 -> 400 MHz, 2 WS)
  *   CM4_NO_STOP              the CM4 never enters D2 Stop (forgotten handshake)
  *   CM4_GATED                BCM4 = 0 flavour: the CM7 boots the CM4 with RCC_GCR.BOOT_C2
- *   HSEM_BAD_RELEASE         the CM4 releases the CM7's semaphore (non-owner release) */
+ *   HSEM_BAD_RELEASE         the CM4 releases the CM7's semaphore (non-owner release)
+ *   CUBEMX_MPU_CACHE         the CM7 starts like a CubeMX main: MPU_Config (background region 0),
+ *                            SCB_EnableICache, SCB_EnableDCache (set/way invalidate loop) */
 #include "hal_lite.h"
 
 #ifndef SUPPLY
@@ -111,6 +113,62 @@ static void print_mhz(const char *who, uint32_t hz)
 
 #if CORE_CM7
 
+#ifdef CUBEMX_MPU_CACHE
+#define SCB_CCR REG(0xE000ED14u)
+#define SCB_CCSIDR REG(0xE000ED80u)
+#define SCB_CSSELR REG(0xE000ED84u)
+#define SCB_ICIALLU REG(0xE000EF50u)
+#define SCB_DCISW REG(0xE000EF60u)
+#define MPU_CTRL REG(0xE000ED94u)
+#define MPU_RNR REG(0xE000ED98u)
+#define MPU_RBAR REG(0xE000ED9Cu)
+#define MPU_RASR REG(0xE000EDA0u)
+#define DMB() __asm volatile("dmb" ::: "memory")
+
+/* CubeMX's default MPU_Config: region 0 covers 4 GiB with no access and XN, sub-regions
+ * 0x87 disabled, background map for privileged code (ARMv7-M B3.5). */
+static void MPU_Config(void)
+{
+    DMB();
+    SCB_SHCSR &= ~(1u << 16);   /* MEMFAULTENA */
+    MPU_CTRL = 0;
+    MPU_RNR = 0;
+    MPU_RBAR = 0;
+    MPU_RASR = (1u << 28) | (1u << 18) | (0x87u << 8) | (31u << 1) | 1u;
+    MPU_CTRL = (1u << 2) | 1u;  /* PRIVDEFENA | ENABLE */
+    SCB_SHCSR |= 1u << 16;
+    DSB();
+    ISB();
+}
+
+/* CMSIS SCB_EnableICache / SCB_EnableDCache (Cortex-M7 TRM §4.3, ARMv7-M cache maintenance). */
+static void EnableCaches(void)
+{
+    DSB();
+    ISB();
+    SCB_ICIALLU = 0;
+    DSB();
+    ISB();
+    SCB_CCR |= 1u << 17;        /* IC */
+    DSB();
+    ISB();
+    SCB_CSSELR = 0;             /* level 1 data cache */
+    DSB();
+    uint32_t ccsidr = SCB_CCSIDR;
+    uint32_t sets = (ccsidr >> 13) & 0x7FFFu;
+    do {
+        uint32_t ways = (ccsidr >> 3) & 0x3FFu;
+        do
+            SCB_DCISW = ((sets << 5) & 0x3FE0u) | ((ways << 30) & 0xC0000000u);
+        while (ways-- != 0u);
+    } while (sets-- != 0u);
+    DSB();
+    SCB_CCR |= 1u << 16;        /* DC */
+    DSB();
+    ISB();
+}
+#endif
+
 static void SystemClock_Config(void)
 {
 #ifndef SUPPLY_IN_RESET_HANDLER
@@ -132,6 +190,10 @@ static void SystemClock_Config(void)
 int main(void)
 {
     g_uart_ready = 0;
+#ifdef CUBEMX_MPU_CACHE
+    MPU_Config();
+    EnableCaches();
+#endif
 #ifndef CM4_GATED
     /* Wait until the CM4 has entered D2 Stop (facts §7 step 5). */
     g_timeout = 0xFFFF;
