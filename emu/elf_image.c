@@ -39,10 +39,26 @@ static int cmp_sym(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+/* By address; at equal addresses an end-of-sequence marker (file NULL) sorts first, so that a
+ * sequence starting where another ends wins the lookup. */
 static int cmp_line(const void *a, const void *b)
 {
     const h7_line *x = a, *y = b;
-    return x->addr < y->addr ? -1 : x->addr > y->addr;
+    if (x->addr != y->addr)
+        return x->addr < y->addr ? -1 : 1;
+    return (x->file != NULL) - (y->file != NULL);
+}
+
+/* A line row is kept only for code the image really loads (functions discarded by the linker
+ * keep DWARF rows at address 0). */
+static bool in_code(const h7_image *img, uint32_t a)
+{
+    for (size_t i = 0; i < img->nseg; i++) {
+        const h7_segment *sg = &img->segs[i];
+        if ((sg->flags & PF_X) && a >= sg->vaddr && a - sg->vaddr < sg->memsz)
+            return true;
+    }
+    return false;
 }
 
 static int check_header(Elf *e, const char *path, char *err, size_t errlen)
@@ -205,7 +221,7 @@ static void load_lines(Elf *e, h7_image *img)
                     if (!l || dwarf_lineaddr(l, &a) || dwarf_lineno(l, &lineno) || dwarf_lineendsequence(l, &end))
                         continue;
                     const char *src = dwarf_linesrc(l, NULL, NULL);
-                    if (!src || end)
+                    if (!end && (!src || !in_code(img, (uint32_t)a & ~1u)))
                         continue;
                     if (img->nlines == cap) {
                         cap = cap ? cap * 2 : 1024;
@@ -214,10 +230,10 @@ static void load_lines(Elf *e, h7_image *img)
                             goto done;
                         img->lines = nl;
                     }
-                    const char *f = intern_file(img, src);
-                    if (!f)
+                    const char *f = end ? NULL : intern_file(img, src);
+                    if (!end && !f)
                         goto done;
-                    img->lines[img->nlines++] = (h7_line){(uint32_t)a & ~1u, (uint32_t)lineno, f};
+                    img->lines[img->nlines++] = (h7_line){(uint32_t)a & ~1u, end ? 0u : (uint32_t)lineno, f};
                 }
             }
         }
@@ -341,6 +357,8 @@ const h7_line *h7_image_line(const h7_image *img, uint32_t addr)
     if (lo == 0)
         return NULL;
     const h7_line *l = &img->lines[lo - 1];
+    if (!l->file)
+        return NULL;   /* past the end of a line sequence */
     return addr - l->addr < 0x1000u ? l : NULL;
 }
 

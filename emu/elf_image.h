@@ -25,7 +25,7 @@ typedef struct h7_symbol {
 typedef struct h7_line {
     uint32_t addr;
     uint32_t line;
-    const char *file;    /* points into the image's string pool */
+    const char *file;    /* points into the image's string pool; NULL: end of a line sequence */
 } h7_line;
 
 typedef struct h7_image {

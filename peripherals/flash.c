@@ -70,6 +70,8 @@ static void erase_range(h7_flash *f, uint32_t addr, uint32_t len)
 
 /* ------------------------------------------------------------------ operations */
 
+static void start_op(h7_flash *f, h7_flash_bank *b, uint32_t addr, uint32_t len, bool erase, h7_time_ps dur);
+
 static void bank_done(void *opaque, h7_time_ps when)
 {
     h7_flash_bank *b = opaque;
@@ -84,9 +86,16 @@ static void bank_done(void *opaque, h7_time_ps when)
         }
     }
     b->op_len = 0;
-    b->sr &= ~(R_FLASH_SR_BSY_MASK | R_FLASH_SR_QW_MASK);
     b->sr |= R_FLASH_SR_EOP_MASK;
     b->cr &= ~R_FLASH_CR_START_MASK;
+    if (b->next_addr) {   /* the queued flash word is programmed next (RM0399 §4.3.10 write queue) */
+        memcpy(b->op_data, b->next_data, 32);
+        uint32_t a = b->next_addr;
+        b->next_addr = 0;
+        start_op(f, b, a, 32, false, PROGRAM_PS);
+        return;
+    }
+    b->sr &= ~(R_FLASH_SR_BSY_MASK | R_FLASH_SR_QW_MASK);
 }
 
 static void start_op(h7_flash *f, h7_flash_bank *b, uint32_t addr, uint32_t len, bool erase, h7_time_ps dur)
@@ -111,9 +120,22 @@ static void program_word(h7_flash *f, h7_flash_bank *b)
             b->sr &= ~R_FLASH_SR_WBNE_MASK;
             return;
         }
-    memcpy(b->op_data, b->wbuf, 32);
     b->sr &= ~R_FLASH_SR_WBNE_MASK;
-    start_op(f, b, b->wbuf_addr, 32, false, PROGRAM_PS);
+    if (b->op_len) {
+        /* One word is programming: this one waits in the queue (QW stays set). A third word
+         * before the first is done is beyond the model's one-deep queue: refused, PGSERR. */
+        if (b->next_addr) {
+            b->sr |= R_FLASH_SR_PGSERR_MASK;
+            h7_soc_log(f->soc, H7_LOG_GUEST_ERROR, "FLASH", "flash word 0x%08X written while two are in the write queue: "
+                       "refused", b->wbuf_addr);
+        } else {
+            memcpy(b->next_data, b->wbuf, 32);
+            b->next_addr = b->wbuf_addr;
+        }
+    } else {
+        memcpy(b->op_data, b->wbuf, 32);
+        start_op(f, b, b->wbuf_addr, 32, false, PROGRAM_PS);
+    }
     b->wbuf_addr = 0;
     b->wbuf_mask = 0;
 }
@@ -136,6 +158,14 @@ void h7_flash_guest_store(h7_flash *f, uint32_t addr, uint32_t value, unsigned s
         return;
     }
     uint32_t word = addr & ~31u;
+    if ((addr & 31u) + size > 32u) {
+        /* A store crossing the end of a 256-bit flash word (RM0399 §4.3.9: writes must stay in
+         * one flash word): refused, INCERR. */
+        b->sr |= R_FLASH_SR_INCERR_MASK;
+        h7_soc_log(f->soc, H7_LOG_GUEST_ERROR, "FLASH", "%s %u-byte store to 0x%08X crosses a flash-word boundary",
+                   h7_master_name(m), size, addr);
+        return;
+    }
     if (b->wbuf_addr && b->wbuf_addr != word) {
         b->sr |= R_FLASH_SR_INCERR_MASK;   /* a write outside the flash word being filled */
         return;
@@ -274,6 +304,10 @@ uint32_t h7_flash_read(void *dev, uint32_t offset, unsigned size, h7_master m)
     uint32_t off = offset & ~3u, v = 0;
     int bank = off >= A_FLASH_BANK2 ? 1 : 0;
     uint32_t r = off & 0xFFu;
+    if (off >= 0x200u) {
+        h7_soc_log(f->soc, H7_LOG_GUEST_ERROR, "FLASH", "read of reserved offset 0x%03X", off);
+        return 0;
+    }
     switch (r) {
     case A_FLASH_ACR: v = f->acr; break;
     case A_FLASH_CR1: v = f->bank[bank].cr; break;
@@ -301,10 +335,18 @@ void h7_flash_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h
     h7_flash *f = dev;
     uint32_t off = offset & ~3u;
     int bank = off >= A_FLASH_BANK2 ? 1 : 0;
+    if (off >= 0x200u) {
+        h7_soc_log(f->soc, H7_LOG_GUEST_ERROR, "FLASH", "%s write of 0x%08X to reserved offset 0x%03X ignored",
+                   h7_master_name(m), value, off);
+        return;
+    }
     if (size != 4 && ((off & 0xFFu) == A_FLASH_KEYR1 || (off & 0xFFu) == A_FLASH_OPTKEYR)) {
         /* Keys must be written as 32-bit words, else the register locks (RM0399 §4.5.1). */
         h7_soc_log(f->soc, H7_LOG_GUEST_ERROR, "FLASH", "%u-byte write to a key register: locked until reset", size);
-        f->bank[bank].key_error = true;
+        if ((off & 0xFFu) == A_FLASH_OPTKEYR)
+            f->optkey_error = true;
+        else
+            f->bank[bank].key_error = true;
         return;
     }
     switch (off & 0xFFu) {
@@ -391,6 +433,7 @@ void h7_flash_reset(h7_flash *s, h7_reset_kind kind)
         k->wbuf_addr = 0;
         k->wbuf_mask = 0;
         k->op_len = 0;
+        k->next_addr = 0;
     }
     h7_sched_cancel(s->soc->sched, &s->ev_opt);
     s->optcr = 0x00000001u;

@@ -19,6 +19,8 @@ typedef struct h7_flash_bank {
     uint32_t op_addr, op_len;   /* erase/program in progress */
     uint8_t op_data[32];
     bool op_erase;
+    uint8_t next_data[32];   /* a second flash word queued while one is programming (QW) */
+    uint32_t next_addr;      /* 0 = none */
     h7_event ev_done;
 } h7_flash_bank;
 
