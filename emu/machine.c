@@ -432,9 +432,17 @@ h7_run_result h7_machine_run_for(h7_machine *m, h7_time_ps duration)
             t_end = next < m->time ? m->time : next;
         if (end < t_end)
             t_end = end;
-        for (int k = 0; k < H7_NCORES; k++)
-            if (core_can_run(&m->cpu[k]))
-                h7_cpu_run(&m->cpu[k], t_end);
+        /* Each core runs to the window end; a core woken by the other one during the window
+         * (an interrupt, an event) runs again from its wake-up time before the window closes,
+         * so that a cross-core notification costs its real latency, not a whole quantum. */
+        for (bool again = true; again && !m->stop_requested && !m->sysreset_pending;) {
+            again = false;
+            for (int k = 0; k < H7_NCORES; k++)
+                if (core_can_run(&m->cpu[k]) && h7_cpu_local_time(&m->cpu[k]) < t_end) {
+                    h7_cpu_run(&m->cpu[k], t_end);
+                    again = true;
+                }
+        }
         if (m->stop_requested || m->sysreset_pending)
             continue;
         m->time = t_end;

@@ -3,7 +3,8 @@
  *
  * Scheduling (see docs/machine.md): global time advances in windows of at most `quantum`. In each
  * window the CM7 runs, then the CM4, each until its local time reaches the window end (block-level
- * instruction budget, 1 instruction = 1 core clock cycle); then due events fire. When every core
+ * instruction budget, 1 instruction = 1 core clock cycle) -- a core woken by the other one runs
+ * again before the window closes; then due events fire. When every core
  * sleeps, time jumps straight to the next event. Single host thread, no wall clock: the same inputs
  * give the same trace, byte for byte. */
 #ifndef H7_MACHINE_H
