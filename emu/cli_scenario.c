@@ -15,16 +15,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gdbstub.h"
 #include "scenario.h"
 
 static const char *usage_scn =
-    "usage: h7emu run SCENARIO.yaml [--trace FILE] [--jsonl FILE] [--vcd FILE] [--svg FILE] [--quiet] [--no-color] [-v]\n"
+    "usage: h7emu run SCENARIO.yaml [--trace FILE] [--jsonl FILE] [--vcd FILE] [--svg FILE] [--gdb [PORT]]\n"
+    "                               [--quiet] [--no-color] [-v]\n"
     "\n"
     "Runs one scenario (docs/scenarios.md): the timeline goes to stdout (or --trace FILE), then the\n"
     "summary, any diagnosis, and PASS/FAIL with the first expectation that was not met.\n"
     "  --jsonl FILE   the trace as JSON Lines (docs/scenarios.md#json-lines)\n"
     "  --vcd FILE     a waveform for GTKWave (core states, domains, VOS, sys_ck, HSEM, LEDs, UART)\n"
     "  --svg FILE     the same signals as an SVG timing diagram\n"
+    "  --gdb [PORT]   instead of the steps: serve the scenario's machine (board, images, option\n"
+    "                 bytes, BOOT0) to GDB, CM7 on PORT (3333), CM4 on PORT+1; --gdb-wait holds\n"
+    "                 the cores until a debugger attaches\n"
     "exit codes: 0 passed, 1 an expectation failed, 2 bad scenario or image.\n";
 
 static const char *usage_test =
@@ -61,10 +66,40 @@ bool h7_is_scenario_path(const char *a)
     return (n > 5 && !strcmp(a + n - 5, ".yaml")) || (n > 4 && !strcmp(a + n - 4, ".yml"));
 }
 
+/* `--gdb`: the scenario's machine (board, images, option bytes, BOOT0) under the GDB server;
+ * the steps and expectations are not run -- the debugger drives. */
+static int serve_scenario(h7_scenario *s, const h7_gdb_options *gdbo, bool quiet, bool color)
+{
+    h7_machine *m = NULL;
+    char err[1024];
+    int rc = 0;
+    if (h7_scenario_machine(s, &m, err, sizeof err) != 0) {
+        fprintf(stderr, "h7emu: %s: %s\n", s->path, err);
+        rc = 2;
+    } else {
+        fprintf(stderr, "h7emu: %s: serving its machine to GDB; the scenario's steps and expectations are not run\n",
+                s->path);
+        m->trace.timeline = quiet ? NULL : stdout;
+        m->trace.color = color;
+        h7_machine_power_on(m);
+        if (h7_gdb_serve(m, gdbo, err, sizeof err) != 0) {
+            fprintf(stderr, "h7emu: %s\n", err);
+            rc = 2;
+        } else {
+            h7_machine_print_summary(m, stdout);
+            h7_machine_print_diagnosis(m, stdout);
+        }
+    }
+    h7_machine_destroy(m);
+    h7_scenario_free(s);
+    return rc;
+}
+
 int h7_cmd_run_scenario(int argc, char **argv)
 {
     const char *path = NULL, *trace = NULL, *jsonl = NULL, *vcd = NULL, *svg = NULL;
-    bool quiet = false, color = isatty(1), verbose = false;
+    bool quiet = false, color = isatty(1), verbose = false, gdb = false;
+    h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_ALL};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool takes = !strcmp(a, "--trace") || !strcmp(a, "--jsonl") || !strcmp(a, "--vcd") || !strcmp(a, "--svg");
@@ -83,6 +118,20 @@ int h7_cmd_run_scenario(int argc, char **argv)
             vcd = argv[++i];
         } else if (!strcmp(a, "--svg")) {
             svg = argv[++i];
+        } else if (!strcmp(a, "--gdb")) {
+            gdb = true;
+            if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9') {
+                char *end;
+                long port = strtol(argv[++i], &end, 10);
+                if (*end || port < 1 || port > 65534) {
+                    fprintf(stderr, "h7emu: bad gdb port '%s' (1..65534)\n", argv[i]);
+                    return 2;
+                }
+                gdbo.port = (int)port;
+            }
+        } else if (!strcmp(a, "--gdb-wait")) {
+            gdb = true;
+            gdbo.wait_attach = true;
         } else if (!strcmp(a, "--quiet")) {
             quiet = true;
         } else if (!strcmp(a, "--no-color")) {
@@ -110,6 +159,8 @@ int h7_cmd_run_scenario(int argc, char **argv)
         h7_scenario_free(&s);
         return 2;
     }
+    if (gdb)
+        return serve_scenario(&s, &gdbo, quiet, color);
     FILE *tf = NULL, *jf = NULL, *vf = NULL, *sf = NULL;
     int rc = 2;
     if ((trace && !(tf = h7_open_output(trace, "trace"))) || (jsonl && !(jf = h7_open_output(jsonl, "JSON Lines"))) || (vcd && !(vf = h7_open_output(vcd, "VCD"))) ||

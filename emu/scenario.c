@@ -945,19 +945,33 @@ report:
         fprintf(out, "FAIL %s\n  %s\n", s->name, r->fail);
 }
 
-int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
+int h7_scenario_machine(const h7_scenario *s, struct h7_machine **out, char *err, size_t errlen)
 {
     h7_machine_config cfg = {.cm7_path = s->image[H7_CM7], .cm4_path = s->image[H7_CM4],
                              .policy = s->warn_policy ? H7_VIOLATION_WARN : H7_VIOLATION_LOCK};
     h7_board bd = s->board;
     bd.boot0 = s->boot0;
-    cfg.board = &bd;
+    cfg.board = &bd;   /* copied by the machine */
+    *out = NULL;
+    if (h7_machine_create(out, &cfg, err, errlen) != 0) {
+        h7_machine_destroy(*out);
+        *out = NULL;
+        return -1;
+    }
+    if (s->has_options)
+        h7_flash_set_options(&(*out)->soc.flash,
+                             (H7_FLASH_OPTSR_FACTORY & ~(3u << 22)) | (s->optsr_bcm4 << 22) | (s->optsr_bcm7 << 23),
+                             s->boot7, s->boot4);
+    return 0;
+}
+
+int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
+{
     h7_machine *m = NULL;
     char err[512];
-    if (h7_machine_create(&m, &cfg, err, sizeof err) != 0) {
+    if (h7_scenario_machine(s, &m, err, sizeof err) != 0) {
         if (o->report)
             fprintf(o->report, "ERROR %s\n  %s: %s\n", s->name, s->path, err);
-        h7_machine_destroy(m);
         return 2;
     }
     runner r = {.s = s, .o = o, .m = m};
@@ -969,10 +983,6 @@ int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
     m->trace.observer_ctx = &r;
     if (o->vcd || o->svg)
         r.vcd = h7_vcd_open(o->vcd, m);
-    if (s->has_options)
-        h7_flash_set_options(&m->soc.flash,
-                             (H7_FLASH_OPTSR_FACTORY & ~(3u << 22)) | (s->optsr_bcm4 << 22) | (s->optsr_bcm7 << 23),
-                             s->boot7, s->boot4);
     clock_t c0 = clock();
     h7_machine_trace(m, "scenario", "%s", s->name);
     h7_machine_power_on(m);

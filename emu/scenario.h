@@ -93,6 +93,11 @@ typedef struct h7_scenario_opts {
     bool verbose;
 } h7_scenario_opts;
 
+struct h7_machine;
+/* The machine a scenario describes (board, images, option bytes, BOOT0, policy), not yet powered
+ * on; -1 with a message. Used by the runner and by `h7emu run X.yaml --gdb`. */
+int h7_scenario_machine(const h7_scenario *s, struct h7_machine **out, char *err, size_t errlen);
+
 /* Run the scenario: 0 passed, 1 an expectation failed, 2 input error (message in the report). */
 int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o);
 

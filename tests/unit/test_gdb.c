@@ -26,6 +26,8 @@ static int next_port(void)
 }
 
 /* Start h7emu with the given extra arguments and wait for its "gdb server" line. */
+static const char *g_scenario;   /* a scenario file instead of --cm7/--cm4 */
+
 static server start_server(const char *cm7, const char *cm4, const char *extra)
 {
     server s = {.port = next_port()};
@@ -57,6 +59,8 @@ static server start_server(const char *cm7, const char *cm4, const char *extra)
         }
         if (extra)
             argv[a++] = extra;
+        if (g_scenario)
+            argv[a++] = g_scenario;
         argv[a] = NULL;
         execv(H7EMU_EXE, (char *const *)argv);
         _exit(127);
@@ -177,6 +181,23 @@ static void test_link_lost_on_locked_device_and_back_after_recovery(void **state
     assert_int_equal(stop_server(&s), 0);
 }
 
+static void test_scenario_machine_is_served_to_gdb(void **state)
+{
+    if (!have_gdb())
+        skip();
+    /* the scenario's board and option bytes (BCM4 = 0): the CM4 is held until the CM7 boots it */
+    g_scenario = H7_SOURCE_DIR "/scenarios/cm4_gated_boot.yaml";
+    server s = start_server(NULL, NULL, "--gdb-wait");
+    g_scenario = NULL;
+    const char *cmds[] = {"break HAL_RCCEx_EnableBootCore_C2", "continue", "print/x *(unsigned int *)0x5200201C",
+                          "detach", NULL};
+    const char *out = gdb(s.port, h7t_fw("boot_gated_cm7.elf"), cmds);
+    expect_in(out, "Breakpoint 1, ");
+    expect_in(out, "HAL_RCCEx_EnableBootCore_C2");
+    expect_in(out, "= 0x1786aaf0");   /* FLASH_OPTSR_CUR: factory 0x17C6AAF0 with BCM4 (bit 22) = 0 */
+    assert_int_equal(stop_server(&s), 0);
+}
+
 static int connect_to(int port)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -244,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_cm7_break_step_peripheral_watch_fpu),
         cmocka_unit_test(test_cm4_attaches_on_port_plus_one),
         cmocka_unit_test(test_link_lost_on_locked_device_and_back_after_recovery),
+        cmocka_unit_test(test_scenario_machine_is_served_to_gdb),
         cmocka_unit_test(test_malformed_packets_are_refused_not_fatal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
