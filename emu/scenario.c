@@ -213,6 +213,17 @@ static int get_path(pctx *p, const h7_ynode *n, const char *what, char **out)
 
 /* ------------------------------------------------------------------ steps */
 
+static const struct { const char *name; int reg; bool writable; } core_regs[] = {
+    {"r0", UC_ARM_REG_R0, true}, {"r1", UC_ARM_REG_R1, true}, {"r2", UC_ARM_REG_R2, true}, {"r3", UC_ARM_REG_R3, true},
+    {"r4", UC_ARM_REG_R4, true}, {"r5", UC_ARM_REG_R5, true}, {"r6", UC_ARM_REG_R6, true}, {"r7", UC_ARM_REG_R7, true},
+    {"r8", UC_ARM_REG_R8, true}, {"r9", UC_ARM_REG_R9, true}, {"r10", UC_ARM_REG_R10, true},
+    {"r11", UC_ARM_REG_R11, true}, {"r12", UC_ARM_REG_R12, true}, {"sp", UC_ARM_REG_SP, true},
+    {"lr", UC_ARM_REG_LR, true}, {"pc", UC_ARM_REG_PC, true}, {"xpsr", UC_ARM_REG_XPSR, false},
+    {"msp", UC_ARM_REG_MSP, false}, {"psp", UC_ARM_REG_PSP, false}, {"primask", UC_ARM_REG_PRIMASK, false},
+    {"basepri", UC_ARM_REG_BASEPRI, false}, {"faultmask", UC_ARM_REG_FAULTMASK, false},
+    {"control", UC_ARM_REG_CONTROL, false},
+};
+
 static h7_step *new_step(h7_scenario *s, h7_step_kind kind, const h7_ynode *n)
 {
     s->steps = xrealloc(s->steps, (s->nsteps + 1) * sizeof *s->steps);
@@ -268,16 +279,40 @@ static int parse_debug(pctx *p, h7_scenario *s, const h7_ynode *v)
     }
     if (v->kind != H7_Y_MAP)
         return h7_yerr(p->d, v, p->err, p->errlen, "debug takes an operation name or a mapping");
-    static const char *const keys[] = {"op", "read", "write", "load", "core", "value", "mask", "link", NULL};
+    static const char *const keys[] = {"op", "read", "write", "load", "read_reg", "write_reg", "core", "value", "mask",
+                                       "symbol", "link", NULL};
     if (h7_ymap_check_keys(p->d, v, keys, p->err, p->errlen))
         return -1;
     const h7_ynode *op = h7_ymap_get(v, "op"), *rd = h7_ymap_get(v, "read"), *wr = h7_ymap_get(v, "write"),
                    *ld = h7_ymap_get(v, "load"), *core = h7_ymap_get(v, "core"), *val = h7_ymap_get(v, "value"),
-                   *mask = h7_ymap_get(v, "mask"), *link = h7_ymap_get(v, "link");
-    if ((op != NULL) + (rd != NULL) + (wr != NULL) + (ld != NULL) != 1)
-        return h7_yerr(p->d, v, p->err, p->errlen, "debug needs exactly one of op, read, write, load");
+                   *mask = h7_ymap_get(v, "mask"), *link = h7_ymap_get(v, "link"), *rr = h7_ymap_get(v, "read_reg"),
+                   *wrr = h7_ymap_get(v, "write_reg"), *sym = h7_ymap_get(v, "symbol");
+    if ((op != NULL) + (rd != NULL) + (wr != NULL) + (ld != NULL) + (rr != NULL) + (wrr != NULL) != 1)
+        return h7_yerr(p->d, v, p->err, p->errlen, "debug needs exactly one of op, read, write, load, read_reg, write_reg");
+    if (sym && !rr)
+        return h7_yerr(p->d, sym, p->err, p->errlen, "symbol applies to read_reg only (e.g. {read_reg: pc, symbol: main})");
     h7_step *st;
-    if (op) {
+    if (rr || wrr) {
+        const h7_ynode *rn = rr ? rr : wrr;
+        if (want_scalar(p, rn, rr ? "read_reg" : "write_reg"))
+            return -1;
+        size_t i = 0, nregs = sizeof core_regs / sizeof core_regs[0];
+        while (i < nregs && strcmp(core_regs[i].name, rn->value))
+            i++;
+        if (i == nregs)
+            return h7_yerr(p->d, rn, p->err, p->errlen, "unknown core register '%s' (r0..r12, sp, lr, pc, xpsr, msp, psp, "
+                           "primask, basepri, faultmask, control)", rn->value);
+        if (wrr && !core_regs[i].writable)
+            return h7_yerr(p->d, rn, p->err, p->errlen, "register '%s' is read-only here (write r0..r12, sp, lr, pc)", rn->value);
+        st = new_step(s, rr ? H7_STEP_DEBUG_READ_REG : H7_STEP_DEBUG_WRITE_REG, v);
+        st->reg = core_regs[i].reg;
+        st->reg_name = xstrdup(rn->value);
+        if (sym && get_string(p, sym, "symbol", &st->symbol))
+            return -1;
+        if (!val && !sym)
+            return h7_yerr(p->d, v, p->err, p->errlen, "%s needs a value%s", rr ? "read_reg" : "write_reg",
+                           rr ? " or a symbol" : "");
+    } else if (op) {
         if (want_scalar(p, op, "op"))
             return -1;
         int i = 0;
@@ -611,6 +646,7 @@ void h7_scenario_free(h7_scenario *s)
         free(s->steps[i].symbol);
         free(s->steps[i].event);
         free(s->steps[i].path);
+        free(s->steps[i].reg_name);
     }
     free(s->steps);
     for (size_t i = 0; i < s->nseq; i++)
@@ -778,6 +814,30 @@ static void debug_op(runner *r, const h7_step *st)
         if ((v & st->mask) != (st->value & st->mask))
             fail(r, st->line, "debug read of 0x%08X gave 0x%08X, expected 0x%08X (mask 0x%08X)", st->addr, v, st->value,
                  st->mask);
+        break;
+    }
+    case H7_STEP_DEBUG_READ_REG: {
+        h7_cpu *c = &m->cpu[st->core];
+        uint32_t v = h7_cpu_reg(c, st->reg);
+        char where[160];
+        h7_machine_symbolize(m, st->core, v & ~1u, where, sizeof where);
+        h7_machine_trace(m, "debug", "%s %s = 0x%08X (%s)", h7_core_name(st->core), st->reg_name, v, where);
+        if (st->has_value && (v & st->mask) != (st->value & st->mask))
+            fail(r, st->line, "%s %s = 0x%08X, expected 0x%08X (mask 0x%08X)", h7_core_name(st->core), st->reg_name, v,
+                 st->value, st->mask);
+        else if (st->symbol) {
+            size_t n = strlen(st->symbol);
+            const char *fn = strchr(where, ' ');
+            if (!fn || strncmp(fn + 1, st->symbol, n) || (fn[1 + n] != '+' && fn[1 + n] != '\0' && fn[1 + n] != ' '))
+                fail(r, st->line, "%s %s = %s, expected inside %s", h7_core_name(st->core), st->reg_name, where, st->symbol);
+        }
+        break;
+    }
+    case H7_STEP_DEBUG_WRITE_REG: {
+        h7_cpu *c = &m->cpu[st->core];
+        uint32_t v = st->reg == UC_ARM_REG_PC ? st->value | 1u : st->value;
+        uc_reg_write(c->uc, st->reg, &v);
+        h7_machine_trace(m, "debug", "%s %s <- 0x%08X", h7_core_name(st->core), st->reg_name, st->value);
         break;
     }
     case H7_STEP_DEBUG_WRITE: {

@@ -23,6 +23,8 @@ typedef enum {
     H7_STEP_DEBUG_LOAD,
     H7_STEP_DEBUG_READ,     /* read memory, compare with an expected value */
     H7_STEP_DEBUG_WRITE,
+    H7_STEP_DEBUG_READ_REG, /* read a core register, compare (value/mask or the symbol at its address) */
+    H7_STEP_DEBUG_WRITE_REG,
     H7_STEP_UART_INPUT,
 } h7_step_kind;
 
@@ -39,6 +41,8 @@ typedef struct h7_step {
     uint32_t addr, value, mask;
     bool has_value;
     char *path;                 /* debug load */
+    int reg;                    /* debug read_reg/write_reg: Unicorn register id */
+    char *reg_name;
 } h7_step;
 
 typedef enum { H7_OUTCOME_ANY, H7_OUTCOME_RUNNING, H7_OUTCOME_LOCKED, H7_OUTCOME_FAULT, H7_OUTCOME_TIMEOUT } h7_outcome;

@@ -30,6 +30,7 @@ static const char *valid =
     "  - boot0: 0\n"
     "  - debug: connect\n"
     "  - debug: {read: 0x58024400, value: 0x4000, mask: 0x4000}\n"
+    "  - debug: {read_reg: pc, core: cm4, symbol: main}\n"
     "  - system_reset\n"
     "  - power_cycle\n"
     "  - uart_input: \"x\"\n"
@@ -48,7 +49,9 @@ static void test_valid_scenario_parses_every_step_kind(void **state)
     if (rc)
         fail_msg("%s", err);
     assert_string_equal(s.name, "demo");
-    assert_int_equal(s.nsteps, 9);
+    assert_int_equal(s.nsteps, 10);
+    assert_int_equal(s.steps[6].kind, H7_STEP_DEBUG_READ_REG);
+    assert_string_equal(s.steps[6].symbol, "main");
     assert_int_equal(s.steps[0].kind, H7_STEP_RUN);
     assert_true(s.steps[0].duration == 2 * 1000000000ull);
     assert_int_equal(s.steps[1].kind, H7_STEP_RUN_UNTIL);
@@ -112,6 +115,10 @@ static void test_input_errors_name_file_line_and_column(void **state)
                  "expected value");
     expect_error(IMG "steps:\n  - boot0: 2\n", "bad.yaml:5:12:",
                  "must be 0 or 1");
+    expect_error(IMG "steps:\n  - debug: {read_reg: r99, value: 0}\n", "bad.yaml:5:23:",
+                 "unknown core register 'r99'");
+    expect_error(IMG "steps:\n  - debug: {write_reg: control, value: 0}\n", "bad.yaml:5:24:",
+                 "read-only here");
 }
 
 /* Deterministic mutation fuzz: truncations and byte flips of a valid file never crash the parser
