@@ -61,6 +61,7 @@ static const binding bindings[] = {
     BIND("HSEM", hsem, hsem, H7_RCC_EN_AHB4, 25),
     BIND("SYSCFG", syscfg, syscfg, H7_RCC_EN_APB4, 1),
     BIND("USART3", usart, usart3, H7_RCC_EN_APB1L, 18),
+    BIND("ART", art, art, H7_RCC_EN_AHB1, 14),
     BIND("GPIOA", gpio, gpio[0], H7_RCC_EN_AHB4, 0),
     BIND("GPIOB", gpio, gpio[1], H7_RCC_EN_AHB4, 1),
     BIND("GPIOC", gpio, gpio[2], H7_RCC_EN_AHB4, 2),
@@ -119,6 +120,7 @@ void h7_soc_init(h7_soc *soc, const h7_host_ops *ops, void *host, h7_sched *sche
     for (int p = 0; p < H7_GPIO_PORTS; p++)
         h7_gpio_init(&soc->gpio[p], soc, p);
     h7_usart_init(&soc->usart3, soc, 3);
+    h7_art_init(&soc->art, soc);
     build_windows(soc);
 }
 
@@ -148,6 +150,7 @@ void h7_soc_reset(h7_soc *soc, h7_reset_kind kind)
     for (int p = 0; p < H7_GPIO_PORTS; p++)
         h7_gpio_reset(&soc->gpio[p], kind);
     h7_usart_reset(&soc->usart3, kind);
+    h7_art_reset(&soc->art, kind);
 }
 
 const h7_window *h7_soc_find_window(const h7_soc *soc, uint32_t addr)

@@ -11,6 +11,7 @@
 #include "periph.h"
 #include "h7sched.h"
 
+#include "art.h"
 #include "dbgmcu.h"
 #include "exti.h"
 #include "flash.h"
@@ -94,6 +95,7 @@ typedef struct h7_soc {
     h7_dbgmcu dbgmcu;
     h7_gpio gpio[H7_GPIO_PORTS];
     h7_usart usart3;
+    h7_art art;
 
     h7_window *windows;       /* sorted by base */
     size_t nwindows;
