@@ -71,7 +71,7 @@ static void emit(h7_vcd *v, int i, uint32_t value)
 {
     if (!v->out)
         return;
-    char id = (char)('!' + i);
+    char id = (char)('A' + i);
     if (sigs[i].width == 1) {
         fprintf(v->out, "%u%c\n", value & 1u, id);
         return;
@@ -112,7 +112,7 @@ h7_vcd *h7_vcd_open(FILE *out, h7_machine *m)
         return v;
     fprintf(out, "$date h7emu $end\n$version h7emu scenario runner $end\n$timescale 1ns $end\n$scope module h755 $end\n");
     for (int i = 0; i < NSIG; i++)
-        fprintf(out, "$var wire %u %c %s $end\n", sigs[i].width, (char)('!' + i), sigs[i].name);
+        fprintf(out, "$var wire %u %c %s $end\n", sigs[i].width, (char)('A' + i), sigs[i].name);
     fprintf(out, "$upscope $end\n$enddefinitions $end\n");
     return v;
 }
