@@ -110,7 +110,7 @@ h7_vcd *h7_vcd_open(FILE *out, h7_machine *m)
     v->m = m;
     if (!out)
         return v;
-    fprintf(out, "$date h7emu $end\n$version h7emu scenario runner $end\n$timescale 1ns $end\n$scope module h755 $end\n");
+    fprintf(out, "$date h7emu $end\n$version h7emu $end\n$timescale 1ns $end\n$scope module h755 $end\n");
     for (int i = 0; i < NSIG; i++)
         fprintf(out, "$var wire %u %c %s $end\n", sigs[i].width, (char)('A' + i), sigs[i].name);
     fprintf(out, "$upscope $end\n$enddefinitions $end\n");
