@@ -186,6 +186,7 @@ typedef struct job {
     double secs;
     char *report;      /* captured output (on failure) */
     char *reason;      /* first FAIL/ERROR line detail */
+    char *title;       /* the scenario's name: (from its PASS/FAIL line) */
     bool done;
 } job;
 
@@ -261,6 +262,34 @@ static char *first_reason(const char *report, int rc)
     return strndup(p, e ? (size_t)(e - p) : strlen(p));
 }
 
+/* The scenario's `name:` from the last "PASS <name> (...)" / "FAIL <name>" line of its report. */
+static char *scenario_title(const char *report)
+{
+    const char *best = NULL;
+    bool pass = false;
+    for (const char *line = report; *line;) {
+        if (!strncmp(line, "PASS ", 5) || !strncmp(line, "FAIL ", 5)) {
+            best = line + 5;
+            pass = line[0] == 'P';
+        }
+        const char *nl = strchr(line, '\n');
+        if (!nl)
+            break;
+        line = nl + 1;
+    }
+    if (!best)
+        return strdup("");
+    const char *e = strchr(best, '\n');
+    size_t n = e ? (size_t)(e - best) : strlen(best);
+    if (pass)   /* "PASS name (2 steps, ...)": cut at the last " (" */
+        for (size_t i = n; i-- > 1;)
+            if (best[i] == '(' && best[i - 1] == ' ') {
+                n = i - 1;
+                break;
+            }
+    return strndup(best, n);
+}
+
 static const char *scenario_name(const char *path)
 {
     const char *b = strrchr(path, '/');
@@ -323,6 +352,7 @@ static void finish_job(job *j, int status)
     j->report = slurp(j->out_path);
     unlink(j->out_path);
     j->reason = first_reason(j->report, j->rc);
+    j->title = scenario_title(j->report);
     j->done = true;
 }
 
@@ -479,10 +509,10 @@ int h7_cmd_test(int argc, char **argv)
         if (jobs[i].rc) {
             printf("\n----- %s: %s -----\n%s", label[jobs[i].rc], jobs[i].path, jobs[i].report);
         }
-    printf("\n%-44s %-6s %8s\n", "scenario", "result", "wall");
+    printf("\n%-40s %-6s %8s  %s\n", "scenario", "result", "wall", "what it checks");
     for (size_t i = 0; i < n; i++)
-        printf("%-44s %s%-6s%s %6.2f s\n", scenario_name(jobs[i].path), jobs[i].rc ? red : green, label[jobs[i].rc], reset,
-               jobs[i].secs);
+        printf("%-40s %s%-6s%s %6.2f s  %s\n", scenario_name(jobs[i].path), jobs[i].rc ? red : green, label[jobs[i].rc],
+               reset, jobs[i].secs, jobs[i].title ? jobs[i].title : "");
     printf("%zu scenarios: %zu passed, %zu failed, %zu errors%s in %.1f s\n", n, count[0], count[1], count[2] + count[3],
            count[3] ? " (crashes counted as errors)" : "", total);
     int rc = (count[2] + count[3]) ? 2 : count[1] ? 1 : 0;
@@ -492,6 +522,7 @@ int h7_cmd_test(int argc, char **argv)
         free(jobs[i].path);
         free(jobs[i].report);
         free(jobs[i].reason);
+        free(jobs[i].title);
     }
     free(jobs);
     free(paths);
