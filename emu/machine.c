@@ -415,7 +415,20 @@ static void sync_flash(h7_machine *m)
             h7_cpu_flush_code(&m->cpu[k], lo, hi);
 }
 
+static h7_run_result run_windows(h7_machine *m, h7_time_ps duration);
+
+/* The trace of a window is written out in time order at the window's end (trace.h `defer`). */
 h7_run_result h7_machine_run_for(h7_machine *m, h7_time_ps duration)
+{
+    bool was = m->trace.defer;
+    m->trace.defer = true;
+    h7_run_result r = run_windows(m, duration);
+    h7_trace_flush(&m->trace);
+    m->trace.defer = was;
+    return r;
+}
+
+static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
 {
     h7_time_ps end = m->time + duration;
     while (m->time < end) {
@@ -451,6 +464,7 @@ h7_run_result h7_machine_run_for(h7_machine *m, h7_time_ps duration)
                 h7_cpu_catch_up(&m->cpu[k], t_end);
         h7_sched_run_until(&m->sched, t_end);
         sync_flash(m);
+        h7_trace_flush(&m->trace);
     }
     return H7_RUN_TIME_LIMIT;
 }

@@ -16,6 +16,11 @@ void h7_trace_free(h7_trace *t)
     free(t->ev);
     t->ev = NULL;
     t->n = t->cap = 0;
+    for (size_t i = 0; i < t->npending; i++)
+        free(t->pending[i].text);
+    free(t->pending);
+    t->pending = NULL;
+    t->npending = t->cappending = 0;
 }
 
 void h7_trace_format_time(h7_time_ps t, char *buf, size_t len)
@@ -60,37 +65,76 @@ void h7_trace_print_event(const h7_trace_event *e, FILE *out, bool color)
         fprintf(out, "%s  %-6s %s\n", tb, e->src, e->text);
 }
 
+/* Timeline, JSON Lines and the kept list; takes ownership of e->text. */
+static void emit(h7_trace *t, h7_trace_event *e)
+{
+    if (t->timeline)
+        h7_trace_print_event(e, t->timeline, t->color);
+    if (t->jsonl) {
+        fprintf(t->jsonl, "{\"t_ps\":%llu,\"src\":", (unsigned long long)e->t);
+        h7_json_write_string(t->jsonl, e->src);
+        fputs(",\"text\":", t->jsonl);
+        h7_json_write_string(t->jsonl, e->text);
+        fputs("}\n", t->jsonl);
+    }
+    if ((t->max_kept && t->n >= t->max_kept)) {
+        free(e->text);
+        return;
+    }
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 256;
+        h7_trace_event *ev = realloc(t->ev, cap * sizeof *ev);
+        if (!ev) {
+            free(e->text);
+            return;
+        }
+        t->ev = ev;
+        t->cap = cap;
+    }
+    t->ev[t->n++] = *e;
+}
+
 void h7_trace_add(h7_trace *t, h7_time_ps when, const char *src, const char *text)
 {
     h7_trace_event e = {.t = when};
     snprintf(e.src, sizeof e.src, "%s", src);
-    if (t->timeline) {
-        e.text = (char *)text;
-        h7_trace_print_event(&e, t->timeline, t->color);
-    }
-    if (t->jsonl) {
-        fprintf(t->jsonl, "{\"t_ps\":%llu,\"src\":", (unsigned long long)when);
-        h7_json_write_string(t->jsonl, e.src);
-        fputs(",\"text\":", t->jsonl);
-        h7_json_write_string(t->jsonl, text);
-        fputs("}\n", t->jsonl);
-    }
     if (t->observer) {
         e.text = (char *)text;
         t->observer(t->observer_ctx, &e);
     }
-    if (t->max_kept && t->n >= t->max_kept)
-        return;
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 256;
-        h7_trace_event *ev = realloc(t->ev, cap * sizeof *ev);
-        if (!ev)
-            return;
-        t->ev = ev;
-        t->cap = cap;
-    }
     e.text = strdup(text);
     if (!e.text)
         return;
-    t->ev[t->n++] = e;
+    if (!t->defer) {
+        emit(t, &e);
+        return;
+    }
+    if (t->npending == t->cappending) {
+        size_t cap = t->cappending ? t->cappending * 2 : 64;
+        h7_trace_event *p = realloc(t->pending, cap * sizeof *p);
+        if (!p) {
+            emit(t, &e);   /* out of memory: write it out of order rather than lose it */
+            return;
+        }
+        t->pending = p;
+        t->cappending = cap;
+    }
+    t->pending[t->npending++] = e;
+}
+
+void h7_trace_flush(h7_trace *t)
+{
+    /* stable insertion sort by time: a window holds a handful of events */
+    for (size_t i = 1; i < t->npending; i++) {
+        h7_trace_event e = t->pending[i];
+        size_t j = i;
+        while (j > 0 && t->pending[j - 1].t > e.t) {
+            t->pending[j] = t->pending[j - 1];
+            j--;
+        }
+        t->pending[j] = e;
+    }
+    for (size_t i = 0; i < t->npending; i++)
+        emit(t, &t->pending[i]);
+    t->npending = 0;
 }

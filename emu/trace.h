@@ -24,11 +24,19 @@ typedef struct h7_trace {
     /* Called for every event as it is added (VCD writers, live expectation matching). */
     void (*observer)(void *ctx, const h7_trace_event *e);
     void *observer_ctx;
+    /* While `defer` is set (the machine inside a scheduling window), events are held and written
+     * out -- timeline, JSON Lines, the kept list -- by h7_trace_flush, in time order (stable), so
+     * that the two cores' events of one window read in time order. The observer is not deferred. */
+    bool defer;
+    h7_trace_event *pending;
+    size_t npending, cappending;
 } h7_trace;
 
 void h7_trace_init(h7_trace *t);
 void h7_trace_free(h7_trace *t);
 void h7_trace_add(h7_trace *t, h7_time_ps when, const char *src, const char *text);
+/* Write out the held events in time order (see `defer`). */
+void h7_trace_flush(h7_trace *t);
 /* "   1234.567 us" right-aligned (microseconds with nanosecond precision). */
 void h7_trace_format_time(h7_time_ps t, char *buf, size_t len);
 void h7_trace_print_event(const h7_trace_event *e, FILE *out, bool color);
