@@ -221,6 +221,29 @@ static size_t recv_some(int fd, char *buf, size_t len)
     return got;
 }
 
+/* Ctrl-C (a raw 0x03) while the target runs: the core stops and the pending continue is
+ * answered with a SIGINT stop reply (T02). */
+static void test_ctrl_c_interrupts_a_running_core(void **state)
+{
+    server s = start_server(h7t_fw("systick_cm7.elf"), NULL, NULL);
+    int fd = connect_to(s.port);
+    char buf[8192];
+    const char *q = "$?#3f";
+    send(fd, q, strlen(q), 0);
+    recv_some(fd, buf, sizeof buf);
+    assert_non_null(strstr(buf, "$T"));
+    send(fd, "+$c#63", 6, 0);                         /* continue */
+    recv_some(fd, buf, sizeof buf);                   /* only the ack: it runs */
+    assert_null(strstr(buf, "$T"));
+    send(fd, "\x03", 1, 0);                           /* Ctrl-C */
+    recv_some(fd, buf, sizeof buf);
+    assert_non_null(strstr(buf, "$T02"));
+    send(fd, "+$D#44", 6, 0);
+    recv_some(fd, buf, sizeof buf);
+    close(fd);
+    assert_int_equal(stop_server(&s), 0);
+}
+
 static void test_malformed_packets_are_refused_not_fatal(void **state)
 {
     server s = start_server(h7t_fw("systick_cm7.elf"), NULL, NULL);
@@ -266,6 +289,7 @@ int main(void)
         cmocka_unit_test(test_cm4_attaches_on_port_plus_one),
         cmocka_unit_test(test_link_lost_on_locked_device_and_back_after_recovery),
         cmocka_unit_test(test_scenario_machine_is_served_to_gdb),
+        cmocka_unit_test(test_ctrl_c_interrupts_a_running_core),
         cmocka_unit_test(test_malformed_packets_are_refused_not_fatal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
