@@ -56,16 +56,21 @@ static bool line_reaches(int line, h7_core_id cpu)
     return true;
 }
 
+/* The EXTI NVIC interrupts of the configurable lines 0..16 (h7_exti_line_irq; lines that share
+ * an interrupt, 5-9 and 10-15, are contiguous): level = any of their lines pending. */
 static void update_irqs(h7_exti *s, int group)
 {
     if (group != 0 || !s->soc->ops.set_irq)
         return;
-    static const int irqs[] = {6, 7, 8, 9, 10, 23, 40, 1};
     for (int k = 0; k < H7_NCORES; k++) {
         uint32_t pr = s->pr[k][0];
-        bool lv[8] = {pr & 1u, pr & 2u, pr & 4u, pr & 8u, pr & 16u, pr & 0x3E0u, pr & 0xFC00u, pr & 0x10000u};
-        for (int i = 0; i < 8; i++)
-            s->soc->ops.set_irq(s->soc->host, (h7_core_id)k, irqs[i], lv[i]);
+        for (int line = 0; line <= 16;) {
+            int irq = h7_exti_line_irq(line);
+            bool level = false;
+            for (; line <= 16 && h7_exti_line_irq(line) == irq; line++)
+                level |= (pr >> line) & 1u;
+            s->soc->ops.set_irq(s->soc->host, (h7_core_id)k, irq, level);
+        }
     }
 }
 
