@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pwr.h"
 #include "yamltree.h"
 
 const h7_supply_info h7_supplies[H7_SUPPLY_COUNT] = {
@@ -19,10 +20,13 @@ const h7_supply_info h7_supplies[H7_SUPPLY_COUNT] = {
     [H7_SUPPLY_BYPASS] = {"bypass", 0x01, "PWR_EXTERNAL_SOURCE_SUPPLY", false},
 };
 
+/* The PWR model classifies the CR3 low byte (RM0399 Table 33, don't-care bits included); the
+ * board layer only maps that name to its table, so both layers always agree. */
 int h7_supply_from_cr3(uint32_t cr3)
 {
-    for (int i = 0; i < H7_SUPPLY_COUNT; i++)
-        if (h7_supplies[i].cr3 == (cr3 & 0x3Fu))
+    const char *name = h7_pwr_supply_name(cr3);
+    for (int i = 0; name && i < H7_SUPPLY_COUNT; i++)
+        if (!strcmp(h7_supplies[i].name, name))
             return i;
     return -1;
 }
