@@ -120,14 +120,10 @@ int h7_cmd_run_scenario(int argc, char **argv)
             svg = argv[++i];
         } else if (!strcmp(a, "--gdb")) {
             gdb = true;
-            if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9') {
-                char *end;
-                long port = strtol(argv[++i], &end, 10);
-                if (*end || port < 1 || port > 65534) {
-                    fprintf(stderr, "h7emu: bad gdb port '%s' (1..65534)\n", argv[i]);
-                    return 2;
-                }
-                gdbo.port = (int)port;
+            if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9' &&
+                !h7_gdb_parse_port(argv[++i], &gdbo.port)) {
+                fprintf(stderr, "h7emu: bad gdb port '%s' (1..65534)\n", argv[i]);
+                return 2;
             }
         } else if (!strcmp(a, "--gdb-wait")) {
             gdb = true;

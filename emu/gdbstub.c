@@ -713,6 +713,17 @@ static void report_stops(server *s)
         s->lock_reported = true;
 }
 
+bool h7_gdb_parse_port(const char *s, int *port)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 1 || v > 65534)
+        return false;
+    *port = (int)v;
+    return true;
+}
+
 int h7_gdb_serve(h7_machine *m, const h7_gdb_options *opt, char *err, size_t errlen)
 {
     server s = {.m = m, .opt = *opt};

@@ -22,6 +22,9 @@ typedef struct h7_gdb_options {
     h7_time_ps limit;          /* stop serving after this much virtual time (0 = no limit) */
 } h7_gdb_options;
 
+/* "3333" -> 3333 for --gdb PORT (1..65534: the CM4 gets PORT + 1); false if malformed. */
+bool h7_gdb_parse_port(const char *s, int *port);
+
 /* Serve until every debugger that attached has detached (or the limit). 0 on success, -1 with a
  * message in err if the ports cannot be opened. */
 int h7_gdb_serve(h7_machine *m, const h7_gdb_options *opt, char *err, size_t errlen);

@@ -116,11 +116,8 @@ static int cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--gdb")) {
             gdb = true;
             if (val && val[0] >= '0' && val[0] <= '9') {
-                char *end;
-                long port = strtol(val, &end, 10);
-                if (*end || port < 1 || port > 65534)
+                if (!h7_gdb_parse_port(val, &gdbo.port))
                     return usage_error("bad gdb port '%s' (1..65534)", val);
-                gdbo.port = (int)port;
                 i++;
             }
         } else if (!strcmp(a, "--gdb-wait")) {
