@@ -1,4 +1,4 @@
-/* ELF loader (emu/elf_image.c): malformed input gives "path: reason" and never a crash; valid
+/* ELF loader (emu/core/elf_image.c): malformed input gives "path: reason" and never a crash; valid
  * images give segments, symbols and DWARF lines; placement checks per core and against the other
  * core's image. */
 #include "support.h"

@@ -1,6 +1,6 @@
 /* The core-private System Control Space of one Cortex-M core: NVIC, SCB, SysTick (ARMv7-M ARM
  * B3.2-B3.4). Unicorn 2.0.1 models none of it, so the harness does: this file is the state and the
- * priority rules; emu/cpu.c performs exception entry/return on the Unicorn engine.
+ * priority rules; emu/core/cpu.c performs exception entry/return on the Unicorn engine.
  *
  * Exception numbers: 1 Reset, 2 NMI, 3 HardFault, 4 MemManage, 5 BusFault, 6 UsageFault,
  * 11 SVCall, 12 DebugMonitor, 14 PendSV, 15 SysTick, 16+n = IRQn. */
