@@ -61,6 +61,8 @@ static const char *usage_run =
     "  --vcd FILE        waveform for GTKWave: core states, D1/D2, VOS, ACTVOSRDY, sys_ck, HSEM, LEDs\n"
     "  --svg FILE        the same signals as an SVG timing diagram\n"
     "  --uart FILE       write exactly the bytes the firmware sent on the console USART to FILE\n"
+    "  --uart N=FILE     the same for U(S)ART N (1..8 = USART1..UART8, 9 or lpuart1 = LPUART1;\n"
+    "                    usart2=FILE works too); repeatable\n"
     "  --boot0           hold the BOOT0 pin high (boot from BOOT_CMx_ADD1: system memory)\n"
     "  --quantum TIME    longest stretch one core runs before the other (default 5us)\n"
     "  --gdb [PORT]      serve GDB: the CM7 on PORT (default 3333), the CM4 on PORT+1, 127.0.0.1\n"
@@ -92,6 +94,7 @@ static int cmd_run(int argc, char **argv)
     h7_time_ps duration = 100 * H7_PS_PER_MS;
     const char *trace_path = NULL, *jsonl_path = NULL, *uart_path = NULL, *board = "nucleo-h755zi-q";
     const char *vcd_path = NULL, *svg_path = NULL;
+    const char *uart_n_path[H7_NUARTS + 1] = {0};
     bool quiet = false, color = isatty(1), verbose = false, boot0 = false, gdb = false, for_given = false;
     h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_ALL};
     for (int i = 0; i < argc; i++) {
@@ -135,7 +138,22 @@ static int cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--jsonl")) {
             jsonl_path = val;
         } else if (!strcmp(a, "--uart")) {
-            uart_path = val;
+            const char *eq = val ? strchr(val, '=') : NULL;
+            if (eq) {
+                char name[16];
+                size_t n = (size_t)(eq - val);
+                int u = 0;
+                if (n < sizeof name) {
+                    memcpy(name, val, n);
+                    name[n] = '\0';
+                    u = !strcmp(name, "9") ? H7_LPUART1 : h7_usart_parse_name(name);
+                }
+                if (!u || !eq[1])
+                    return usage_error("bad --uart '%s' (N=FILE with N 1..9, usart1..usart8 or lpuart1)", val);
+                uart_n_path[u] = eq + 1;
+            } else {
+                uart_path = val;
+            }
         } else if (!strcmp(a, "--vcd")) {
             vcd_path = val;
         } else if (!strcmp(a, "--svg")) {
@@ -188,6 +206,9 @@ static int cmd_run(int argc, char **argv)
         goto io_error;
     if (vcd_path && !(vf = h7_open_output(vcd_path, "VCD")))
         goto io_error;
+    for (int u = 1; u <= H7_NUARTS; u++)
+        if (uart_n_path[u] && !(m->uart_files[u] = h7_open_output(uart_n_path[u], "UART")))
+            goto io_error;
     if (svg_path && !(sf = h7_open_output(svg_path, "SVG")))
         goto io_error;
     if (vf || sf) {
@@ -211,7 +232,7 @@ static int cmd_run(int argc, char **argv)
     } else {
         h7_machine_run_for(m, duration);
     }
-    h7_usart_flush_line(&m->soc.usart3);   /* a console line still without its newline */
+    h7_machine_flush_uart_lines(m);   /* a console line still without its newline */
     if (m->trace.timeline == stdout)
         fflush(stdout);
     h7_machine_print_summary(m, stdout);
@@ -240,9 +261,11 @@ static int cmd_run(int argc, char **argv)
         h7_vcd_close(wave, m->time);
     }
     h7_close_outputs((FILE *[]){tf, jf, uf, vf, sf}, 5);
+    h7_close_outputs(m->uart_files + 1, H7_NUARTS);
     h7_machine_destroy(m);
     return rc;
 io_error:
+    h7_close_outputs(m->uart_files + 1, H7_NUARTS);
     h7_machine_destroy(m);
     return EXIT_USAGE;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cpu.h"
+#include "dcache.h"
 
 #define PWR_CR3_ADDR 0x5802480Cu
 #define SYSCFG_PWRCR_ADDR 0x5800042Cu
@@ -229,6 +230,7 @@ void h7_sup_on_clocks(h7_machine *m) { clock_rules(m, RCC_CFGR_ADDR); }
 
 void h7_sup_on_trace(h7_machine *m, const char *src, const char *text)
 {
+    h7_datapath_on_trace(m, src, text);
     if (strstr(text, "supply write ignored")) {
         h7_violation *v = record(m, H7_R_CR3_LOCKED, PWR_CR3_ADDR);
         if (v) {
@@ -290,6 +292,9 @@ void h7_sup_on_periph_access(h7_machine *m, const h7_window *w, uint32_t addr)
         announce(m, v, v->detail);
     }
 }
+
+h7_violation *h7_sup_record(h7_machine *m, h7_rule_id rule, uint32_t reg_addr) { return record(m, rule, reg_addr); }
+void h7_sup_announce(h7_machine *m, const h7_violation *v, const char *summary) { announce(m, v, summary); }
 
 void h7_sup_power_on(h7_machine *m)
 {

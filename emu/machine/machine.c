@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 
 #include "cpu.h"
+#include "dcache.h"
 #include "supervisor.h"
 
 #define DEFAULT_QUANTUM_PS (5 * H7_PS_PER_US)
@@ -143,6 +144,10 @@ static void host_core_release(void *ctx, h7_core_id core)
 static void host_uart_tx(void *ctx, int usart, uint8_t byte)
 {
     h7_machine *m = ctx;
+    if (usart >= 1 && usart <= H7_NUARTS && m->uart_files[usart]) {
+        fputc(byte, m->uart_files[usart]);
+        fflush(m->uart_files[usart]);
+    }
     if (usart != m->console_usart)
         return;
     if (m->uart_out) {
@@ -203,6 +208,13 @@ static void cpu_system_reset(void *ctx)
     c->m->sysreset_source = c->id;
     c->want_stop = true;
     c->stop_reason = H7_STOP_REQUEST;
+}
+
+static void cpu_scb_write(void *ctx, uint32_t off, uint32_t value)
+{
+    h7_cpu *c = ctx;
+    if (c->id == H7_CM7)   /* only the Cortex-M7 has caches */
+        h7_dcache_scb_write(c->m, off, value);
 }
 
 static void cpu_log(void *ctx, int kind, const char *text)
@@ -274,7 +286,7 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
         .now = host_now, .set_irq = host_set_irq, .send_event = host_send_event, .trace = host_trace,
         .log = host_log, .clocks_changed = host_clocks_changed, .core_release = host_core_release,
         .uart_tx = host_uart_tx, .supply_configured = host_supply_configured,
-        .overdrive_changed = host_overdrive_changed,
+        .overdrive_changed = host_overdrive_changed, .bus_read = h7_dma_bus_read, .bus_write = h7_dma_bus_write,
     };
     h7_sup_init_sysmem(m);
     h7_soc_config sc = {
@@ -286,7 +298,8 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
         h7_cpu *c = &m->cpu[k];
         if (h7_cpu_open(c, m, (h7_core_id)k, err, errlen) != 0)
             return -1;
-        h7_nvic_host nh = {c, cpu_now, cpu_cycles, cpu_pending_changed, cpu_sev_on_pend, cpu_system_reset, cpu_log};
+        h7_nvic_host nh = {c, cpu_now, cpu_cycles, cpu_pending_changed, cpu_sev_on_pend, cpu_system_reset, cpu_log,
+                          cpu_scb_write};
         h7_nvic_init(&c->nvic, (h7_core_id)k, &nh, &m->sched);
     }
     for (int k = 0; k < H7_NCORES; k++) {
@@ -309,6 +322,7 @@ void h7_machine_destroy(h7_machine *m)
             h7_image_free(&m->img[k]);
     }
     h7_soc_free(&m->soc);
+    h7_dcache_free(m);
     for (int p = 0; p < H7_PHYS_COUNT; p++)
         if (m->phys[p])
             munmap(m->phys[p], h7_phys_mems[p].size);
@@ -318,6 +332,12 @@ void h7_machine_destroy(h7_machine *m)
     free(m->uart_buf);
     h7_trace_free(&m->trace);
     free(m);
+}
+
+void h7_machine_flush_uart_lines(h7_machine *m)
+{
+    for (int u = 1; u <= H7_NUARTS; u++)
+        h7_usart_flush_line(h7_soc_uart(&m->soc, u));
 }
 
 /* ------------------------------------------------------------------ reset */
@@ -370,8 +390,9 @@ void h7_machine_power_on(h7_machine *m)
     for (int k = 0; k < H7_NCORES; k++)
         if (m->has_img[k])
             write_segments(m, (h7_core_id)k, false);
-    h7_usart_flush_line(&m->soc.usart3);
+    h7_machine_flush_uart_lines(m);
     h7_machine_trace(m, "machine", "power-on reset%s", m->boot0 ? " (boot0 = 1)" : "");
+    h7_dcache_reset(m);
     h7_sup_power_on(m);
     h7_soc_reset(&m->soc, H7_RESET_POWER_ON);
     flush_all_code(m);
@@ -383,7 +404,7 @@ void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software)
 {
     cancel_all_events(&m->sched);
     m->sched.now = m->time;
-    h7_usart_flush_line(&m->soc.usart3);   /* what was printed before the reset, then the reset */
+    h7_machine_flush_uart_lines(m);   /* what was printed before the reset, then the reset */
     h7_machine_trace(m, "machine", "system reset (%s)", software ? (source == H7_CM7 ? "cm7 sysresetreq" : "cm4 sysresetreq") : "nrst");
     if (m->locked) {
         /* PWR_CR3 keeps the bad supply setting through a system reset (RM0399 §7.8.4): VCORE
@@ -393,6 +414,7 @@ void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software)
         return;
     }
     h7_soc_reset(&m->soc, H7_RESET_SYSTEM);
+    h7_dcache_reset(m);
     /* RCC_RSR (RM0399 §9.7.x, facts §3.3): C1/C2/D1/D2 + PINRSTF, plus SFTxRSTF for a software reset. */
     uint32_t flags = (1u << 17) | (1u << 18) | (1u << 19) | (1u << 20) | (1u << 22);
     if (software)
@@ -464,6 +486,7 @@ static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
                 h7_cpu_catch_up(&m->cpu[k], t_end);
         h7_sched_run_until(&m->sched, t_end);
         sync_flash(m);
+        h7_dma_sync_code(m);
         h7_trace_flush(&m->trace);
     }
     return H7_RUN_TIME_LIMIT;

@@ -165,6 +165,9 @@ typedef struct h7_machine {
     size_t nlogs, caplogs;
     unsigned nguest_errors, nunimp;
     bool verbose;
+
+    struct h7_dcache *dcache;     /* DMA bus + D-cache bookkeeping (dcache.c) */
+    FILE *uart_files[H7_NUARTS + 1];   /* --uart N=FILE: the bytes U(S)ART N sent (1..9) */
 } h7_machine;
 
 typedef enum {
@@ -183,6 +186,8 @@ void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software);
 /* Run for `duration` of virtual time (or until a breakpoint / all cores stopped). */
 h7_run_result h7_machine_run_for(h7_machine *m, h7_time_ps duration);
 
+/* Put every U(S)ART's partial line (no newline yet) on the timeline. */
+void h7_machine_flush_uart_lines(h7_machine *m);
 /* Current virtual time (the running core's local time inside an access). */
 h7_time_ps h7_machine_now(const h7_machine *m);
 h7_time_ps h7_cpu_local_time(const h7_cpu *c);

@@ -45,6 +45,29 @@ static void fh_uart_tx(void *ctx, int usart, uint8_t byte)
     fake_host *fh = ctx;
     if (usart == 3 && fh->nuart < sizeof fh->uart)
         fh->uart[fh->nuart++] = byte;
+    if (usart >= 1 && usart <= 9 && fh->nuart_n[usart] < sizeof fh->uart_n[0])
+        fh->uart_n[usart][fh->nuart_n[usart]++] = byte;
+}
+
+/* DMA memory: only the AXI SRAM exists in the fake (the bus matrix checks come first). */
+static bool fh_bus_read(void *ctx, h7_bus_master bm, uint32_t addr, void *buf, unsigned len)
+{
+    fake_host *fh = ctx;
+    if (addr < FH_AXISRAM || addr - FH_AXISRAM + len > FH_AXISRAM_SIZE)
+        return false;
+    memcpy(buf, fh->axisram + (addr - FH_AXISRAM), len);
+    fh->bus_reads++;
+    return true;
+}
+
+static bool fh_bus_write(void *ctx, h7_bus_master bm, uint32_t addr, const void *buf, unsigned len)
+{
+    fake_host *fh = ctx;
+    if (addr < FH_AXISRAM || addr - FH_AXISRAM + len > FH_AXISRAM_SIZE)
+        return false;
+    memcpy(fh->axisram + (addr - FH_AXISRAM), buf, len);
+    fh->bus_writes++;
+    return true;
 }
 
 static void fh_supply(void *ctx, uint32_t value, bool accepted)
@@ -74,7 +97,10 @@ fake_host *fh_new(void)
         .now = fh_now, .set_irq = fh_set_irq, .send_event = fh_send_event, .trace = fh_trace,
         .log = fh_log, .clocks_changed = fh_clocks_changed, .core_release = fh_core_release,
         .uart_tx = fh_uart_tx, .supply_configured = fh_supply, .overdrive_changed = fh_overdrive,
+        .bus_read = fh_bus_read, .bus_write = fh_bus_write,
     };
+    fh->axisram = calloc(1, FH_AXISRAM_SIZE);
+    assert_non_null(fh->axisram);
     h7_soc_config cfg = {.hse_hz = 8000000, .hse_bypass = true, .idcode = 0x20036450, .flash_mem = fh->flash};
     h7_soc_init(&fh->soc, &ops, fh, &fh->sched, &cfg);
     h7_soc_reset(&fh->soc, H7_RESET_POWER_ON);
@@ -84,6 +110,7 @@ fake_host *fh_new(void)
 void fh_free(fake_host *fh)
 {
     h7_soc_free(&fh->soc);
+    free(fh->axisram);
     free(fh->flash);
     free(fh);
 }

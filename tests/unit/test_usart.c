@@ -89,8 +89,8 @@ static void test_frame_time_for_115200_8n1_at_64mhz(void **state)
     fake_host *fh = *state;
     enable_tx(fh);
     assert_int_equal(h7_rcc_pclk_hz(&fh->soc.rcc, 1), 64000000u);
-    assert_int_equal(h7_usart_frame_ps(&fh->soc.usart3), FRAME_PS);   /* 86.875 us */
-    assert_in_range(h7_usart_frame_ps(&fh->soc.usart3), 86 * H7_PS_PER_US, 88 * H7_PS_PER_US);
+    assert_int_equal(h7_usart_frame_ps(&fh->soc.uart[2]), FRAME_PS);   /* 86.875 us */
+    assert_in_range(h7_usart_frame_ps(&fh->soc.uart[2]), 86 * H7_PS_PER_US, 88 * H7_PS_PER_US);
 }
 
 static void test_frame_time_follows_word_length_stop_bits_and_over8(void **state)
@@ -98,14 +98,14 @@ static void test_frame_time_follows_word_length_stop_bits_and_over8(void **state
     fake_host *fh = *state;
     wr(fh, A_USART_BRR, BRR_115200_64MHZ);
     wr(fh, A_USART_CR2, 2u << R_USART_CR2_STOP_SHIFT);   /* 2 stop bits: 11 bits */
-    assert_int_equal(h7_usart_frame_ps(&fh->soc.usart3), 11ull * 556u * H7_PS_PER_S / 64000000u);
+    assert_int_equal(h7_usart_frame_ps(&fh->soc.uart[2]), 11ull * 556u * H7_PS_PER_S / 64000000u);
     wr(fh, A_USART_CR2, 0);
     wr(fh, A_USART_CR1, R_USART_CR1_M0_MASK);   /* 9 data bits: 11 bits */
-    assert_int_equal(h7_usart_frame_ps(&fh->soc.usart3), 11ull * 556u * H7_PS_PER_S / 64000000u);
+    assert_int_equal(h7_usart_frame_ps(&fh->soc.uart[2]), 11ull * 556u * H7_PS_PER_S / 64000000u);
     /* OVER8: USARTDIV = 2 * 64 MHz / 115200 = 1111 -> BRR = 0x450 | (0x7 >> 1); bit = USARTDIV' / (2 f). */
     wr(fh, A_USART_CR1, R_USART_CR1_OVER8_MASK);
     wr(fh, A_USART_BRR, 0x453u);
-    assert_int_equal(h7_usart_frame_ps(&fh->soc.usart3), 10ull * 0x456u * H7_PS_PER_S / (2u * 64000000u));
+    assert_int_equal(h7_usart_frame_ps(&fh->soc.uart[2]), 10ull * 0x456u * H7_PS_PER_S / (2u * 64000000u));
 }
 
 static void test_frame_time_follows_kernel_clock_mux_and_presc(void **state)
@@ -113,11 +113,11 @@ static void test_frame_time_follows_kernel_clock_mux_and_presc(void **state)
     fake_host *fh = *state;
     wr(fh, A_USART_BRR, BRR_115200_64MHZ);
     fh_write(fh, CM7, RCC + A_RCC_D2CCIP2R, 3u);   /* HSI kernel clock: 64 MHz too */
-    assert_int_equal(h7_usart_frame_ps(&fh->soc.usart3), FRAME_PS);
+    assert_int_equal(h7_usart_frame_ps(&fh->soc.uart[2]), FRAME_PS);
     wr(fh, A_USART_PRESC, 1);   /* /2 */
-    assert_int_equal(h7_usart_frame_ps(&fh->soc.usart3), 2 * FRAME_PS);
+    assert_int_equal(h7_usart_frame_ps(&fh->soc.uart[2]), 2 * FRAME_PS);
     wr(fh, A_USART_BRR, 15);    /* BRR < 16 is invalid */
-    assert_int_equal(h7_usart_frame_ps(&fh->soc.usart3), 0);
+    assert_int_equal(h7_usart_frame_ps(&fh->soc.uart[2]), 0);
 }
 
 static void test_write_hi_prints_and_traces_the_line(void **state)
@@ -217,11 +217,11 @@ static void test_txeie_and_tcie_drive_usart3_irq_on_both_cores(void **state)
 static void test_receive_sets_rxne_and_reading_rdr_clears_it(void **state)
 {
     fake_host *fh = *state;
-    assert_false(h7_usart_rx(&fh->soc.usart3, 'z'));   /* receiver off */
+    assert_false(h7_usart_rx(&fh->soc.uart[2], 'z'));   /* receiver off */
     assert_true(fh_logged(fh, "dropped"));
     wr(fh, A_USART_BRR, BRR_115200_64MHZ);
     wr(fh, A_USART_CR1, R_USART_CR1_RE_MASK | R_USART_CR1_UE_MASK | R_USART_CR1_RXNEIE_MASK);
-    assert_true(h7_usart_rx(&fh->soc.usart3, 'z'));
+    assert_true(h7_usart_rx(&fh->soc.uart[2], 'z'));
     assert_true(isr(fh) & R_USART_ISR_RXNE_MASK);
     assert_true(fh->irq[H7_CM7][USART3_IRQN]);
     /* A debugger read does not consume the byte. */
@@ -236,8 +236,8 @@ static void test_second_byte_before_rdr_read_is_an_overrun(void **state)
 {
     fake_host *fh = *state;
     wr(fh, A_USART_CR1, R_USART_CR1_RE_MASK | R_USART_CR1_UE_MASK);
-    h7_usart_rx(&fh->soc.usart3, '1');
-    h7_usart_rx(&fh->soc.usart3, '2');
+    h7_usart_rx(&fh->soc.uart[2], '1');
+    h7_usart_rx(&fh->soc.uart[2], '2');
     assert_true(isr(fh) & R_USART_ISR_ORE_MASK);
     assert_int_equal(rd(fh, A_USART_RDR), '1');
     wr(fh, A_USART_ICR, 1u << 3);   /* ORECF */
@@ -283,7 +283,7 @@ static void test_flush_line_traces_a_partial_line(void **state)
     put(fh, 'k');
     fh_advance(fh, 3 * FRAME_PS);
     assert_false(fh_traced(fh, "uart3:"));
-    h7_usart_flush_line(&fh->soc.usart3);
+    h7_usart_flush_line(&fh->soc.uart[2]);
     assert_true(fh_traced(fh, "uart3: \"ok\""));
 }
 
