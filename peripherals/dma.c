@@ -98,8 +98,8 @@ static void bus_error(h7_dma_stream *st, uint32_t addr, bool write)
 {
     h7_dma *d = st->dma;
     const char *why = h7_bus_unreachable(d->bus, addr, 1);
-    h7_soc_trace(d->soc, dma_name(d), "stream %u transfer error %s 0x%08X (%s): stream disabled", st->index,
-                 write ? "writing" : "reading", addr, h7_bus_area_name(addr));
+    h7_soc_emit(d->soc, &(h7_ev){.kind = H7_EV_DMA_TRANSFER_ERROR, .by = H7_MASTER_DMA,
+                                 .u.dmaerr = {d->index, st->index, addr, write, h7_bus_area_name(addr)}});
     h7_soc_log(d->soc, H7_LOG_GUEST_ERROR, "DMA", "%s stream %u: bus error %s 0x%08X: %s", dma_name(d), st->index,
                write ? "writing" : "reading", addr, why ? why : "the slave answered with an error");
     st->flags |= H7_DMA_TEIF;

@@ -3,7 +3,6 @@
  * WFE/SEV and faults. See cpu.h for the Unicorn behaviours this relies on. */
 #include "cpu.h"
 
-#include "supervisor.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -712,7 +711,6 @@ static uint64_t periph_read(uc_engine *uc, uint64_t offset, unsigned size, void 
         c->bus_error_write = false;
         return 0;
     }
-    h7_sup_on_periph_access(c->m, w, addr);
     return h7_soc_window_read(&c->m->soc, w, addr - w->base, size, (h7_master)c->id);
 }
 
@@ -728,7 +726,6 @@ static void periph_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t
         c->bus_error_write = true;
         return;
     }
-    h7_sup_on_periph_access(c->m, w, addr);
     h7_soc_window_write(&c->m->soc, w, addr - w->base, (uint32_t)value, size, (h7_master)c->id);
 }
 
@@ -932,7 +929,8 @@ static void enter_sleep(h7_cpu *c, h7_cpu_state kind)
     c->nsleeps++;
     c->deep_sleep = (c->nvic.scr & 4u) != 0;   /* SCR.SLEEPDEEP: CStop (RM0399 §7.6.1) */
     if (c->deep_sleep) {
-        h7_machine_trace(c->m, h7_core_name(c->id), "enters cstop (%s)", kind == H7_CPU_SLEEP_WFI ? "wfi" : "wfe");
+        h7_machine_emit(c->m, &(h7_ev){.kind = H7_EV_CORE_CSTOP, .core = c->id,
+                                       .u.cstop = {true, kind == H7_CPU_SLEEP_WFE}});
         h7_nvic_set_core_hz(&c->nvic, 0);       /* the core clock (and SysTick) stop in CStop */
         h7_soc_cpu_stop_changed(&c->m->soc, c->id, true);
     }
@@ -948,7 +946,7 @@ static void wake(h7_cpu *c)
     c->irq_check = true;
     if (c->deep_sleep) {
         c->deep_sleep = false;
-        h7_machine_trace(c->m, h7_core_name(c->id), "leaves cstop");
+        h7_machine_emit(c->m, &(h7_ev){.kind = H7_EV_CORE_CSTOP, .core = c->id, .u.cstop = {false, false}});
         h7_nvic_set_core_hz(&c->nvic, c->hz);
         h7_soc_cpu_stop_changed(&c->m->soc, c->id, false);
     }

@@ -171,9 +171,8 @@ static void hk_cpu_read(uc_engine *uc, uc_mem_type type, uint64_t addr, int size
     size_t i;
     if (!d || !line_of((uint32_t)addr, &p, &i) || !d->dma_mark[p] || !d->dma_mark[p][i])
         return;
-    uint32_t pc = 0;
-    h7_cpu_locate_access(&m->cpu[H7_CM7], (uint32_t)addr, &pc);
-    h7_datapath_stale_cpu_read(m, (uint32_t)addr, pc);
+    h7_machine_emit(m, &(h7_ev){.kind = H7_EV_DCACHE_STALE, .by = H7_MASTER_CM7, .core = H7_CM7,
+                                .u.stale = {true, "cm7", (uint32_t)addr, 0}});
     unhook(m, d);   /* reported once; the marks stay for the bookkeeping */
 }
 
@@ -183,7 +182,7 @@ static void mark_dma_written(h7_machine *m, h7_dcache *d, uint32_t addr, h7_phys
         d->dma_mark[p][i] = 1;
         d->nmarks++;
     }
-    if (m->rule_fired[H7_R_DCACHE_INVALIDATE_AFTER_DMA])
+    if (m->sup.rule_fired[H7_R_DCACHE_INVALIDATE_AFTER_DMA])
         return;
     uint32_t lo = addr & ~(LINE - 1u), hi = lo + LINE - 1u;
     if (d->hooked && lo >= d->mark_lo && hi <= d->mark_hi)
@@ -234,7 +233,9 @@ bool h7_dma_bus_read(void *ctx, h7_bus_master bm, uint32_t addr, void *buf, unsi
         for (size_t i = first; i <= last; i++) {
             uint32_t h = line_hash(m->phys[r->phys] + i * LINE);
             if (h != d->hash[r->phys][i]) {
-                h7_datapath_stale_dma_read(m, bm, r->base + (uint32_t)(i * LINE - r->phys_offset));
+                h7_machine_emit(m, &(h7_ev){.kind = H7_EV_DCACHE_STALE, .by = H7_MASTER_DMA,
+                                            .u.stale = {false, h7_bus_master_name(bm),
+                                                        r->base + (uint32_t)(i * LINE - r->phys_offset), 0}});
                 d->hash[r->phys][i] = h;
             }
         }
@@ -308,7 +309,8 @@ void h7_dcache_scb_write(h7_machine *m, uint32_t off, uint32_t v)
     }
     case PPB_MPU_CTRL:
         if ((v & 1u) && !(d->mpu_ctrl & 1u) && d->enabled)
-            h7_datapath_mpu_after_cache(m, off, v);
+            h7_machine_emit(m, &(h7_ev){.kind = H7_EV_MPU_AFTER_CACHE, .by = H7_MASTER_CM7, .core = H7_CM7,
+                                        .u.mpu = {0xE0000000u + off, v}});
         d->mpu_ctrl = v;
         return;
     case PPB_MPU_RNR: d->mpu_rnr = v & 0xFu; return;
@@ -319,7 +321,8 @@ void h7_dcache_scb_write(h7_machine *m, uint32_t off, uint32_t v)
         return;
     case PPB_MPU_RASR: case PPB_MPU_RASR + 8: case PPB_MPU_RASR + 16: case PPB_MPU_RASR + 24:
         if ((v & 1u) && d->enabled && (d->mpu_ctrl & 1u))
-            h7_datapath_mpu_after_cache(m, off, v);
+            h7_machine_emit(m, &(h7_ev){.kind = H7_EV_MPU_AFTER_CACHE, .by = H7_MASTER_CM7, .core = H7_CM7,
+                                        .u.mpu = {0xE0000000u + off, v}});
         d->mpu_rasr[d->mpu_rnr] = v;
         return;
     default: break;

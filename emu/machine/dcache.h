@@ -30,10 +30,7 @@ void h7_dcache_scb_write(h7_machine *m, uint32_t off, uint32_t value);
 void h7_dcache_reset(h7_machine *m);
 void h7_dcache_free(h7_machine *m);
 
-/* Rules (emu/board/datapath.c). */
-void h7_datapath_on_trace(h7_machine *m, const char *src, const char *text);
-void h7_datapath_stale_dma_read(h7_machine *m, h7_bus_master bm, uint32_t line_addr);
-void h7_datapath_stale_cpu_read(h7_machine *m, uint32_t addr, uint32_t pc);
-void h7_datapath_mpu_after_cache(h7_machine *m, uint32_t off, uint32_t value);
+/* What it finds goes out as typed events (H7_EV_DCACHE_STALE, H7_EV_MPU_AFTER_CACHE) that the
+ * data-path rules judge (emu/board/datapath.c). */
 
 #endif

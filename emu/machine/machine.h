@@ -18,9 +18,11 @@
 #include "h7types.h"
 #include "memmap.h"
 #include "nvic.h"
+#include "h7event.h"
 #include "h7sched.h"
 #include "rules.h"
 #include "soc.h"
+#include "supervisor.h"
 #include "trace.h"
 
 typedef enum {
@@ -105,9 +107,6 @@ typedef struct h7_cpu {
     size_t nsev_sites;
 } h7_cpu;
 
-/* What to do when a datasheet rule is violated (board layer). */
-typedef enum { H7_VIOLATION_LOCK, H7_VIOLATION_WARN } h7_violation_policy;
-
 typedef struct h7_machine_config {
     const char *cm7_path;         /* may be NULL */
     const char *cm4_path;         /* may be NULL */
@@ -115,19 +114,6 @@ typedef struct h7_machine_config {
     const h7_board *board;        /* NULL = nucleo-h755zi-q */
     h7_violation_policy policy;   /* what a locking rule does (--on-violation) */
 } h7_machine_config;
-
-/* One rule violation with its root-cause analysis (printed by h7_machine_print_diagnosis). */
-typedef struct h7_violation {
-    h7_rule_id rule;
-    h7_time_ps when;
-    bool has_core;
-    h7_core_id core;
-    char where[200];              /* instruction: pc, function+offset, file:line */
-    char detail[320];             /* the register write, decoded */
-    char board_note[200];         /* the wiring that contradicts it */
-    char next[1024];               /* what happened next */
-    char fix[320];
-} h7_violation;
 
 typedef struct h7_log_entry { char *text; unsigned count; h7_log_kind kind; } h7_log_entry;
 
@@ -157,9 +143,8 @@ typedef struct h7_machine {
     h7_board board;
     bool boot0;                   /* BOOT0 pin level now */
     bool locked;                  /* core supply lost: cores stopped, debug link lost */
-    h7_violation viol[32];
-    size_t nviol;
-    bool rule_fired[H7_RULE_COUNT];
+    h7_supervisor sup;            /* the rules: judge events, return verdicts the machine applies */
+    h7_ev_bus observers;          /* outputs that follow the events (scenario judge, VCD/SVG, GDB) */
 
     h7_log_entry *logs;
     size_t nlogs, caplogs;
@@ -198,7 +183,11 @@ void h7_machine_symbolize(const h7_machine *m, h7_core_id core, uint32_t addr, c
 /* Read guest memory as `core` sees it (RAM/flash directly, peripherals side-effect free where the
  * model offers it; returns false for unmapped addresses). */
 bool h7_machine_read_mem(h7_machine *m, h7_core_id core, uint32_t addr, void *buf, size_t len);
-/* Trace an event from the machine itself. */
+/* One typed event, from a model (through the host ops) or from the machine itself: rendered once
+ * (timeline or log), published to the observers, judged by the rules (whose verdict the machine
+ * applies), and acted on by the machine where it concerns the cores (clocks, boot release). */
+void h7_machine_emit(h7_machine *m, const h7_ev *e);
+/* A free-text timeline event from the machine itself (H7_EV_NOTE). */
 void h7_machine_trace(h7_machine *m, const char *src, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Print the root-cause report of every rule violation (nothing if none). */
 void h7_machine_print_diagnosis(h7_machine *m, FILE *out);
