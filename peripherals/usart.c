@@ -7,7 +7,7 @@
  * Decisions (docs/models.md):
  * - A frame takes (1 start + data bits + stop bits) bit times; bit time = BRR / f_ker (OVER8 = 0)
  *   or BRR' / (2 f_ker) (OVER8 = 1), with f_ker from the RCC kernel clock mux / PRESC. LPUART1:
- *   bit time = BRR / (256 f_ker) (RM0399 §49.4.7), BRR >= 0x300.
+ *   bit time = BRR / (256 f_ker) (RM0399 §49.4.7, baud = 256 f_ker / BRR), BRR >= 0x300.
  * - TDR moves to the shift register at once when it is idle (TXE stays 1, TC drops); TC sets when
  *   the last frame leaves. TEACK/REACK follow TE/RE at once.
  * - FIFO mode (FIFOEN): 16-entry TX and RX FIFOs. TXFNF/RXFNE are the TXE/RXNE bits. TXFT is set
@@ -150,8 +150,8 @@ h7_time_ps h7_usart_frame_ps(const h7_usart *s)
     unsigned data = (s->cr1 & R_USART_CR1_M1_MASK) ? 7 : (s->cr1 & R_USART_CR1_M0_MASK) ? 9 : 8;
     unsigned stop2 = H7_FIELD_EX(s->cr2, USART_CR2, STOP);   /* 00 1, 01 0.5, 10 2, 11 1.5 stop bits */
     uint64_t half_bits = 2u * (1u + data) + (stop2 == 0 ? 2u : stop2 == 1 ? 1u : stop2 == 2 ? 4u : 3u);
-    if (s->index == H7_LPUART1)   /* bit time = 256 BRR / f_ker; frame = half_bits * 128 BRR / f_ker */
-        return (h7_time_ps)(half_bits * 128u * (uint64_t)brr * H7_PS_PER_S / ker);
+    if (s->index == H7_LPUART1)   /* bit time = BRR / (256 f_ker) (RM0399 §49.4.7) */
+        return (h7_time_ps)(half_bits * (uint64_t)brr * H7_PS_PER_S / (512u * ker));
     uint64_t div = brr;
     if (s->cr1 & R_USART_CR1_OVER8_MASK)
         div = (((uint64_t)(brr & 0xFFF0u)) | ((brr & 7u) << 1)) / 2u;
