@@ -1,10 +1,12 @@
-/* DMAMUX1 (RM0399 ch.17): routes the DMA request lines of the D2/D1 peripherals to the 16 streams
- * of DMA1 (channels 0-7) and DMA2 (channels 8-15). Peripheral models drive their request lines
- * with h7_dmamux_request(); the stream mapped to a line by DMAMUX_CxCR.DMAREQ_ID sees its level.
+/* DMAMUX1 and DMAMUX2 (RM0399 ch.17): DMAMUX1 routes the DMA request lines of the D2/D1
+ * peripherals to the 16 streams of DMA1 (channels 0-7) and DMA2 (channels 8-15); DMAMUX2 routes the
+ * D3 peripherals' lines to the 8 BDMA channels. Peripheral models drive their request lines with
+ * h7_dmamux_request(); the stream or channel mapped to a line by DMAMUX_CxCR.DMAREQ_ID sees its
+ * level.
  *
  * Request line numbers are RM0399 Table 121 "DMAMUX1: assignment of multiplexer inputs to
- * resources" (the HAL's DMA_REQUEST_xxx values). Lines of DMAMUX2 (BDMA, D3) are
- * H7_DMAMUX2_LINE(n) with n from RM0399 Table 123; they are recorded but no BDMA is modelled. */
+ * resources" (the HAL's DMA_REQUEST_xxx values); DMAMUX2 lines are H7_DMAMUX2_LINE(n) with n from
+ * RM0399 Table 123 (BDMA_REQUEST_xxx). */
 #ifndef H7_DMAMUX_H
 #define H7_DMAMUX_H
 
@@ -38,20 +40,21 @@ H7_REG32(DMAMUX_RGCFR, 0x144)
 struct h7_soc;
 typedef struct h7_dmamux {
     struct h7_soc *soc;
+    int index;                      /* 1 = DMAMUX1 (DMA1/DMA2), 2 = DMAMUX2 (BDMA) */
+    unsigned nchannels;             /* 16 / 8 */
     uint32_t ccr[16];
     uint32_t rgcr[8];
     bool line[H7_DMAMUX1_NLINES];   /* current level of every request input */
-    bool line2[32];                 /* DMAMUX2 inputs (recorded only) */
 } h7_dmamux;
 
-void h7_dmamux_init(h7_dmamux *s, struct h7_soc *soc);
+void h7_dmamux_init(h7_dmamux *s, struct h7_soc *soc, int index);
 void h7_dmamux_reset(h7_dmamux *s, h7_reset_kind kind);
 uint32_t h7_dmamux_read(void *dev, uint32_t offset, unsigned size, h7_master m);
 void h7_dmamux_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_master m);
 
 /* A peripheral model drives request line `line` (DMAMUX1 number, or H7_DMAMUX2_LINE(n)). */
 void h7_dmamux_request(struct h7_soc *soc, unsigned line, bool level);
-/* The request level DMAMUX channel `ch` (0-15) passes to its stream. */
+/* The request level DMAMUX channel `ch` (DMAMUX1: 0-15, DMAMUX2: 0-7) passes to its stream/channel. */
 bool h7_dmamux_channel_level(const h7_dmamux *s, unsigned ch);
 
 #endif

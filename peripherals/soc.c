@@ -78,7 +78,9 @@ static const binding bindings[] = {
     BIND("ART", art, art, H7_RCC_EN_AHB1, 14),
     BIND("DMA1", dma, dma1, H7_RCC_EN_AHB1, 0),
     BIND("DMA2", dma, dma2, H7_RCC_EN_AHB1, 1),
-    BIND("DMAMUX1", dmamux, dmamux, H7_RCC_EN_AHB1, 0),
+    BIND("DMAMUX1", dmamux, dmamux, -1, 0),
+    BIND("DMAMUX2", dmamux, dmamux2, -1, 0),
+    BIND("BDMA", bdma, bdma, H7_RCC_EN_AHB4, 21),
     BIND("GPIOA", gpio, gpio[0], H7_RCC_EN_AHB4, 0),
     BIND("GPIOB", gpio, gpio[1], H7_RCC_EN_AHB4, 1),
     BIND("GPIOC", gpio, gpio[2], H7_RCC_EN_AHB4, 2),
@@ -139,7 +141,9 @@ void h7_soc_init(h7_soc *soc, const h7_host_ops *ops, void *host, h7_sched *sche
     for (int u = 1; u <= H7_NUARTS; u++)
         h7_usart_init(&soc->uart[u - 1], soc, u);
     h7_art_init(&soc->art, soc);
-    h7_dmamux_init(&soc->dmamux, soc);
+    h7_dmamux_init(&soc->dmamux, soc, 1);
+    h7_dmamux_init(&soc->dmamux2, soc, 2);
+    h7_bdma_init(&soc->bdma, soc);
     h7_dma_init(&soc->dma1, soc, 1);
     h7_dma_init(&soc->dma2, soc, 2);
     build_windows(soc);
@@ -171,7 +175,9 @@ void h7_soc_reset(h7_soc *soc, h7_reset_kind kind)
     for (int p = 0; p < H7_GPIO_PORTS; p++)
         h7_gpio_reset(&soc->gpio[p], kind);
     h7_dmamux_reset(&soc->dmamux, kind);
+    h7_dmamux_reset(&soc->dmamux2, kind);
     h7_dma_reset(&soc->dma1, kind);
+    h7_bdma_reset(&soc->bdma, kind);
     h7_dma_reset(&soc->dma2, kind);
     for (int u = 0; u < H7_NUARTS; u++)
         h7_usart_reset(&soc->uart[u], kind);
@@ -183,13 +189,14 @@ h7_usart *h7_soc_uart(h7_soc *soc, int n)
     return n >= 1 && n <= H7_NUARTS ? &soc->uart[n - 1] : NULL;
 }
 
-/* RCC_AHB1RSTR (0x080): DMA1 b0, DMA2 b1; APB1LRSTR (0x090), APB2RSTR (0x098), APB4RSTR (0x09C):
+/* RCC_AHB1RSTR (0x080): DMA1 b0, DMA2 b1; AHB4RSTR (0x088): BDMA b21; APB1LRSTR (0x090), APB2RSTR (0x098), APB4RSTR (0x09C):
  * the U(S)ART bits of h7_usart_infos (RM0399 §9.7.x). DMAMUX1 is reset with DMA1 (Decision: it
  * has no reset bit of its own in RM0399 §9.7). */
 void h7_soc_peripheral_reset(h7_soc *soc, uint32_t rstr_offset, uint32_t rising)
 {
     static const struct { uint32_t off; int reg; } rstr[] = {
-        {0x080u, H7_RCC_EN_AHB1}, {0x090u, H7_RCC_EN_APB1L}, {0x098u, H7_RCC_EN_APB2}, {0x09Cu, H7_RCC_EN_APB4},
+        {0x080u, H7_RCC_EN_AHB1}, {0x088u, H7_RCC_EN_AHB4}, {0x090u, H7_RCC_EN_APB1L}, {0x098u, H7_RCC_EN_APB2},
+        {0x09Cu, H7_RCC_EN_APB4},
     };
     int reg = -1;
     for (size_t i = 0; i < sizeof rstr / sizeof rstr[0]; i++)
@@ -203,6 +210,10 @@ void h7_soc_peripheral_reset(h7_soc *soc, uint32_t rstr_offset, uint32_t rising)
     }
     if (reg == H7_RCC_EN_AHB1 && (rising & 2u))
         h7_dma_reset(&soc->dma2, H7_RESET_SYSTEM);
+    if (reg == H7_RCC_EN_AHB4 && (rising & (1u << 21))) {   /* BDMARST (DMAMUX2 with it) */
+        h7_dmamux_reset(&soc->dmamux2, H7_RESET_SYSTEM);
+        h7_bdma_reset(&soc->bdma, H7_RESET_SYSTEM);
+    }
     for (int u = 1; u <= H7_NUARTS; u++)
         if (h7_usart_infos[u].clk_reg == reg && (rising & (1u << h7_usart_infos[u].clk_bit)))
             h7_usart_reset(&soc->uart[u - 1], H7_RESET_SYSTEM);

@@ -13,6 +13,7 @@
 #include "h7sched.h"
 
 #include "art.h"
+#include "bdma.h"
 #include "busmatrix.h"
 #include "dbgmcu.h"
 #include "dma.h"
@@ -97,7 +98,8 @@ typedef struct h7_soc {
     h7_usart uart[H7_NUARTS];   /* instance n (1..9, usart.h) is uart[n - 1] */
     h7_art art;
     h7_dma dma1, dma2;
-    h7_dmamux dmamux;
+    h7_dmamux dmamux, dmamux2;
+    h7_bdma bdma;
 
     h7_window *windows;       /* sorted by base */
     size_t nwindows;

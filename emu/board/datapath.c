@@ -17,20 +17,25 @@ static void dma_transfer_error(h7_supervisor *s, const h7_ev *e)
     h7_violation *v = h7_sup_record(s, H7_R_DMA_UNREACHABLE, 0);
     if (!v)
         return;
-    const char *src = e->u.dmaerr.dma == 2 ? "dma2" : "dma1", *area = e->u.dmaerr.area;
-    const char *why = h7_bus_unreachable(e->u.dmaerr.dma == 2 ? H7_BUS_DMA2 : H7_BUS_DMA1, e->u.dmaerr.addr, 1);
-    snprintf(v->detail, sizeof v->detail, "%s stream %u %s 0x%08X (%s): %s", src, e->u.dmaerr.stream,
+    int dma = e->u.dmaerr.dma;
+    const char *src = dma == 3 ? "bdma" : dma == 2 ? "dma2" : "dma1", *area = e->u.dmaerr.area;
+    const char *unit = dma == 3 ? "channel" : "stream";
+    const char *why = h7_bus_unreachable(dma == 3 ? H7_BUS_BDMA : dma == 2 ? H7_BUS_DMA2 : H7_BUS_DMA1, e->u.dmaerr.addr, 1);
+    snprintf(v->detail, sizeof v->detail, "%s %s %u %s 0x%08X (%s): %s", src, unit, e->u.dmaerr.stream,
              e->u.dmaerr.write ? "writing" : "reading", e->u.dmaerr.addr, area, why ? why : "bus error");
-    snprintf(v->next, sizeof v->next, "as on silicon the stream got TEIF and was disabled (EN = 0); nothing more "
-             "is transferred. HAL reports HAL_DMA_ERROR_TE to the error callback (UART: HAL_UART_ErrorCallback).");
+    snprintf(v->next, sizeof v->next, "as on silicon the %s got TEIF and was disabled (EN = 0); nothing more "
+             "is transferred. HAL reports HAL_DMA_ERROR_TE to the error callback (UART: HAL_UART_ErrorCallback).", unit);
     if (!strcmp(area, "DTCM") || !strcmp(area, "ITCM"))
         snprintf(v->fix, sizeof v->fix, "place DMA buffers in AXI SRAM (0x2400_0000) or SRAM1-3 (0x3000_0000): e.g. "
                  "__attribute__((section(\".dma_buffer\"))) with a linker section in RAM_D1/RAM_D2, or change the "
                  "linker script's RAM from DTCMRAM; use MDMA if the data must live in DTCM");
+    else if (dma == 3)
+        snprintf(v->fix, sizeof v->fix, "BDMA reaches only D3: put its buffers in SRAM4 (0x3800_0000) or backup SRAM, "
+                 "or use DMA1/DMA2 for D1/D2 memories and peripherals");
     else
         snprintf(v->fix, sizeof v->fix, "point the stream at memory its bus master reaches (RM0399 Table 3)");
     char summary[200];
-    snprintf(summary, sizeof summary, "%s stream %u cannot reach 0x%08X (%s): transfer error", src, e->u.dmaerr.stream,
+    snprintf(summary, sizeof summary, "%s %s %u cannot reach 0x%08X (%s): transfer error", src, unit, e->u.dmaerr.stream,
              e->u.dmaerr.addr, area);
     h7_sup_announce(s, v->rule, summary);
 }

@@ -82,13 +82,23 @@ static void fh_uart_tx(void *ctx, int usart, uint8_t byte)
         fh->uart_n[usart][fh->nuart_n[usart]++] = byte;
 }
 
-/* DMA memory: only the AXI SRAM exists in the fake (the bus matrix checks come first). */
+/* DMA memory: the fake has AXI SRAM and SRAM4 (the bus matrix checks come first). */
+static uint8_t *fh_mem(fake_host *fh, uint32_t addr, unsigned len)
+{
+    if (addr >= FH_AXISRAM && addr - FH_AXISRAM + len <= FH_AXISRAM_SIZE)
+        return fh->axisram + (addr - FH_AXISRAM);
+    if (addr >= FH_SRAM4 && addr - FH_SRAM4 + len <= FH_SRAM4_SIZE)
+        return fh->sram4 + (addr - FH_SRAM4);
+    return NULL;
+}
+
 static bool fh_bus_read(void *ctx, h7_bus_master bm, uint32_t addr, void *buf, unsigned len)
 {
     fake_host *fh = ctx;
-    if (addr < FH_AXISRAM || addr - FH_AXISRAM + len > FH_AXISRAM_SIZE)
+    uint8_t *p = fh_mem(fh, addr, len);
+    if (!p)
         return false;
-    memcpy(buf, fh->axisram + (addr - FH_AXISRAM), len);
+    memcpy(buf, p, len);
     fh->bus_reads++;
     return true;
 }
@@ -96,9 +106,10 @@ static bool fh_bus_read(void *ctx, h7_bus_master bm, uint32_t addr, void *buf, u
 static bool fh_bus_write(void *ctx, h7_bus_master bm, uint32_t addr, const void *buf, unsigned len)
 {
     fake_host *fh = ctx;
-    if (addr < FH_AXISRAM || addr - FH_AXISRAM + len > FH_AXISRAM_SIZE)
+    uint8_t *p = fh_mem(fh, addr, len);
+    if (!p)
         return false;
-    memcpy(fh->axisram + (addr - FH_AXISRAM), buf, len);
+    memcpy(p, buf, len);
     fh->bus_writes++;
     return true;
 }
@@ -116,7 +127,9 @@ fake_host *fh_new(void)
         .log = fh_log, .uart_tx = fh_uart_tx, .bus_read = fh_bus_read, .bus_write = fh_bus_write,
     };
     fh->axisram = calloc(1, FH_AXISRAM_SIZE);
+    fh->sram4 = calloc(1, FH_SRAM4_SIZE);
     assert_non_null(fh->axisram);
+    assert_non_null(fh->sram4);
     h7_soc_config cfg = {.hse_hz = 8000000, .hse_bypass = true, .idcode = 0x20036450, .flash_mem = fh->flash};
     h7_soc_init(&fh->soc, &ops, fh, &fh->sched, &cfg);
     h7_soc_reset(&fh->soc, H7_RESET_POWER_ON);
@@ -127,6 +140,7 @@ void fh_free(fake_host *fh)
 {
     h7_soc_free(&fh->soc);
     free(fh->axisram);
+    free(fh->sram4);
     free(fh->flash);
     free(fh);
 }

@@ -1,4 +1,4 @@
-/* DMA1/DMA2 + DMAMUX1 (RM0399 ch.16, ch.17) and the bus-matrix reachability (RM0399 §2.1):
+/* DMA1/DMA2 + DMAMUX1 (RM0399 ch.16, ch.17), BDMA + DMAMUX2 (ch.18) and the bus-matrix reachability (RM0399 §2.1):
  * memory-to-peripheral through a USART request, peripheral-to-memory, memory-to-memory, FIFO
  * packing, circular and double-buffer modes, flags and their clear registers, interrupts on both
  * cores, transfer errors on unreachable memory, register protection while a stream runs. */
@@ -308,6 +308,86 @@ static void test_ahb1_reset_restores_dma1(void **state)
     assert_int_equal(rd(fh, DMAMUX1), 0);
 }
 
+
+/* ------------------------------------------------------------------ BDMA + DMAMUX2 (RM0399 ch.18, ch.17) */
+
+#define BDMA 0x58025400u
+#define DMAMUX2 0x58025800u
+#define LP1 0x58000C00u
+#define C(n, reg) (0x08u + 0x14u * (n) + (reg))
+#define BCCR_EN (1u << 0)
+#define BCCR_TCIE (1u << 1)
+#define BCCR_TEIE (1u << 3)
+#define BCCR_DIR_FROM_MEM (1u << 4)
+#define BCCR_PINC (1u << 6)
+#define BCCR_MINC (1u << 7)
+#define BCCR_MSIZE_WORD (2u << 10)
+#define BCCR_MEM2MEM (1u << 14)
+
+static void bdma_clocks(fake_host *fh)
+{
+    wr(fh, RCC + 0x0E0, 1u << 21);   /* C1 AHB4ENR.BDMAEN */
+    wr(fh, RCC + 0x0F4, 1u << 3);    /* C1 APB4ENR.LPUART1EN */
+}
+
+/* LPUART1's TX request (DMAMUX2 line 10) paces BDMA channel 0 from SRAM4. */
+static void test_lpuart1_tx_by_bdma_from_sram4(void **state)
+{
+    fake_host *fh = *state;
+    bdma_clocks(fh);
+    memcpy(fh->sram4, "D3!\n", 4);
+    wr(fh, LP1 + A_USART_BRR, (uint32_t)(256ull * 64000000u / 115200u));
+    wr(fh, LP1 + A_USART_CR3, R_USART_CR3_DMAT_MASK);
+    wr(fh, LP1 + A_USART_CR1, R_USART_CR1_TE_MASK | R_USART_CR1_UE_MASK);
+    wr(fh, DMAMUX2 + 0x00, H7_DMAREQ2_LPUART1_TX);
+    wr(fh, BDMA + C(0, A_BDMA_CPAR), LP1 + A_USART_TDR);
+    wr(fh, BDMA + C(0, A_BDMA_CM0AR), FH_SRAM4);
+    wr(fh, BDMA + C(0, A_BDMA_CNDTR), 4);
+    wr(fh, BDMA + C(0, A_BDMA_CCR), BCCR_DIR_FROM_MEM | BCCR_MINC | BCCR_TCIE | BCCR_EN);
+    fh_advance(fh, 5 * FRAME_PS);
+    assert_int_equal(fh->nuart_n[H7_LPUART1], 4);
+    assert_memory_equal(fh->uart_n[H7_LPUART1], "D3!\n", 4);
+    assert_true(fh_traced(fh, "lpuart1: \"D3!\""));
+    assert_int_equal(rd(fh, BDMA + A_BDMA_ISR) & 0xFu, H7_BDMA_GIF | H7_BDMA_HTIF | H7_BDMA_TCIF);
+    assert_true(fh->irq[H7_CM7][129]);   /* BDMA_Channel0_IRQn */
+    wr(fh, BDMA + A_BDMA_IFCR, H7_BDMA_GIF);   /* CGIF clears the channel's flags */
+    assert_int_equal(rd(fh, BDMA + A_BDMA_ISR), 0);
+    assert_false(fh->irq[H7_CM7][129]);
+}
+
+/* RM0399 §2.1 Table 3: BDMA reaches D3 only; AXI SRAM gives TEIF and disables the channel. */
+static void test_bdma_from_axi_sram_ends_with_teif(void **state)
+{
+    fake_host *fh = *state;
+    bdma_clocks(fh);
+    wr(fh, BDMA + C(2, A_BDMA_CPAR), FH_AXISRAM);
+    wr(fh, BDMA + C(2, A_BDMA_CM0AR), FH_SRAM4);
+    wr(fh, BDMA + C(2, A_BDMA_CNDTR), 4);
+    wr(fh, BDMA + C(2, A_BDMA_CCR), BCCR_MEM2MEM | BCCR_PINC | BCCR_MINC | BCCR_TEIE | BCCR_EN);
+    fh_advance(fh, 10 * h7_bdma_item_ps(&fh->soc.bdma));
+    assert_int_equal(rd(fh, BDMA + A_BDMA_ISR), (uint32_t)(H7_BDMA_GIF | H7_BDMA_TEIF) << 8);
+    assert_int_equal(rd(fh, BDMA + C(2, A_BDMA_CCR)) & BCCR_EN, 0);
+    assert_true(fh->irq[H7_CM4][131]);
+    assert_true(fh_traced(fh, "bdma: channel 2 transfer error reading 0x24000000 (AXI SRAM): channel disabled"));
+}
+
+/* RM0399 Table 135: a byte source into word destinations is zero-extended. */
+static void test_bdma_memory_to_memory_zero_extends_bytes_to_words(void **state)
+{
+    fake_host *fh = *state;
+    bdma_clocks(fh);
+    memcpy(fh->sram4, "\x11\x22\x33", 3);
+    memset(fh->sram4 + 0x100, 0xEE, 12);
+    wr(fh, BDMA + C(1, A_BDMA_CPAR), FH_SRAM4);
+    wr(fh, BDMA + C(1, A_BDMA_CM0AR), FH_SRAM4 + 0x100);
+    wr(fh, BDMA + C(1, A_BDMA_CNDTR), 3);
+    wr(fh, BDMA + C(1, A_BDMA_CCR), BCCR_MEM2MEM | BCCR_PINC | BCCR_MINC | BCCR_MSIZE_WORD | BCCR_EN);
+    fh_advance(fh, 4 * h7_bdma_item_ps(&fh->soc.bdma));
+    const uint8_t want[12] = {0x11, 0, 0, 0, 0x22, 0, 0, 0, 0x33, 0, 0, 0};
+    assert_memory_equal(fh->sram4 + 0x100, want, 12);
+    assert_int_equal(rd(fh, BDMA + C(1, A_BDMA_CNDTR)), 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
 int main(void)
@@ -328,6 +408,9 @@ int main(void)
         T(fifo_status_reads_empty_after_reset),
         T(stream_waits_until_dmamux_routes_its_request),
         T(ahb1_reset_restores_dma1),
+        T(lpuart1_tx_by_bdma_from_sram4),
+        T(bdma_from_axi_sram_ends_with_teif),
+        T(bdma_memory_to_memory_zero_extends_bytes_to_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
