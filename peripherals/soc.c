@@ -81,6 +81,7 @@ static const binding bindings[] = {
     BIND("DMAMUX1", dmamux, dmamux, -1, 0),
     BIND("DMAMUX2", dmamux, dmamux2, -1, 0),
     BIND("BDMA", bdma, bdma, H7_RCC_EN_AHB4, 21),
+    BIND("MDMA", mdma, mdma, H7_RCC_EN_AHB3, 0),
     BIND("GPIOA", gpio, gpio[0], H7_RCC_EN_AHB4, 0),
     BIND("GPIOB", gpio, gpio[1], H7_RCC_EN_AHB4, 1),
     BIND("GPIOC", gpio, gpio[2], H7_RCC_EN_AHB4, 2),
@@ -144,6 +145,7 @@ void h7_soc_init(h7_soc *soc, const h7_host_ops *ops, void *host, h7_sched *sche
     h7_dmamux_init(&soc->dmamux, soc, 1);
     h7_dmamux_init(&soc->dmamux2, soc, 2);
     h7_bdma_init(&soc->bdma, soc);
+    h7_mdma_init(&soc->mdma, soc);
     h7_dma_init(&soc->dma1, soc, 1);
     h7_dma_init(&soc->dma2, soc, 2);
     build_windows(soc);
@@ -178,6 +180,7 @@ void h7_soc_reset(h7_soc *soc, h7_reset_kind kind)
     h7_dmamux_reset(&soc->dmamux2, kind);
     h7_dma_reset(&soc->dma1, kind);
     h7_bdma_reset(&soc->bdma, kind);
+    h7_mdma_reset(&soc->mdma, kind);
     h7_dma_reset(&soc->dma2, kind);
     for (int u = 0; u < H7_NUARTS; u++)
         h7_usart_reset(&soc->uart[u], kind);
@@ -189,13 +192,13 @@ h7_usart *h7_soc_uart(h7_soc *soc, int n)
     return n >= 1 && n <= H7_NUARTS ? &soc->uart[n - 1] : NULL;
 }
 
-/* RCC_AHB1RSTR (0x080): DMA1 b0, DMA2 b1; AHB4RSTR (0x088): BDMA b21; APB1LRSTR (0x090), APB2RSTR (0x098), APB4RSTR (0x09C):
+/* RCC_AHB3RSTR (0x07C): MDMA b0; AHB1RSTR (0x080): DMA1 b0, DMA2 b1; AHB4RSTR (0x088): BDMA b21; APB1LRSTR (0x090), APB2RSTR (0x098), APB4RSTR (0x09C):
  * the U(S)ART bits of h7_usart_infos (RM0399 §9.7.x). DMAMUX1 is reset with DMA1 (Decision: it
  * has no reset bit of its own in RM0399 §9.7). */
 void h7_soc_peripheral_reset(h7_soc *soc, uint32_t rstr_offset, uint32_t rising)
 {
     static const struct { uint32_t off; int reg; } rstr[] = {
-        {0x080u, H7_RCC_EN_AHB1}, {0x088u, H7_RCC_EN_AHB4}, {0x090u, H7_RCC_EN_APB1L}, {0x098u, H7_RCC_EN_APB2},
+        {0x07Cu, H7_RCC_EN_AHB3}, {0x080u, H7_RCC_EN_AHB1}, {0x088u, H7_RCC_EN_AHB4}, {0x090u, H7_RCC_EN_APB1L}, {0x098u, H7_RCC_EN_APB2},
         {0x09Cu, H7_RCC_EN_APB4},
     };
     int reg = -1;
@@ -210,6 +213,8 @@ void h7_soc_peripheral_reset(h7_soc *soc, uint32_t rstr_offset, uint32_t rising)
     }
     if (reg == H7_RCC_EN_AHB1 && (rising & 2u))
         h7_dma_reset(&soc->dma2, H7_RESET_SYSTEM);
+    if (reg == H7_RCC_EN_AHB3 && (rising & 1u))   /* AHB3RSTR.MDMARST */
+        h7_mdma_reset(&soc->mdma, H7_RESET_SYSTEM);
     if (reg == H7_RCC_EN_AHB4 && (rising & (1u << 21))) {   /* BDMARST (DMAMUX2 with it) */
         h7_dmamux_reset(&soc->dmamux2, H7_RESET_SYSTEM);
         h7_bdma_reset(&soc->bdma, H7_RESET_SYSTEM);

@@ -22,6 +22,7 @@
 #include "flash.h"
 #include "gpio.h"
 #include "hsem.h"
+#include "mdma.h"
 #include "pwr.h"
 #include "rcc.h"
 #include "syscfg.h"
@@ -100,6 +101,7 @@ typedef struct h7_soc {
     h7_dma dma1, dma2;
     h7_dmamux dmamux, dmamux2;
     h7_bdma bdma;
+    h7_mdma mdma;
 
     h7_window *windows;       /* sorted by base */
     size_t nwindows;

@@ -99,7 +99,7 @@ const char *h7_ev_src(const h7_ev *e)
         return (unsigned)e->u.uart.usart < 10 ? uarts[e->u.uart.usart] : "uart";
     }
     if (e->kind == H7_EV_DMA_TRANSFER_ERROR)
-        return e->u.dmaerr.dma == 3 ? "bdma" : e->u.dmaerr.dma == 2 ? "dma2" : "dma1";
+        return e->u.dmaerr.dma == 4 ? "mdma" : e->u.dmaerr.dma == 3 ? "bdma" : e->u.dmaerr.dma == 2 ? "dma2" : "dma1";
     if (e->kind == H7_EV_MASS_ERASE)
         return e->u.mass.debug ? "debug" : "flash";
     if ((unsigned)e->kind >= H7_EV_KIND_COUNT)
@@ -224,7 +224,7 @@ void h7_ev_render(const h7_ev *e, char *buf, size_t len)
     case H7_EV_STILL_LOCKED: snprintf(buf, len, "still locked: PWR_CR3 keeps its supply setting until a power-on reset"); break;
     case H7_EV_LINK_LOST: snprintf(buf, len, "link lost: %s", e->text); break;
     case H7_EV_DMA_TRANSFER_ERROR:
-        snprintf(buf, len, e->u.dmaerr.dma == 3 ? "channel %u transfer error %s 0x%08X (%s): channel disabled"
+        snprintf(buf, len, e->u.dmaerr.dma >= 3 ? "channel %u transfer error %s 0x%08X (%s): channel disabled"
                                                 : "stream %u transfer error %s 0x%08X (%s): stream disabled", e->u.dmaerr.stream,
                  e->u.dmaerr.write ? "writing" : "reading", e->u.dmaerr.addr, e->u.dmaerr.area);
         break;

@@ -122,7 +122,7 @@ typedef struct h7_ev {
         struct { bool boot0; } por;                                  /* POWER_ON */
         struct { bool software; } sysreset;                          /* SYSTEM_RESET (core = source) */
         struct { const char *id; const char *summary; } rule;        /* RULE */
-        struct { int dma; unsigned stream; uint32_t addr; bool write; const char *area; } dmaerr;   /* DMA_TRANSFER_ERROR: dma 1/2, 3 = BDMA */
+        struct { int dma; unsigned stream; uint32_t addr; bool write; const char *area; } dmaerr;   /* DMA_TRANSFER_ERROR: dma 1/2, 3 = BDMA, 4 = MDMA */
         struct { bool cpu_read; const char *master; uint32_t addr, pc; } stale;   /* DCACHE_STALE: master "dma1"... or "cm7" */
         struct { uint32_t reg, value; } mpu;                         /* MPU_AFTER_CACHE: register address, value */
     } u;

@@ -18,14 +18,20 @@ static void dma_transfer_error(h7_supervisor *s, const h7_ev *e)
     if (!v)
         return;
     int dma = e->u.dmaerr.dma;
-    const char *src = dma == 3 ? "bdma" : dma == 2 ? "dma2" : "dma1", *area = e->u.dmaerr.area;
-    const char *unit = dma == 3 ? "channel" : "stream";
-    const char *why = h7_bus_unreachable(dma == 3 ? H7_BUS_BDMA : dma == 2 ? H7_BUS_DMA2 : H7_BUS_DMA1, e->u.dmaerr.addr, 1);
+    const char *src = dma == 4 ? "mdma" : dma == 3 ? "bdma" : dma == 2 ? "dma2" : "dma1", *area = e->u.dmaerr.area;
+    const char *unit = dma >= 3 ? "channel" : "stream";
+    h7_bus_master bm = dma == 4 ? H7_BUS_MDMA : dma == 3 ? H7_BUS_BDMA : dma == 2 ? H7_BUS_DMA2 : H7_BUS_DMA1;
+    const char *why = h7_bus_unreachable(bm, e->u.dmaerr.addr, 1);
+    if (!why && dma == 4)
+        why = "the MDMA reaches the TCMs only through the Cortex-M7's AHBS port: CxTBR.SBUS/DBUS must be 1";
     snprintf(v->detail, sizeof v->detail, "%s %s %u %s 0x%08X (%s): %s", src, unit, e->u.dmaerr.stream,
              e->u.dmaerr.write ? "writing" : "reading", e->u.dmaerr.addr, area, why ? why : "bus error");
     snprintf(v->next, sizeof v->next, "as on silicon the %s got TEIF and was disabled (EN = 0); nothing more "
              "is transferred. HAL reports HAL_DMA_ERROR_TE to the error callback (UART: HAL_UART_ErrorCallback).", unit);
-    if (!strcmp(area, "DTCM") || !strcmp(area, "ITCM"))
+    if (dma == 4)
+        snprintf(v->fix, sizeof v->fix, "for ITCM/DTCM set CxTBR.SBUS (source) or DBUS (destination) to 1 "
+                 "(HAL_MDMA_Start does it from the addresses; register-level code must do it itself)");
+    else if (!strcmp(area, "DTCM") || !strcmp(area, "ITCM"))
         snprintf(v->fix, sizeof v->fix, "place DMA buffers in AXI SRAM (0x2400_0000) or SRAM1-3 (0x3000_0000): e.g. "
                  "__attribute__((section(\".dma_buffer\"))) with a linker section in RAM_D1/RAM_D2, or change the "
                  "linker script's RAM from DTCMRAM; use MDMA if the data must live in DTCM");

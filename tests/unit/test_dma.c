@@ -1,4 +1,4 @@
-/* DMA1/DMA2 + DMAMUX1 (RM0399 ch.16, ch.17), BDMA + DMAMUX2 (ch.18) and the bus-matrix reachability (RM0399 §2.1):
+/* DMA1/DMA2 + DMAMUX1 (RM0399 ch.16, ch.17), BDMA + DMAMUX2 (ch.18), MDMA (ch.15) and the bus-matrix reachability (RM0399 §2.1):
  * memory-to-peripheral through a USART request, peripheral-to-memory, memory-to-memory, FIFO
  * packing, circular and double-buffer modes, flags and their clear registers, interrupts on both
  * cores, transfer errors on unreachable memory, register protection while a stream runs. */
@@ -388,6 +388,92 @@ static void test_bdma_memory_to_memory_zero_extends_bytes_to_words(void **state)
     assert_int_equal(rd(fh, BDMA + C(1, A_BDMA_CNDTR)), 0);
 }
 
+
+/* ------------------------------------------------------------------ MDMA (RM0399 ch.15) */
+
+#define MDMA 0x52000000u
+#define MC(n, reg) (0x40u + 0x40u * (n) + (reg))
+#define MCR_EN (1u << 0)
+#define MCR_TEIE (1u << 1)
+#define MCR_CTCIE (1u << 2)
+#define MCR_SWRQ (1u << 16)
+#define MTCR_SINC_INC (2u << 0)
+#define MTCR_DINC_INC (2u << 2)
+#define MTCR_SSIZE_WORD (2u << 4)
+#define MTCR_DSIZE_WORD (2u << 6)
+#define MTCR_SINCOS_WORD (2u << 8)
+#define MTCR_DINCOS_WORD (2u << 10)
+#define MTCR_TLEN(n) (((n) - 1u) << 18)
+#define MTCR_TRGM(n) ((uint32_t)(n) << 28)
+#define MTCR_SWRM (1u << 30)
+#define WORD_COPY (MTCR_SINC_INC | MTCR_DINC_INC | MTCR_SSIZE_WORD | MTCR_DSIZE_WORD | MTCR_SINCOS_WORD | MTCR_DINCOS_WORD)
+
+static void mdma_clock(fake_host *fh) { wr(fh, RCC + 0x0D4, 1u); }   /* C1 AHB3ENR.MDMAEN */
+
+/* HAL_MDMA_Start with MDMA_REQUEST_SW and MDMA_FULL_TRANSFER: 2 repeated blocks of 16 bytes,
+ * the second block's addresses moved on by CxBRUR. */
+static void test_mdma_software_request_copies_repeated_blocks(void **state)
+{
+    fake_host *fh = *state;
+    mdma_clock(fh);
+    for (int i = 0; i < 64; i++)
+        ram(fh, FH_AXISRAM)[i] = (uint8_t)i;
+    wr(fh, MDMA + MC(0, A_MDMA_CTCR), WORD_COPY | MTCR_TLEN(8) | MTCR_TRGM(H7_MDMA_TRGM_FULL) | MTCR_SWRM);
+    wr(fh, MDMA + MC(0, A_MDMA_CBNDTR), 16u | (1u << 20));   /* BNDT 16, BRC 1 */
+    wr(fh, MDMA + MC(0, A_MDMA_CBRUR), 16u | (16u << 16));   /* skip 16 bytes between blocks */
+    wr(fh, MDMA + MC(0, A_MDMA_CSAR), FH_AXISRAM);
+    wr(fh, MDMA + MC(0, A_MDMA_CDAR), FH_AXISRAM + 0x100);
+    wr(fh, MDMA + MC(0, A_MDMA_CCR), MCR_CTCIE | MCR_EN);
+    fh_advance(fh, 10 * H7_PS_PER_US);
+    assert_int_equal(fh->bus_writes, 0);                   /* nothing before the request */
+    wr(fh, MDMA + MC(0, A_MDMA_CCR), MCR_CTCIE | MCR_EN | MCR_SWRQ);
+    assert_true(rd(fh, MDMA + MC(0, A_MDMA_CISR)) & R_MDMA_CISR_CRQA_MASK);
+    fh_advance(fh, 10 * H7_PS_PER_US);
+    assert_memory_equal(ram(fh, FH_AXISRAM + 0x100), ram(fh, FH_AXISRAM), 16);
+    assert_memory_equal(ram(fh, FH_AXISRAM + 0x120), ram(fh, FH_AXISRAM + 0x20), 16);
+    uint32_t isr = rd(fh, MDMA + MC(0, A_MDMA_CISR));
+    assert_int_equal(isr, H7_MDMA_CTCIF | H7_MDMA_BRTIF | H7_MDMA_BTIF | H7_MDMA_TCIF);
+    assert_int_equal(rd(fh, MDMA + MC(0, A_MDMA_CCR)) & MCR_EN, 0);
+    assert_true(fh->irq[H7_CM7][122]);                      /* MDMA_IRQn */
+    assert_int_equal(rd(fh, MDMA + A_MDMA_GISR0), 1u);
+    wr(fh, MDMA + MC(0, A_MDMA_CIFCR), 0x1Fu);
+    assert_false(fh->irq[H7_CM7][122]);
+}
+
+/* Buffer trigger mode: one software request moves one buffer (TLEN + 1 bytes). */
+static void test_mdma_buffer_mode_moves_one_buffer_per_request(void **state)
+{
+    fake_host *fh = *state;
+    mdma_clock(fh);
+    wr(fh, MDMA + MC(3, A_MDMA_CTCR), WORD_COPY | MTCR_TLEN(8) | MTCR_TRGM(H7_MDMA_TRGM_BUFFER) | MTCR_SWRM);
+    wr(fh, MDMA + MC(3, A_MDMA_CBNDTR), 32u);
+    wr(fh, MDMA + MC(3, A_MDMA_CSAR), FH_AXISRAM);
+    wr(fh, MDMA + MC(3, A_MDMA_CDAR), FH_AXISRAM + 0x200);
+    wr(fh, MDMA + MC(3, A_MDMA_CCR), MCR_EN | MCR_SWRQ);
+    fh_advance(fh, 10 * H7_PS_PER_US);
+    assert_int_equal(rd(fh, MDMA + MC(3, A_MDMA_CBNDTR)) & 0x1FFFFu, 24u);
+    assert_int_equal(rd(fh, MDMA + MC(3, A_MDMA_CISR)), H7_MDMA_TCIF);   /* CRQA back to 0 */
+    assert_int_equal(rd(fh, MDMA + MC(3, A_MDMA_CDAR)), FH_AXISRAM + 0x208);
+}
+
+/* MDMA reaches DTCM through the AHBS port only (CxTBR.DBUS = 1); with DBUS = 0 it is a TE. */
+static void test_mdma_to_dtcm_needs_the_ahbs_bus(void **state)
+{
+    fake_host *fh = *state;
+    mdma_clock(fh);
+    wr(fh, MDMA + MC(1, A_MDMA_CTCR), WORD_COPY | MTCR_TLEN(4) | MTCR_TRGM(H7_MDMA_TRGM_FULL) | MTCR_SWRM);
+    wr(fh, MDMA + MC(1, A_MDMA_CBNDTR), 4u);
+    wr(fh, MDMA + MC(1, A_MDMA_CSAR), FH_AXISRAM);
+    wr(fh, MDMA + MC(1, A_MDMA_CDAR), 0x20000040u);
+    wr(fh, MDMA + MC(1, A_MDMA_CCR), MCR_TEIE | MCR_EN | MCR_SWRQ);
+    fh_advance(fh, 10 * H7_PS_PER_US);
+    assert_int_equal(rd(fh, MDMA + MC(1, A_MDMA_CISR)), H7_MDMA_TEIF);
+    assert_int_equal(rd(fh, MDMA + MC(1, A_MDMA_CESR)), 0x40u | (1u << 7));   /* TEA, TED = write */
+    assert_int_equal(rd(fh, MDMA + MC(1, A_MDMA_CCR)) & MCR_EN, 0);
+    assert_true(fh->irq[H7_CM4][122]);
+    assert_true(fh_traced(fh, "mdma: channel 1 transfer error writing 0x20000040 (DTCM): channel disabled"));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
 int main(void)
@@ -411,6 +497,9 @@ int main(void)
         T(lpuart1_tx_by_bdma_from_sram4),
         T(bdma_from_axi_sram_ends_with_teif),
         T(bdma_memory_to_memory_zero_extends_bytes_to_words),
+        T(mdma_software_request_copies_repeated_blocks),
+        T(mdma_buffer_mode_moves_one_buffer_per_request),
+        T(mdma_to_dtcm_needs_the_ahbs_bus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
