@@ -11,6 +11,7 @@
 #include "cli_scenario.h"
 #include "gdbstub.h"
 #include "machine.h"
+#include "uart_feed.h"
 #include "rules.h"
 #include "scenario.h"
 #include "vcd.h"
@@ -63,6 +64,8 @@ static const char *usage_run =
     "  --uart FILE       write exactly the bytes the firmware sent on the console USART to FILE\n"
     "  --uart N=FILE     the same for U(S)ART N (1..8 = USART1..UART8, 9 or lpuart1 = LPUART1;\n"
     "                    usart2=FILE works too); repeatable\n"
+    "  --uart-in N=FILE  FILE's bytes arrive on U(S)ART N's RX, one frame apart, once its\n"
+    "                    receiver is on (3 = the console); repeatable\n"
     "  --boot0           hold the BOOT0 pin high (boot from BOOT_CMx_ADD1: system memory)\n"
     "  --quantum TIME    longest stretch one core runs before the other (default 5us)\n"
     "  --gdb [PORT]      serve GDB: the CM7 on PORT (default 3333), the CM4 on PORT+1, 127.0.0.1\n"
@@ -94,13 +97,61 @@ static void wave_observer(void *ctx, const h7_ev *e)
     h7_vcd_sample(w->vcd, h7_machine_now(w->m));
 }
 
+/* "N=FILE" (N = 1..9, usart1..usart8, lpuart1) -> N and FILE; "FILE" -> 0; -1 when malformed. */
+static int parse_uart_spec(const char *val, const char **path)
+{
+    const char *eq = strchr(val, '=');
+    if (!eq)
+        return 0;
+    char name[16];
+    size_t n = (size_t)(eq - val);
+    if (n >= sizeof name || !eq[1])
+        return -1;
+    memcpy(name, val, n);
+    name[n] = '\0';
+    int u = !strcmp(name, "9") ? H7_LPUART1 : h7_usart_parse_name(name);
+    *path = eq + 1;
+    return u ? u : -1;
+}
+
+/* --uart-in N=FILE: FILE's bytes go to U(S)ART N's receiver (emu/machine/uart_feed.c). */
+static bool feed_uart(h7_machine *m, int u, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "h7emu: %s: cannot read: %s\n", path, strerror(errno));
+        return false;
+    }
+    uint8_t *buf = NULL;
+    size_t len = 0, cap = 0, n;
+    uint8_t chunk[4096];
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + n > cap) {
+            cap = (len + n) * 2;
+            uint8_t *b = realloc(buf, cap);
+            if (!b) {
+                free(buf);
+                fclose(f);
+                return false;
+            }
+            buf = b;
+        }
+        memcpy(buf + len, chunk, n);
+        len += n;
+    }
+    fclose(f);
+    bool ok = h7_uart_feed_add(m, u, buf, len);
+    free(buf);
+    return ok;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     h7_machine_config cfg = {0};
     h7_time_ps duration = 100 * H7_PS_PER_MS;
     const char *trace_path = NULL, *jsonl_path = NULL, *uart_path = NULL, *board = "nucleo-h755zi-q";
     const char *vcd_path = NULL, *svg_path = NULL;
-    const char *uart_n_path[H7_NUARTS + 1] = {0};
+    const char *uart_n_path[H7_NUARTS + 1] = {0}, *uart_in_path[H7_NUARTS + 1] = {0};
     bool quiet = false, color = isatty(1), verbose = false, boot0 = false, gdb = false, for_given = false;
     h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_ALL};
     for (int i = 0; i < argc; i++) {
@@ -108,7 +159,7 @@ static int cmd_run(int argc, char **argv)
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes = !strcmp(a, "--cm7") || !strcmp(a, "--cm4") || !strcmp(a, "--for") || !strcmp(a, "--trace") ||
                      !strcmp(a, "--jsonl") || !strcmp(a, "--uart") || !strcmp(a, "--board") || !strcmp(a, "--quantum") ||
-                     !strcmp(a, "--vcd") || !strcmp(a, "--svg");
+                     !strcmp(a, "--vcd") || !strcmp(a, "--svg") || !strcmp(a, "--uart-in");
         if (takes && !val)
             return usage_error("option %s needs a value", a);
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -143,23 +194,18 @@ static int cmd_run(int argc, char **argv)
             trace_path = val;
         } else if (!strcmp(a, "--jsonl")) {
             jsonl_path = val;
-        } else if (!strcmp(a, "--uart")) {
-            const char *eq = val ? strchr(val, '=') : NULL;
-            if (eq) {
-                char name[16];
-                size_t n = (size_t)(eq - val);
-                int u = 0;
-                if (n < sizeof name) {
-                    memcpy(name, val, n);
-                    name[n] = '\0';
-                    u = !strcmp(name, "9") ? H7_LPUART1 : h7_usart_parse_name(name);
-                }
-                if (!u || !eq[1])
-                    return usage_error("bad --uart '%s' (N=FILE with N 1..9, usart1..usart8 or lpuart1)", val);
-                uart_n_path[u] = eq + 1;
-            } else {
+        } else if (!strcmp(a, "--uart") || !strcmp(a, "--uart-in")) {
+            const char *path = NULL;
+            int u = parse_uart_spec(val, &path);
+            if (u < 0 || (u == 0 && a[6]))
+                return usage_error(a[6] ? "bad --uart-in '%s' (N=FILE with N 1..9, usart1..usart8 or lpuart1)"
+                                        : "bad --uart '%s' (N=FILE with N 1..9, usart1..usart8 or lpuart1)", val);
+            if (a[6])
+                uart_in_path[u] = path;
+            else if (u)
+                uart_n_path[u] = path;
+            else
                 uart_path = val;
-            }
         } else if (!strcmp(a, "--vcd")) {
             vcd_path = val;
         } else if (!strcmp(a, "--svg")) {
@@ -213,9 +259,12 @@ static int cmd_run(int argc, char **argv)
         goto io_error;
     if (vcd_path && !(vf = h7_open_output(vcd_path, "VCD")))
         goto io_error;
-    for (int u = 1; u <= H7_NUARTS; u++)
+    for (int u = 1; u <= H7_NUARTS; u++) {
         if (uart_n_path[u] && !(m->uart_files[u] = h7_open_output(uart_n_path[u], "UART")))
             goto io_error;
+        if (uart_in_path[u] && !feed_uart(m, u, uart_in_path[u]))
+            goto io_error;
+    }
     if (svg_path && !(sf = h7_open_output(svg_path, "SVG")))
         goto io_error;
     if (vf || sf) {

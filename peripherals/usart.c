@@ -348,6 +348,8 @@ void h7_usart_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h
     update_irq(s);
 }
 
+bool h7_usart_rx_ready(const h7_usart *s) { return enabled(s, R_USART_CR1_RE_MASK) && s->nrx < depth(s); }
+
 bool h7_usart_rx(h7_usart *s, uint8_t byte)
 {
     if (!enabled(s, R_USART_CR1_RE_MASK)) {

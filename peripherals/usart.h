@@ -95,6 +95,9 @@ void h7_usart_reset(h7_usart *s, h7_reset_kind kind);
 uint32_t h7_usart_read(void *dev, uint32_t offset, unsigned size, h7_master m);
 void h7_usart_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_master m);
 
+/* The receiver would take a byte without an overrun: UE = RE = 1 and RDR / the RX FIFO has room
+ * (what a sender honouring RTS flow control waits for). */
+bool h7_usart_rx_ready(const h7_usart *u);
 /* A byte arriving on RX (from a scenario). Returns false if the receiver is off (byte dropped). */
 bool h7_usart_rx(h7_usart *u, uint8_t byte);
 /* Time one frame takes at the current configuration (0 when the USART cannot transmit). */

@@ -8,6 +8,7 @@
 
 #include "cpu.h"
 #include "dcache.h"
+#include "uart_feed.h"
 #include "sysmem.h"
 
 #define DEFAULT_QUANTUM_PS (5 * H7_PS_PER_US)
@@ -397,6 +398,7 @@ void h7_machine_destroy(h7_machine *m)
     }
     h7_soc_free(&m->soc);
     h7_dcache_free(m);
+    h7_uart_feed_free(m);
     for (int p = 0; p < H7_PHYS_COUNT; p++)
         if (m->phys[p])
             munmap(m->phys[p], h7_phys_mems[p].size);
@@ -472,6 +474,7 @@ void h7_machine_power_on(h7_machine *m)
     h7_soc_reset(&m->soc, H7_RESET_POWER_ON);
     flush_all_code(m);
     reset_cores(m);
+    h7_uart_feed_arm(m);
     m->sysreset_pending = false;
 }
 
@@ -497,6 +500,7 @@ void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software)
     h7_rcc_add_reset_flags(&m->soc.rcc, flags);
     flush_all_code(m);
     reset_cores(m);
+    h7_uart_feed_arm(m);
     m->sysreset_pending = false;
 }
 

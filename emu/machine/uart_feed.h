@@ -1,0 +1,17 @@
+/* --uart-in N=FILE: the bytes of FILE arrive on U(S)ART N's RX pin, one frame time apart, while
+ * the receiver can take them (UE = RE = 1 and RDR / the RX FIFO not full: like a sender that
+ * honours RTS flow control); otherwise the feed waits (checked every 100 us of virtual time), so
+ * no byte is lost to a receiver the firmware has not enabled or not read yet. Deterministic: the
+ * feed is paced by virtual time only. After a reset the feed goes on where it was. */
+#ifndef H7_UART_FEED_H
+#define H7_UART_FEED_H
+
+#include "machine.h"
+
+/* Take `len` bytes (copied) for instance `usart` (1..9). False when out of memory. */
+bool h7_uart_feed_add(h7_machine *m, int usart, const uint8_t *data, size_t len);
+/* (Re)arm the feeds: after h7_machine_power_on / a system reset emptied the event queue. */
+void h7_uart_feed_arm(h7_machine *m);
+void h7_uart_feed_free(h7_machine *m);
+
+#endif
