@@ -286,7 +286,9 @@ static void note_clock_off(h7_soc *soc, const h7_window *w, h7_master m, bool wr
  * while RCC_CR.D2CKRDY = 0 (D2 in DStop) is reported to the observers (rule D2-ACCESS-IN-DSTOP). */
 static void check_d2_access(h7_soc *soc, const h7_window *w, uint32_t offset, h7_master m)
 {
-    if (m == H7_MASTER_DEBUG || w->base >= 0x48024000u || soc->rcc.d2ckrdy)
+    if (m != H7_MASTER_CM7 && m != H7_MASTER_CM4)   /* a CPU rule: not the debugger, not a DMA */
+        return;
+    if (w->base >= 0x48024000u || soc->rcc.d2ckrdy)
         return;
     h7_ev e = {.kind = H7_EV_D2_ACCESS_IN_DSTOP, .by = m, .core = (h7_core_id)m,
                   .u.d2 = {w->name, w->base + offset}};

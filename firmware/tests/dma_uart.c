@@ -8,7 +8,10 @@
  *   TX_FROM_DTCM     the transmit buffer is an ordinary variable: DTCM, which DMA1 cannot reach
  *   NO_CLEAN         the transmit buffer is not cleaned after the CPU filled it
  *   NO_INVALIDATE    the received buffer is read without invalidating it
- *   MPU_AFTER_CACHE  MPU_Config runs after SCB_EnableDCache */
+ *   MPU_AFTER_CACHE  MPU_Config runs after SCB_EnableDCache
+ * And the other cure (with NO_CLEAN and NO_INVALIDATE):
+ *   DMA_NONCACHEABLE MPU region 1 makes AXI SRAM normal non-cacheable (TEX = 1, C = B = 0), the
+ *                    CubeMX way of keeping DMA buffers coherent without maintenance */
 #include "util.h"
 
 #define SCB_CCR REG(0xE000ED14u)
@@ -83,6 +86,11 @@ static void MPU_Config(void)
     MPU_RNR = 0;
     MPU_RBAR = 0;
     MPU_RASR = (1u << 28) | (1u << 18) | (0x87u << 8) | (31u << 1) | 1u;
+#ifdef DMA_NONCACHEABLE
+    MPU_RNR = 1;
+    MPU_RBAR = 0x24000000u;
+    MPU_RASR = (3u << 24) | (1u << 19) | (18u << 1) | 1u;   /* AP full, TEX 001, 512 KiB, enable */
+#endif
     MPU_CTRL = (1u << 2) | 1u;
     DSB();
     ISB();
