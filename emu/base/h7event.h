@@ -69,7 +69,6 @@ typedef enum h7_ev_kind {
     H7_EV_CORE_HELD,              /* a core is held by BCMx = 0 */
     H7_EV_CORE_RELEASED,          /* a held core starts after BOOT_Cx */
     H7_EV_CORE_CSTOP,             /* a core entered or left CStop */
-    H7_EV_CORE_FAULT,             /* a core faulted (text: the fault report) */
     H7_EV_POWER_ON,               /* power-on reset */
     H7_EV_SYSTEM_RESET,           /* system reset: NRST or SYSRESETREQ */
     H7_EV_RULE,                   /* a datasheet/board rule fired */
@@ -127,7 +126,7 @@ typedef struct h7_ev {
         struct { uint32_t reg, value; } mpu;                         /* MPU_AFTER_CACHE: register address, value */
     } u;
     const char *src;      /* NOTE: the actor; */
-    const char *text;     /* NOTE, CORE_FAULT, DEVICE_LOCKED, LINK_LOST: the words */
+    const char *text;     /* NOTE, DEVICE_LOCKED, LINK_LOST: the words */
 } h7_ev;
 
 /* The kind's stable name ("supply_write"), used in JSON Lines and docs. */

@@ -13,22 +13,6 @@
 
 #define DEFAULT_QUANTUM_PS (5 * H7_PS_PER_US)
 
-const char *h7_cpu_state_name(h7_cpu_state s)
-{
-    switch (s) {
-    case H7_CPU_RUNNING: return "running";
-    case H7_CPU_SLEEP_WFI: return "sleeping (wfi)";
-    case H7_CPU_SLEEP_WFE: return "sleeping (wfe)";
-    case H7_CPU_HELD: return "held (boot gated)";
-    case H7_CPU_NOFW: return "no firmware";
-    case H7_CPU_LOCKUP: return "locked up";
-    case H7_CPU_FAULTED: return "faulted";
-    case H7_CPU_HALTED: return "halted";
-    case H7_CPU_UNPOWERED: return "unpowered";
-    }
-    return "?";
-}
-
 h7_time_ps h7_machine_now(const h7_machine *m)
 {
     if (m->running >= 0)
@@ -250,14 +234,24 @@ static void view_emit(void *ctx, const h7_ev *e) { h7_machine_emit(ctx, e); }
 
 void h7_machine_print_diagnosis(h7_machine *m, FILE *out) { h7_sup_print_diagnosis(&m->sup, out); }
 
+/* Services for the cores (h7_cpu_env). */
+static h7_time_ps env_now(void *ctx) { return h7_machine_now(ctx); }
+static void env_emit(void *ctx, const h7_ev *e) { h7_machine_emit(ctx, e); }
+static void env_symbolize(void *ctx, h7_core_id core, uint32_t addr, char *buf, size_t len)
+{
+    h7_machine_symbolize(ctx, core, addr, buf, len);
+}
+
+static h7_machine *machine_of(const h7_cpu *c) { return c->env.ctx; }
+
 /* NVIC services for one core. */
 static h7_time_ps cpu_now(void *ctx)
 {
     h7_cpu *c = ctx;
     h7_time_ps local = h7_cpu_local_time(c);
-    if (c->m->running == (int)c->id)
+    if (machine_of(c)->running == (int)c->id)
         return local;
-    h7_time_ps mt = h7_machine_now(c->m);
+    h7_time_ps mt = h7_machine_now(machine_of(c));
     return local > mt ? local : mt;
 }
 
@@ -279,8 +273,8 @@ static void cpu_sev_on_pend(void *ctx)
 static void cpu_system_reset(void *ctx)
 {
     h7_cpu *c = ctx;
-    c->m->sysreset_pending = true;
-    c->m->sysreset_source = c->id;
+    machine_of(c)->sysreset_pending = true;
+    machine_of(c)->sysreset_source = c->id;
     c->want_stop = true;
     c->stop_reason = H7_STOP_REQUEST;
 }
@@ -295,7 +289,7 @@ static void cpu_scb_write(void *ctx, uint32_t off, uint32_t value)
 static void cpu_log(void *ctx, int kind, const char *text)
 {
     h7_cpu *c = ctx;
-    log_message(c->m, (h7_log_kind)kind, c->id == H7_CM7 ? "CM7 PPB" : "CM4 PPB", text);
+    log_message(machine_of(c), (h7_log_kind)kind, c->id == H7_CM7 ? "CM7 PPB" : "CM4 PPB", text);
 }
 
 /* ------------------------------------------------------------------ create / load */
@@ -371,7 +365,12 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
     h7_sup_init(&m->sup, &view, &m->soc, &m->board, cfg->policy);
     for (int k = 0; k < H7_NCORES; k++) {
         h7_cpu *c = &m->cpu[k];
-        if (h7_cpu_open(c, m, (h7_core_id)k, err, errlen) != 0)
+        h7_cpu_env env = {
+            .soc = &m->soc, .phys = m->phys, .running = &m->running, .stop_requested = &m->stop_requested,
+            .sysreset_pending = &m->sysreset_pending, .break_addr = m->break_addr, .break_hit = m->break_hit,
+            .ctx = m, .now = env_now, .emit = env_emit, .symbolize = env_symbolize,
+        };
+        if (h7_cpu_open(c, &env, (h7_core_id)k, err, errlen) != 0)
             return -1;
         h7_nvic_host nh = {c, cpu_now, cpu_cycles, cpu_pending_changed, cpu_sev_on_pend, cpu_system_reset, cpu_log,
                           cpu_scb_write};
