@@ -140,7 +140,7 @@ static bool feed_uart(h7_machine *m, int u, const char *path)
         len += n;
     }
     fclose(f);
-    bool ok = h7_uart_feed_add(m, u, buf, len);
+    bool ok = h7_uart_feed_add(m->uart_feeds, u, buf, len);
     free(buf);
     return ok;
 }

@@ -1,5 +1,6 @@
-/* The H7 data-path rules (datapath.h): warnings with their root cause and fix. */
-#include "datapath.h"
+/* The H7 data-path rules (declared in supervisor.h; docs/datapath-rules.md): warnings with their
+ * root cause and fix. */
+#include "supervisor.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -10,7 +10,6 @@
 
 #include <string.h>
 
-#include "datapath.h"
 #include "trace.h"
 
 #define PWR_CR3_ADDR 0x5802480Cu

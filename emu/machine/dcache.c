@@ -1,10 +1,11 @@
 /* DMA bus access and D-cache coherency bookkeeping (see dcache.h). */
 #include "dcache.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu.h"
+#include "memmap.h"
 
 #define LINE 32u
 #define PPB_CCR 0xED14u
@@ -21,7 +22,8 @@
 #define PPB_DCCIMVAC 0xEF70u
 #define PPB_DCCISW 0xEF74u
 
-typedef struct h7_dcache {
+struct h7_dcache {
+    h7_dcache_env env;
     uint32_t dirty_lo[H7_PHYS_COUNT], dirty_hi[H7_PHYS_COUNT];   /* code overwritten by DMA (phys offsets) */
     bool enabled;                        /* CM7 SCB_CCR.DC */
     uint32_t *hash[H7_PHYS_COUNT];       /* per line, memory-side content hash (tracked SRAMs only) */
@@ -31,26 +33,28 @@ typedef struct h7_dcache {
     uc_hook hook;
     bool hooked;
     uint32_t mpu_ctrl, mpu_rnr, mpu_rbar[16], mpu_rasr[16];
-} h7_dcache;
+};
 
 static bool tracked(h7_phys_id p)
 {
     return p == H7_PHYS_AXISRAM || p == H7_PHYS_SRAM123 || p == H7_PHYS_SRAM4 || p == H7_PHYS_BKPSRAM;
 }
 
-static h7_dcache *dc_of(h7_machine *m)
+h7_dcache *h7_dcache_new(const h7_dcache_env *env)
 {
-    if (!m->dcache) {
-        m->dcache = calloc(1, sizeof *m->dcache);
-        if (!m->dcache) {
-            fprintf(stderr, "h7emu: out of memory\n");
-            exit(70);
-        }
-        for (int p = 0; p < H7_PHYS_COUNT; p++)
-            m->dcache->dirty_lo[p] = UINT32_MAX;
+    h7_dcache *d = calloc(1, sizeof *d);
+    if (!d) {
+        fprintf(stderr, "h7emu: out of memory\n");
+        exit(70);
     }
-    return m->dcache;
+    d->env = *env;
+    for (int p = 0; p < H7_PHYS_COUNT; p++)
+        d->dirty_lo[p] = UINT32_MAX;
+    return d;
 }
+
+static void emit(h7_dcache *d, const h7_ev *e) { d->env.emit(d->env.ctx, e); }
+static uint8_t *phys(h7_dcache *d, int p) { return d->env.phys[p]; }
 
 /* The memory behind addr as the DMA masters see it (the CM7's map without the TCMs, which the
  * bus matrix already refused). */
@@ -128,28 +132,28 @@ static void ensure_tables(h7_dcache *d)
         }
 }
 
-static void rehash_all(h7_machine *m, h7_dcache *d)
+static void rehash_all(h7_dcache *d)
 {
     for (int p = 0; p < H7_PHYS_COUNT; p++)
         if (d->hash[p])
             for (size_t i = 0; i < h7_phys_mems[p].size / LINE; i++)
-                d->hash[p][i] = line_hash(m->phys[p] + i * LINE);
+                d->hash[p][i] = line_hash(phys(d, p) + i * LINE);
 }
 
-static void unhook(h7_machine *m, h7_dcache *d)
+static void unhook(h7_dcache *d)
 {
     if (d->hooked)
-        uc_hook_del(m->cpu[H7_CM7].uc, d->hook);
+        uc_hook_del(d->env.cpu[H7_CM7]->uc, d->hook);
     d->hooked = false;
 }
 
-static void clear_marks(h7_machine *m, h7_dcache *d)
+static void clear_marks(h7_dcache *d)
 {
     for (int p = 0; p < H7_PHYS_COUNT; p++)
         if (d->dma_mark[p])
             memset(d->dma_mark[p], 0, h7_phys_mems[p].size / LINE);
     d->nmarks = 0;
-    unhook(m, d);
+    unhook(d);
 }
 
 /* Line index of a CM7/DMA address in a tracked memory; false otherwise. */
@@ -165,24 +169,23 @@ static bool line_of(uint32_t addr, h7_phys_id *p, size_t *i)
 
 static void hk_cpu_read(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value, void *user)
 {
-    h7_machine *m = user;
-    h7_dcache *d = m->dcache;
+    h7_dcache *d = user;
     h7_phys_id p;
     size_t i;
-    if (!d || !line_of((uint32_t)addr, &p, &i) || !d->dma_mark[p] || !d->dma_mark[p][i])
+    if (!line_of((uint32_t)addr, &p, &i) || !d->dma_mark[p] || !d->dma_mark[p][i])
         return;
-    h7_machine_emit(m, &(h7_ev){.kind = H7_EV_DCACHE_STALE, .by = H7_MASTER_CM7, .core = H7_CM7,
-                                .u.stale = {true, "cm7", (uint32_t)addr, 0}});
-    unhook(m, d);   /* reported once; the marks stay for the bookkeeping */
+    emit(d, &(h7_ev){.kind = H7_EV_DCACHE_STALE, .by = H7_MASTER_CM7, .core = H7_CM7,
+                     .u.stale = {true, "cm7", (uint32_t)addr, 0}});
+    unhook(d);   /* reported once; the marks stay for the bookkeeping */
 }
 
-static void mark_dma_written(h7_machine *m, h7_dcache *d, uint32_t addr, h7_phys_id p, size_t i)
+static void mark_dma_written(h7_dcache *d, uint32_t addr, h7_phys_id p, size_t i)
 {
     if (!d->dma_mark[p][i]) {
         d->dma_mark[p][i] = 1;
         d->nmarks++;
     }
-    if (m->sup.rule_fired[H7_R_DCACHE_INVALIDATE_AFTER_DMA])
+    if (d->env.reported && *d->env.reported)
         return;
     uint32_t lo = addr & ~(LINE - 1u), hi = lo + LINE - 1u;
     if (d->hooked && lo >= d->mark_lo && hi <= d->mark_hi)
@@ -190,9 +193,9 @@ static void mark_dma_written(h7_machine *m, h7_dcache *d, uint32_t addr, h7_phys
     if (d->hooked) {
         lo = lo < d->mark_lo ? lo : d->mark_lo;
         hi = hi > d->mark_hi ? hi : d->mark_hi;
-        unhook(m, d);
+        unhook(d);
     }
-    if (uc_hook_add(m->cpu[H7_CM7].uc, &d->hook, UC_HOOK_MEM_READ, (void *)hk_cpu_read, m, lo, hi) == UC_ERR_OK) {
+    if (uc_hook_add(d->env.cpu[H7_CM7]->uc, &d->hook, UC_HOOK_MEM_READ, (void *)hk_cpu_read, d, lo, hi) == UC_ERR_OK) {
         d->hooked = true;
         d->mark_lo = lo;
         d->mark_hi = hi;
@@ -200,42 +203,40 @@ static void mark_dma_written(h7_machine *m, h7_dcache *d, uint32_t addr, h7_phys
          * translated before must be translated again. */
         for (size_t k = 0; k < h7_mem_region_count; k++)
             if (h7_mem_regions[k].on_core[H7_CM7])
-                h7_cpu_flush_code(&m->cpu[H7_CM7], h7_mem_regions[k].base, h7_mem_regions[k].base + h7_mem_regions[k].size);
+                h7_cpu_flush_code(d->env.cpu[H7_CM7], h7_mem_regions[k].base, h7_mem_regions[k].base + h7_mem_regions[k].size);
     }
 }
 
-static void invalidate_line(h7_machine *m, h7_dcache *d, uint32_t addr, bool invalidate)
+static void invalidate_line(h7_dcache *d, uint32_t addr, bool invalidate)
 {
     h7_phys_id p;
     size_t i;
     if (!line_of(addr, &p, &i) || !d->hash[p])
         return;
-    d->hash[p][i] = line_hash(m->phys[p] + i * LINE);   /* after clean or invalidate, memory is what counts */
+    d->hash[p][i] = line_hash(phys(d, p) + i * LINE);   /* after clean or invalidate, memory is what counts */
     if (invalidate && d->dma_mark[p][i]) {
         d->dma_mark[p][i] = 0;
         if (--d->nmarks == 0)
-            unhook(m, d);
+            unhook(d);
     }
 }
 
 /* ------------------------------------------------------------------ DMA bus */
 
-bool h7_dma_bus_read(void *ctx, h7_bus_master bm, uint32_t addr, void *buf, unsigned len)
+bool h7_dcache_bus_read(h7_dcache *d, h7_bus_master bm, uint32_t addr, void *buf, unsigned len)
 {
-    h7_machine *m = ctx;
     const h7_mem_region *r = dma_region(addr, len);
     if (!r)
         return false;
-    const uint8_t *src = m->phys[r->phys] + r->phys_offset + (addr - r->base);
-    h7_dcache *d = m->dcache;
-    if (d && d->enabled && tracked(r->phys) && d->hash[r->phys] && cache_policy(d, addr) == 2) {
+    const uint8_t *src = phys(d, r->phys) + r->phys_offset + (addr - r->base);
+    if (d->enabled && tracked(r->phys) && d->hash[r->phys] && cache_policy(d, addr) == 2) {
         size_t first = (r->phys_offset + (addr - r->base)) / LINE, last = (r->phys_offset + (addr - r->base) + len - 1) / LINE;
         for (size_t i = first; i <= last; i++) {
-            uint32_t h = line_hash(m->phys[r->phys] + i * LINE);
+            uint32_t h = line_hash(phys(d, r->phys) + i * LINE);
             if (h != d->hash[r->phys][i]) {
-                h7_machine_emit(m, &(h7_ev){.kind = H7_EV_DCACHE_STALE, .by = H7_MASTER_DMA,
-                                            .u.stale = {false, h7_bus_master_name(bm),
-                                                        r->base + (uint32_t)(i * LINE - r->phys_offset), 0}});
+                emit(d, &(h7_ev){.kind = H7_EV_DCACHE_STALE, .by = H7_MASTER_DMA,
+                                 .u.stale = {false, h7_bus_master_name(bm),
+                                             r->base + (uint32_t)(i * LINE - r->phys_offset), 0}});
                 d->hash[r->phys][i] = h;
             }
         }
@@ -244,15 +245,13 @@ bool h7_dma_bus_read(void *ctx, h7_bus_master bm, uint32_t addr, void *buf, unsi
     return true;
 }
 
-bool h7_dma_bus_write(void *ctx, h7_bus_master bm, uint32_t addr, const void *buf, unsigned len)
+bool h7_dcache_bus_write(h7_dcache *d, h7_bus_master bm, uint32_t addr, const void *buf, unsigned len)
 {
-    h7_machine *m = ctx;
     const h7_mem_region *r = dma_region(addr, len);
     if (!r || r->kind != H7_MEM_RAM)
         return false;   /* Decision: flash and system memory are not written by a DMA (no PG sequence) */
     uint32_t off = r->phys_offset + (addr - r->base);
-    memcpy(m->phys[r->phys] + off, buf, len);
-    h7_dcache *d = dc_of(m);
+    memcpy(phys(d, r->phys) + off, buf, len);
     if (off < d->dirty_lo[r->phys])
         d->dirty_lo[r->phys] = off;
     if (off + len > d->dirty_hi[r->phys])
@@ -260,19 +259,16 @@ bool h7_dma_bus_write(void *ctx, h7_bus_master bm, uint32_t addr, const void *bu
     if (d->enabled && tracked(r->phys) && d->hash[r->phys]) {
         bool cached = cache_policy(d, addr) != 0;
         for (size_t i = off / LINE; i <= (off + len - 1) / LINE; i++) {
-            d->hash[r->phys][i] = line_hash(m->phys[r->phys] + i * LINE);
+            d->hash[r->phys][i] = line_hash(phys(d, r->phys) + i * LINE);
             if (cached)
-                mark_dma_written(m, d, r->base + (uint32_t)(i * LINE - r->phys_offset), r->phys, i);
+                mark_dma_written(d, r->base + (uint32_t)(i * LINE - r->phys_offset), r->phys, i);
         }
     }
     return true;
 }
 
-void h7_dma_sync_code(h7_machine *m)
+void h7_dcache_sync_code(h7_dcache *d)
 {
-    h7_dcache *d = m->dcache;
-    if (!d)
-        return;
     for (int p = 0; p < H7_PHYS_COUNT; p++) {
         if (d->dirty_lo[p] >= d->dirty_hi[p])
             continue;
@@ -283,7 +279,7 @@ void h7_dma_sync_code(h7_machine *m)
             uint32_t lo = r->base + (d->dirty_lo[p] - r->phys_offset), hi = r->base + (d->dirty_hi[p] - r->phys_offset);
             for (int k = 0; k < H7_NCORES; k++)
                 if (r->on_core[k])
-                    h7_cpu_flush_code(&m->cpu[k], lo & ~0xFFFu, (hi + 0xFFFu) & ~0xFFFu);
+                    h7_cpu_flush_code(d->env.cpu[k], lo & ~0xFFFu, (hi + 0xFFFu) & ~0xFFFu);
         }
         d->dirty_lo[p] = UINT32_MAX;
         d->dirty_hi[p] = 0;
@@ -292,25 +288,24 @@ void h7_dma_sync_code(h7_machine *m)
 
 /* ------------------------------------------------------------------ SCB / MPU */
 
-void h7_dcache_scb_write(h7_machine *m, uint32_t off, uint32_t v)
+void h7_dcache_scb_write(h7_dcache *d, uint32_t off, uint32_t v)
 {
-    h7_dcache *d = dc_of(m);
     switch (off) {
     case PPB_CCR: {
         bool on = v & CCR_DC;
         if (on && !d->enabled) {
             ensure_tables(d);
-            rehash_all(m, d);   /* the cache was invalidated before the enable: memory is the truth */
+            rehash_all(d);   /* the cache was invalidated before the enable: memory is the truth */
         }
         if (!on && d->enabled)
-            clear_marks(m, d);
+            clear_marks(d);
         d->enabled = on;
         return;
     }
     case PPB_MPU_CTRL:
         if ((v & 1u) && !(d->mpu_ctrl & 1u) && d->enabled)
-            h7_machine_emit(m, &(h7_ev){.kind = H7_EV_MPU_AFTER_CACHE, .by = H7_MASTER_CM7, .core = H7_CM7,
-                                        .u.mpu = {0xE0000000u + off, v}});
+            emit(d, &(h7_ev){.kind = H7_EV_MPU_AFTER_CACHE, .by = H7_MASTER_CM7, .core = H7_CM7,
+                             .u.mpu = {0xE0000000u + off, v}});
         d->mpu_ctrl = v;
         return;
     case PPB_MPU_RNR: d->mpu_rnr = v & 0xFu; return;
@@ -321,8 +316,8 @@ void h7_dcache_scb_write(h7_machine *m, uint32_t off, uint32_t v)
         return;
     case PPB_MPU_RASR: case PPB_MPU_RASR + 8: case PPB_MPU_RASR + 16: case PPB_MPU_RASR + 24:
         if ((v & 1u) && d->enabled && (d->mpu_ctrl & 1u))
-            h7_machine_emit(m, &(h7_ev){.kind = H7_EV_MPU_AFTER_CACHE, .by = H7_MASTER_CM7, .core = H7_CM7,
-                                        .u.mpu = {0xE0000000u + off, v}});
+            emit(d, &(h7_ev){.kind = H7_EV_MPU_AFTER_CACHE, .by = H7_MASTER_CM7, .core = H7_CM7,
+                             .u.mpu = {0xE0000000u + off, v}});
         d->mpu_rasr[d->mpu_rnr] = v;
         return;
     default: break;
@@ -331,33 +326,31 @@ void h7_dcache_scb_write(h7_machine *m, uint32_t off, uint32_t v)
         return;   /* maintenance with the cache off changes nothing we track */
     switch (off) {
     case PPB_DCIMVAC: case PPB_DCCMVAC: case PPB_DCCMVAU: case PPB_DCCIMVAC:
-        invalidate_line(m, d, v, off == PPB_DCIMVAC || off == PPB_DCCIMVAC);
+        invalidate_line(d, v, off == PPB_DCIMVAC || off == PPB_DCCIMVAC);
         break;
     case PPB_DCISW: case PPB_DCCSW: case PPB_DCCISW:
         /* CMSIS loops count sets and ways down to 0: act once, on set 0 / way 0 (the last op). */
         if ((v & 0xC0003FE0u) == 0) {
-            rehash_all(m, d);
+            rehash_all(d);
             if (off != PPB_DCCSW)
-                clear_marks(m, d);
+                clear_marks(d);
         }
         break;
     default: break;
     }
 }
 
-void h7_dcache_reset(h7_machine *m)
+void h7_dcache_reset(h7_dcache *d)
 {
-    h7_dcache *d = dc_of(m);
-    clear_marks(m, d);
+    clear_marks(d);
     d->enabled = false;
     d->mpu_ctrl = d->mpu_rnr = 0;
     memset(d->mpu_rbar, 0, sizeof d->mpu_rbar);
     memset(d->mpu_rasr, 0, sizeof d->mpu_rasr);
 }
 
-void h7_dcache_free(h7_machine *m)
+void h7_dcache_free(h7_dcache *d)
 {
-    h7_dcache *d = m->dcache;
     if (!d)
         return;
     for (int p = 0; p < H7_PHYS_COUNT; p++) {
@@ -365,5 +358,4 @@ void h7_dcache_free(h7_machine *m)
         free(d->dma_mark[p]);
     }
     free(d);
-    m->dcache = NULL;
 }

@@ -17,18 +17,32 @@
 #ifndef H7_DCACHE_H
 #define H7_DCACHE_H
 
-#include "machine.h"
+#include "cpu.h"
+#include "h7event.h"
 
-bool h7_dma_bus_read(void *ctx, h7_bus_master bm, uint32_t addr, void *buf, unsigned len);
-bool h7_dma_bus_write(void *ctx, h7_bus_master bm, uint32_t addr, const void *buf, unsigned len);
+/* What the bookkeeping needs from its owner (the machine fills it in). */
+typedef struct h7_dcache_env {
+    uint8_t *const *phys;         /* the physical memories (H7_PHYS_COUNT) */
+    h7_cpu *cpu[H7_NCORES];       /* code flushes on both; the read hook on the CM7 */
+    const bool *reported;         /* DCACHE-INVALIDATE-AFTER-DMA already fired (no hook needed) */
+    void *ctx;
+    void (*emit)(void *ctx, const h7_ev *e);
+} h7_dcache_env;
+
+typedef struct h7_dcache h7_dcache;
+
+h7_dcache *h7_dcache_new(const h7_dcache_env *env);
+void h7_dcache_free(h7_dcache *d);
+
+/* h7_host_ops.bus_read/bus_write for the DMA masters. */
+bool h7_dcache_bus_read(h7_dcache *d, h7_bus_master bm, uint32_t addr, void *buf, unsigned len);
+bool h7_dcache_bus_write(h7_dcache *d, h7_bus_master bm, uint32_t addr, const void *buf, unsigned len);
 /* Run loop: drop translated code DMA overwrote (before the cores run again). */
-void h7_dma_sync_code(h7_machine *m);
-
+void h7_dcache_sync_code(h7_dcache *d);
 /* The CM7's NVIC saw a write to SCB_CCR, a cache maintenance register or the MPU. */
-void h7_dcache_scb_write(h7_machine *m, uint32_t off, uint32_t value);
+void h7_dcache_scb_write(h7_dcache *d, uint32_t off, uint32_t value);
 /* Power-on or system reset: caches and MPU off (SCB reset values), marks dropped. */
-void h7_dcache_reset(h7_machine *m);
-void h7_dcache_free(h7_machine *m);
+void h7_dcache_reset(h7_dcache *d);
 
 /* What it finds goes out as typed events (H7_EV_DCACHE_STALE, H7_EV_MPU_AFTER_CACHE) that the
  * data-path rules judge (emu/board/datapath.c). */

@@ -72,7 +72,7 @@ typedef struct h7_machine {
 
     struct h7_dcache *dcache;     /* DMA bus + D-cache bookkeeping (dcache.c) */
     FILE *uart_files[H7_NUARTS + 1];   /* --uart N=FILE: the bytes U(S)ART N sent (1..9) */
-    struct h7_uart_feed *uart_feed[H7_NUARTS + 1];   /* --uart-in N=FILE (uart_feed.c) */
+    struct h7_uart_feeds *uart_feeds;   /* --uart-in N=FILE (uart_feed.c) */
 } h7_machine;
 
 typedef enum {

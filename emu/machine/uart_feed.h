@@ -6,12 +6,15 @@
 #ifndef H7_UART_FEED_H
 #define H7_UART_FEED_H
 
-#include "machine.h"
+#include "soc.h"
 
+typedef struct h7_uart_feeds h7_uart_feeds;
+
+h7_uart_feeds *h7_uart_feeds_new(h7_soc *soc, h7_sched *sched);
+void h7_uart_feeds_free(h7_uart_feeds *f);
 /* Take `len` bytes (copied) for instance `usart` (1..9). False when out of memory. */
-bool h7_uart_feed_add(h7_machine *m, int usart, const uint8_t *data, size_t len);
-/* (Re)arm the feeds: after h7_machine_power_on / a system reset emptied the event queue. */
-void h7_uart_feed_arm(h7_machine *m);
-void h7_uart_feed_free(h7_machine *m);
+bool h7_uart_feed_add(h7_uart_feeds *f, int usart, const uint8_t *data, size_t len);
+/* (Re)arm the feeds: after a power-on or a system reset emptied the event queue. */
+void h7_uart_feeds_arm(h7_uart_feeds *f);
 
 #endif
