@@ -31,7 +31,7 @@
 const unsigned h7_dma_flag_shift[4] = {0, 6, 16, 22};
 
 const h7_regdesc h7_dma_stream_regs[] = {
-    {A_DMA_SxCR, "SxCR", 0, 0x01FFFFFFu & ~(1u << 20), 0, 0},   /* b20 TRBUFF kept below */
+    {A_DMA_SxCR, "SxCR", 0, 0x01FFFFFFu, 0, 0},   /* b20 TRBUFF (bufferable transfers): stored */
     {A_DMA_SxNDTR, "SxNDTR", 0, 0x0000FFFFu, 0, 0},
     {A_DMA_SxPAR, "SxPAR", 0, 0xFFFFFFFFu, 0, 0},
     {A_DMA_SxM0AR, "SxM0AR", 0, 0xFFFFFFFFu, 0, 0},
@@ -336,7 +336,8 @@ static void write_cr(h7_dma_stream *st, uint32_t v, h7_master m)
 {
     bool was = st->cr & R_DMA_SxCR_EN_MASK;
     if (was) {
-        /* Only EN (and CT in double-buffer mode, RM0399 §16.5.5) may change while the stream runs. */
+        /* Only EN may change while the stream runs (RM0399 §16.5.5: the other bits, CT included,
+         * are written with EN = 0). */
         uint32_t changed = (v ^ st->cr) & h7_dma_stream_regs[0].rw_mask & ~R_DMA_SxCR_EN_MASK;
         if (changed)
             h7_soc_log(st->dma->soc, H7_LOG_GUEST_ERROR, "DMA", "%s writes %s S%uCR bits 0x%08X while EN = 1: ignored "
