@@ -747,11 +747,13 @@ static bool uart_has(const h7_machine *m, size_t from, const char *text)
     return memmem(m->uart_buf + from, m->uart_len - from, text, n) != NULL;
 }
 
-/* Until a complete console line containing the text is printed (the "uart3" trace event), so
- * that the line is on the timeline before whatever the next step does. */
+/* Until a complete console line containing the text is printed (the console U(S)ART's trace
+ * event, "uart3" on the Nucleo), so that the line is on the timeline before whatever the next
+ * step does. */
 static bool run_until_uart(runner *r, const h7_step *st)
 {
-    r->wait_src = "uart3";
+    int console = r->m->console_usart;
+    r->wait_src = console >= 1 && console <= H7_NUARTS ? h7_usart_infos[console].trace_src : "uart3";
     bool hit = run_until_event(r, st);
     r->wait_src = NULL;
     return hit;
@@ -1010,7 +1012,9 @@ static void judge(runner *r)
         }
     }
     if (s->uart_contains && !uart_has(m, 0, s->uart_contains)) {
-        fail(r, 1, "the console (USART3) never printed \"%s\" (%zu bytes were printed)", s->uart_contains, m->uart_len);
+        fail(r, 1, "the console (%s) never printed \"%s\" (%zu bytes were printed)",
+             m->console_usart >= 1 && m->console_usart <= H7_NUARTS ? h7_usart_infos[m->console_usart].window : "?",
+             s->uart_contains, m->uart_len);
         goto report;
     }
     if (s->outcome != H7_OUTCOME_ANY && got != s->outcome)
