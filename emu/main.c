@@ -13,12 +13,14 @@
 #include "machine.h"
 #include "rules.h"
 #include "scenario.h"
+#include "semihost.h"
 #include "vcd.h"
 
 #define EXIT_OK 0
 #define EXIT_USAGE 2
 #define EXIT_LOCKED 3
 #define EXIT_FWFAULT 4
+/* 5: the firmware ended the run through semihosting with a non-zero status (semihost.h) */
 
 static const char *usage_main =
     "usage: h7emu <command> [options]\n"
@@ -39,7 +41,8 @@ static const char *usage_main =
     "  2  bad usage or input (bad flag, unreadable or malformed ELF/YAML)\n"
     "  3  device locked: core supply lost, debug link lost\n"
     "  4  firmware fault: lockup, an unrecoverable fault, a core left in a fault handler, or a core\n"
-    "     stuck in Error_Handler (the HAL error path)\n";
+    "     stuck in Error_Handler (the HAL error path)\n"
+    "  5  the firmware exited through semihosting with a non-zero status (--semihosting)\n";
 
 static const char *usage_run =
     "usage: h7emu run [options] --cm7 CM7.elf [--cm4 CM4.elf]\n"
@@ -68,12 +71,17 @@ static const char *usage_run =
     "  --gdb-wait        hold both cores in reset until a debugger attaches to the CM7\n"
     "  --gdb-halt=all|core  halting one core stops virtual time for both (all, default, like the\n"
     "                    H7 cross-trigger) or only for the halted core (core)\n"
+    "  --semihosting     serve Arm semihosting calls (BKPT 0xAB): console, files, virtual time,\n"
+    "                    exit; SYS_EXIT ends the run (status 0 -> exit 0, non-zero -> exit 5)\n"
+    "  --semihosting-root DIR  files the firmware may open (below DIR only; default: none)\n"
+    "  --semihosting-cmdline TEXT  what SYS_GET_CMDLINE returns (default: the image's file name)\n"
     "  --quiet           no timeline on stdout, only the summary\n"
     "  --no-color        no colours even on a terminal\n"
     "  -v, --verbose     also list guest errors and unimplemented accesses as they happen\n"
     "  -h, --help        this text\n"
     "\n"
-    "exit codes: 0 ok, 2 bad input, 3 device locked, 4 firmware fault (see `h7emu help`).\n";
+    "exit codes: 0 ok, 2 bad input, 3 device locked, 4 firmware fault, 5 semihosting exit with a\n"
+    "non-zero status (see `h7emu help`).\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -93,13 +101,16 @@ static int cmd_run(int argc, char **argv)
     const char *trace_path = NULL, *jsonl_path = NULL, *uart_path = NULL, *board = "nucleo-h755zi-q";
     const char *vcd_path = NULL, *svg_path = NULL;
     bool quiet = false, color = isatty(1), verbose = false, boot0 = false, gdb = false, for_given = false;
+    bool semihosting = false;
+    const char *sh_root = NULL, *sh_cmdline = NULL;
     h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_ALL};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes = !strcmp(a, "--cm7") || !strcmp(a, "--cm4") || !strcmp(a, "--for") || !strcmp(a, "--trace") ||
                      !strcmp(a, "--jsonl") || !strcmp(a, "--uart") || !strcmp(a, "--board") || !strcmp(a, "--quantum") ||
-                     !strcmp(a, "--vcd") || !strcmp(a, "--svg");
+                     !strcmp(a, "--vcd") || !strcmp(a, "--svg") || !strcmp(a, "--semihosting-root") ||
+                     !strcmp(a, "--semihosting-cmdline");
         if (takes && !val)
             return usage_error("option %s needs a value", a);
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -148,6 +159,14 @@ static int cmd_run(int argc, char **argv)
             cfg.policy = H7_VIOLATION_LOCK;
         } else if (!strcmp(a, "--on-violation=warn")) {
             cfg.policy = H7_VIOLATION_WARN;
+        } else if (!strcmp(a, "--semihosting")) {
+            semihosting = true;
+        } else if (!strcmp(a, "--semihosting-root")) {
+            semihosting = true;
+            sh_root = val;
+        } else if (!strcmp(a, "--semihosting-cmdline")) {
+            semihosting = true;
+            sh_cmdline = val;
         } else if (!strcmp(a, "--quiet")) {
             quiet = true;
         } else if (!strcmp(a, "--no-color")) {
@@ -178,6 +197,17 @@ static int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     m->verbose = verbose;
+    h7_semihost sh = {0};
+    if (semihosting) {
+        if (h7_semihost_init(&sh, sh_root, err, sizeof err) != 0) {
+            fprintf(stderr, "h7emu: %s\n", err);
+            h7_machine_destroy(m);
+            return EXIT_USAGE;
+        }
+        for (int k = 0; k < H7_NCORES && sh_cmdline; k++)
+            sh.cmdline[k] = strdup(sh_cmdline);
+        m->semihost = &sh;
+    }
     FILE *tf = NULL, *jf = NULL, *uf = NULL, *vf = NULL, *sf = NULL;
     h7_vcd *wave = NULL;
     if (trace_path && !(tf = h7_open_output(trace_path, "trace")))
@@ -212,6 +242,8 @@ static int cmd_run(int argc, char **argv)
         h7_machine_run_for(m, duration);
     }
     h7_usart_flush_line(&m->soc.usart3);   /* a console line still without its newline */
+    if (m->semihost)
+        h7_semihost_flush(m->semihost);
     if (m->trace.timeline == stdout)
         fflush(stdout);
     h7_machine_print_summary(m, stdout);
@@ -228,6 +260,9 @@ static int cmd_run(int argc, char **argv)
     } else if (h7_machine_firmware_faulted(m, why, sizeof why)) {
         printf("result: FIRMWARE FAULT -- %s\n", why);
         rc = EXIT_FWFAULT;
+    } else if (m->semihost && m->semihost->exited) {
+        rc = h7_semihost_exit_code(m->semihost, why, sizeof why);
+        printf("result: %s -- %s\n", rc ? "FIRMWARE EXIT STATUS" : "ok", why);
     } else {
         printf("result: ok\n");
     }
@@ -241,9 +276,13 @@ static int cmd_run(int argc, char **argv)
     }
     h7_close_outputs((FILE *[]){tf, jf, uf, vf, sf}, 5);
     h7_machine_destroy(m);
+    if (semihosting)
+        h7_semihost_free(&sh);
     return rc;
 io_error:
     h7_machine_destroy(m);
+    if (semihosting)
+        h7_semihost_free(&sh);
     return EXIT_USAGE;
 }
 

@@ -3,6 +3,7 @@
  * WFE/SEV and faults. See cpu.h for the Unicorn behaviours this relies on. */
 #include "cpu.h"
 
+#include "semihost.h"
 #include "supervisor.h"
 
 #include <stdlib.h>
@@ -612,6 +613,8 @@ static void hk_intr(uc_engine *uc, uint32_t intno, void *ud)
         exc_return(c, pc | 1u);
         return;
     case 7:   /* BKPT with no debugger attached: HardFault (DebugMonitor not enabled) */
+        if (c->m->semihost && h7_semihost_bkpt(c, pc))
+            return;   /* BKPT 0xAB with --semihosting: served by the host */
         c->nvic.dfsr |= 2u;
         raise_fault(c, H7_EXC_HARDFAULT, 0, false, 0, pc, "bkpt without a debugger");
         return;

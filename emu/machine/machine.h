@@ -165,6 +165,7 @@ typedef struct h7_machine {
     size_t nlogs, caplogs;
     unsigned nguest_errors, nunimp;
     bool verbose;
+    struct h7_semihost *semihost; /* --semihosting (core/semihost.h), NULL = BKPT 0xAB faults */
 } h7_machine;
 
 typedef enum {
