@@ -17,6 +17,7 @@
 
 #include "gdbstub.h"
 #include "scenario.h"
+#include "suite.h"
 
 static const char *usage_scn =
     "usage: h7emu run SCENARIO.yaml [--trace FILE] [--jsonl FILE] [--vcd FILE] [--svg FILE] [--gdb [PORT]]\n"
@@ -33,7 +34,7 @@ static const char *usage_scn =
     "exit codes: 0 passed, 1 an expectation failed, 2 bad scenario or image.\n";
 
 static const char *usage_test =
-    "usage: h7emu test DIR_OR_FILES... [--jobs N] [--junit FILE] [--out DIR] [--no-color]\n"
+    "usage: h7emu test DIR_OR_FILES... [--jobs N] [--junit FILE] [--out DIR] [--shard K/N] [--no-color]\n"
     "\n"
     "Runs every scenario (*.yaml / *.yml; directories are searched one level deep, sorted), each in\n"
     "its own process, N at a time (default 2). Prints one line per scenario as it completes and a\n"
@@ -41,6 +42,8 @@ static const char *usage_test =
     "diagnosis).\n"
     "  --junit FILE   JUnit XML report (one testcase per scenario)\n"
     "  --out DIR      keep each scenario's timeline, JSON Lines, VCD and SVG in DIR\n"
+    "  --shard K/N    run only shard K of N (stable split by file name, for parallel CI jobs)\n"
+    "  --list         print the scenarios that would run (after --shard) and stop\n"
     "exit codes: 0 all passed, 1 some failed, 2 input errors (bad scenario, missing image).\n";
 
 void h7_close_outputs(FILE *const *files, size_t n)
@@ -183,6 +186,8 @@ typedef struct job {
     char *report;      /* captured output (on failure) */
     char *reason;      /* first FAIL/ERROR line detail */
     char *title;       /* the scenario's name: (from its PASS/FAIL line) */
+    unsigned seed;     /* interleaving seed it ran with (0 = the default schedule) */
+    h7_run_facts facts; /* board, virtual time, outcome, diagnosis (JUnit properties) */
     bool done;
 } job;
 
@@ -349,6 +354,7 @@ static void finish_job(job *j, int status)
     unlink(j->out_path);
     j->reason = first_reason(j->report, j->rc);
     j->title = scenario_title(j->report);
+    h7_run_facts_parse(j->report, &j->facts);
     j->done = true;
 }
 
@@ -373,6 +379,25 @@ static void xml_escape(FILE *f, const char *s)
     }
 }
 
+/* JUnit <properties> of one testcase: what a CI dashboard shows next to the result. */
+static void write_properties(FILE *f, const job *j)
+{
+    static const char *const reasons[4] = {"passed", "expectation failed", "input error", "crashed"};
+    const char *names[] = {"board", "seed", "virtual_time", "outcome", "exit_reason"};
+    char seed[24];
+    snprintf(seed, sizeof seed, "%u", j->seed);
+    const char *values[] = {j->facts.board, seed, j->facts.vtime, j->facts.outcome, reasons[j->rc]};
+    fprintf(f, "      <properties>\n");
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        if (!values[i][0])
+            continue;
+        fprintf(f, "        <property name=\"%s\" value=\"", names[i]);
+        xml_escape(f, values[i]);
+        fprintf(f, "\"/>\n");
+    }
+    fprintf(f, "      </properties>\n");
+}
+
 static int write_junit(const char *path, job *jobs, size_t n, double total)
 {
     FILE *f = fopen(path, "wb");
@@ -395,13 +420,18 @@ static int write_junit(const char *path, job *jobs, size_t n, double total)
         xml_escape(f, scenario_name(j->path));
         fprintf(f, "\" file=\"");
         xml_escape(f, j->path);
-        fprintf(f, "\" time=\"%.3f\"", j->secs);
+        fprintf(f, "\" time=\"%.3f\">\n", j->secs);
+        write_properties(f, j);
         if (j->rc == 0) {
-            fprintf(f, "/>\n");
+            fprintf(f, "    </testcase>\n");
             continue;
         }
-        fprintf(f, ">\n      <%s message=\"", j->rc == 1 ? "failure" : "error");
+        fprintf(f, "      <%s message=\"", j->rc == 1 ? "failure" : "error");
         xml_escape(f, j->reason);
+        if (j->facts.diagnosis[0]) {   /* the root cause, when a rule fired */
+            fputs(" -- diagnosis: ", f);
+            xml_escape(f, j->facts.diagnosis);
+        }
         fprintf(f, "\">");
         xml_escape(f, j->report);
         fprintf(f, "</%s>\n    </testcase>\n", j->rc == 1 ? "failure" : "error");
@@ -417,11 +447,19 @@ int h7_cmd_test(int argc, char **argv)
     bool color = isatty(1);
     char **paths = NULL;
     size_t n = 0;
+    unsigned shard_k = 1, shard_n = 1;
+    bool list_only = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage_test, stdout);
             return 0;
+        } else if (!strcmp(a, "--shard")) {
+            if (i + 1 >= argc || !h7_shard_parse(argv[i + 1], &shard_k, &shard_n)) {
+                fprintf(stderr, "h7emu: --shard wants K/N with 1 <= K <= N (e.g. --shard 2/4)\n");
+                return 2;
+            }
+            i++;
         } else if (!strcmp(a, "--junit") || !strcmp(a, "--jobs") || !strcmp(a, "-j") || !strcmp(a, "--out")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "h7emu: option %s needs a value\n", a);
@@ -443,12 +481,41 @@ int h7_cmd_test(int argc, char **argv)
             }
         } else if (!strcmp(a, "--no-color")) {
             color = false;
+        } else if (!strcmp(a, "--list")) {
+            list_only = true;
         } else if (a[0] == '-') {
             fprintf(stderr, "h7emu: unknown option '%s'\n%s", a, usage_test);
             return 2;
         } else if (collect(a, &paths, &n) != 0) {
             return 2;
         }
+    }
+    size_t before_shard = n;
+    if (shard_n > 1) {   /* keep this shard's part of the suite (stable: by file name) */
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (h7_shard_of(paths[i], shard_n) == shard_k)
+                paths[kept++] = paths[i];
+            else
+                free(paths[i]);
+        }
+        n = kept;
+        if (!list_only)
+            printf("shard %u/%u: %zu of %zu scenarios\n", shard_k, shard_n, n, before_shard);
+        if (!n && before_shard && !list_only) {
+            if (junit && write_junit(junit, NULL, 0, 0.0) != 0)
+                return 2;
+            free(paths);
+            return 0;
+        }
+    }
+    if (list_only) {   /* what would run (this shard), one path per line */
+        for (size_t i = 0; i < n; i++) {
+            printf("%s\n", paths[i]);
+            free(paths[i]);
+        }
+        free(paths);
+        return 0;
     }
     if (!n) {
         fprintf(stderr, "h7emu: no scenarios given\n%s", usage_test);

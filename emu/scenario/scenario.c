@@ -1057,6 +1057,8 @@ int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
         h7_machine_print_diagnosis(m, o->report);
         char tb[40];
         h7_trace_format_time(m->time, tb, sizeof tb);
+        char why[600];
+        fprintf(o->report, "outcome: %s\n", h7_outcome_name(actual_outcome(&r, why, sizeof why)));
         if (!r.fail[0])
             fprintf(o->report, "PASS %s (%zu steps, %zu expectations, %s virtual, %.2f s)\n", s->name, s->nsteps,
                     s->nseq + s->nnever + s->nmem + (s->uart_contains != NULL) + 1, tb, wall);
