@@ -11,6 +11,7 @@
 #include "cli_scenario.h"
 #include "gdbstub.h"
 #include "machine.h"
+#include "record.h"
 #include "rules.h"
 #include "scenario.h"
 #include "semihost.h"
@@ -31,6 +32,7 @@ static const char *usage_main =
     "  run       run one or two ELF images on the emulated Nucleo-H755ZI-Q, or one scenario:\n"
     "            `h7emu run SCENARIO.yaml` (docs/scenarios.md)\n"
     "  test      run scenario files or directories as a CI suite (JUnit, parallel jobs)\n"
+    "  record    run firmware once and write a scenario guarding its power/clock/boot sequence\n"
     "  rules     list the datasheet / reference-manual rules checked while firmware runs\n"
     "  boards    list the built-in boards\n"
     "  help      show this text, or `h7emu help run` for a command\n"
@@ -296,6 +298,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         if (argc > 2 && !strcmp(argv[2], "run"))
             fputs(usage_run, stdout);
+        else if (argc > 2 && !strcmp(argv[2], "record"))
+            return h7_cmd_record(1, (char *[]){"--help", NULL});
         else if (argc > 2 && !strcmp(argv[2], "test"))
             return h7_cmd_test(1, (char *[]){"--help", NULL});
         else
@@ -314,6 +318,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "test"))
         return h7_cmd_test(argc - 2, argv + 2);
+    if (!strcmp(cmd, "record"))
+        return h7_cmd_record(argc - 2, argv + 2);
     if (!strcmp(cmd, "rules")) {
         h7_rules_print(stdout);
         return EXIT_OK;

@@ -56,6 +56,8 @@ typedef struct h7_mem_expect {
 typedef struct h7_expect_item {
     unsigned line;
     char *text;
+    bool timed;                 /* sequence item {event, at, tolerance}: only within at +- tol */
+    h7_time_ps at, tol;
 } h7_expect_item;
 
 typedef struct h7_scenario {
