@@ -68,6 +68,8 @@ static const char *usage_run =
     "  --uart FILE       write exactly the bytes the firmware sent on the console USART to FILE\n"
     "  --boot0           hold the BOOT0 pin high (boot from BOOT_CMx_ADD1: system memory)\n"
     "  --quantum TIME    longest stretch one core runs before the other (default 5us)\n"
+    "  --seed S          run under the schedule variation of seed S (quantum, CM4 start offset,\n"
+    "                    core order, window phase; 0 = default); same seed, same trace\n"
     "  --gdb [PORT]      serve GDB: the CM7 on PORT (default 3333), the CM4 on PORT+1, 127.0.0.1\n"
     "                    only; runs until the debuggers detach (or --for if given)\n"
     "  --gdb-wait        hold both cores in reset until a debugger attaches to the CM7\n"
@@ -104,6 +106,7 @@ static int cmd_run(int argc, char **argv)
     const char *vcd_path = NULL, *svg_path = NULL;
     bool quiet = false, color = isatty(1), verbose = false, boot0 = false, gdb = false, for_given = false;
     bool semihosting = false;
+    unsigned long long seed = 0;
     const char *sh_root = NULL, *sh_cmdline = NULL;
     h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_ALL};
     for (int i = 0; i < argc; i++) {
@@ -112,7 +115,7 @@ static int cmd_run(int argc, char **argv)
         bool takes = !strcmp(a, "--cm7") || !strcmp(a, "--cm4") || !strcmp(a, "--for") || !strcmp(a, "--trace") ||
                      !strcmp(a, "--jsonl") || !strcmp(a, "--uart") || !strcmp(a, "--board") || !strcmp(a, "--quantum") ||
                      !strcmp(a, "--vcd") || !strcmp(a, "--svg") || !strcmp(a, "--semihosting-root") ||
-                     !strcmp(a, "--semihosting-cmdline");
+                     !strcmp(a, "--semihosting-cmdline") || !strcmp(a, "--seed");
         if (takes && !val)
             return usage_error("option %s needs a value", a);
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -161,6 +164,12 @@ static int cmd_run(int argc, char **argv)
             cfg.policy = H7_VIOLATION_LOCK;
         } else if (!strcmp(a, "--on-violation=warn")) {
             cfg.policy = H7_VIOLATION_WARN;
+        } else if (!strcmp(a, "--seed")) {
+            char *end;
+            errno = 0;
+            seed = strtoull(val, &end, 10);
+            if (errno || *end || val[0] == '-' || !val[0])
+                return usage_error("bad seed '%s' (a number; 0 = the default schedule)", val);
         } else if (!strcmp(a, "--semihosting")) {
             semihosting = true;
         } else if (!strcmp(a, "--semihosting-root")) {
@@ -199,6 +208,7 @@ static int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     m->verbose = verbose;
+    h7_machine_set_seed(m, seed);
     h7_semihost sh = {0};
     if (semihosting) {
         if (h7_semihost_init(&sh, sh_root, err, sizeof err) != 0) {

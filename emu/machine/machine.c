@@ -376,6 +376,7 @@ void h7_machine_power_on(h7_machine *m)
     h7_soc_reset(&m->soc, H7_RESET_POWER_ON);
     flush_all_code(m);
     reset_cores(m);
+    h7_variation_after_reset(m);
     m->sysreset_pending = false;
 }
 
@@ -400,6 +401,7 @@ void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software)
     h7_rcc_add_reset_flags(&m->soc.rcc, flags);
     flush_all_code(m);
     reset_cores(m);
+    h7_variation_after_reset(m);
     m->sysreset_pending = false;
 }
 
@@ -440,7 +442,7 @@ static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
             h7_machine_system_reset(m, m->sysreset_source, true);
         bool any = core_can_run(&m->cpu[H7_CM7]) || core_can_run(&m->cpu[H7_CM4]);
         h7_time_ps next = h7_sched_next(&m->sched);
-        h7_time_ps t_end = any ? m->time + m->quantum : end;
+        h7_time_ps t_end = any ? m->time + h7_variation_window(m) : end;
         if (next < t_end)
             t_end = next < m->time ? m->time : next;
         if (end < t_end)
@@ -450,11 +452,14 @@ static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
          * so that a cross-core notification costs its real latency, not a whole quantum. */
         for (bool again = true; again && !m->stop_requested && !m->sysreset_pending;) {
             again = false;
-            for (int k = 0; k < H7_NCORES; k++)
+            int first = h7_variation_first_core(&m->var);   /* 0 (CM7) unless a --seed says otherwise */
+            for (int i = 0; i < H7_NCORES; i++) {
+                int k = i ^ first;
                 if (core_can_run(&m->cpu[k]) && h7_cpu_local_time(&m->cpu[k]) < t_end) {
                     h7_cpu_run(&m->cpu[k], t_end);
                     again = true;
                 }
+            }
         }
         if (m->stop_requested || m->sysreset_pending)
             continue;

@@ -22,6 +22,7 @@
 #include "rules.h"
 #include "soc.h"
 #include "trace.h"
+#include "variation.h"
 
 typedef enum {
     H7_CPU_RUNNING,
@@ -166,6 +167,7 @@ typedef struct h7_machine {
     unsigned nguest_errors, nunimp;
     bool verbose;
     struct h7_semihost *semihost; /* --semihosting (core/semihost.h), NULL = BKPT 0xAB faults */
+    h7_variation var;             /* --seed: schedule variation (variation.h), seed 0 = none */
 } h7_machine;
 
 typedef enum {

@@ -1105,6 +1105,12 @@ int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
     }
     runner r = {.s = s, .o = o, .m = m};
     m->verbose = o->verbose;
+    h7_machine_set_seed(m, o->seed);
+    if (o->seed && o->report) {
+        char var[200];
+        h7_variation_describe(&m->var, var, sizeof var);
+        fprintf(o->report, "interleaving: seed %llu: %s\n", o->seed, var);
+    }
     m->trace.timeline = o->timeline;
     m->trace.color = o->color;
     m->trace.jsonl = o->jsonl;

@@ -97,6 +97,7 @@ typedef struct h7_scenario_opts {
     FILE *svg;                  /* the same signals as an SVG timing diagram, NULL = none */
     FILE *report;               /* pass/fail report (stdout) */
     bool verbose;
+    unsigned long long seed;    /* schedule variation (machine/variation.h), 0 = default */
 } h7_scenario_opts;
 
 struct h7_machine;
