@@ -11,6 +11,8 @@
 #include "cli_scenario.h"
 #include "gdbstub.h"
 #include "machine.h"
+#include "progress.h"
+#include "uart_feed.h"
 #include "record.h"
 #include "rules.h"
 #include "scenario.h"
@@ -65,7 +67,11 @@ static const char *usage_run =
     "  --jsonl FILE      write the trace as JSON Lines (one event per line) to FILE\n"
     "  --vcd FILE        waveform for GTKWave: core states, D1/D2, VOS, ACTVOSRDY, sys_ck, HSEM, LEDs\n"
     "  --svg FILE        the same signals as an SVG timing diagram\n"
-    "  --uart FILE       write exactly the bytes the firmware sent on the console USART to FILE\n"
+    "  --uart FILE       write exactly the bytes the firmware sent on the console USART to FILE;\n"
+    "                    '-' streams them to stdout line by line (the timeline then only with --trace)\n"
+    "  --uart-input FILE feed FILE's bytes ('-' = stdin) to the console USART's receiver, one frame\n"
+    "                    time apart, once the firmware has enabled it\n"
+    "  --no-progress     no progress line (shown on a terminal when the timeline does not go there)\n"
     "  --boot0           hold the BOOT0 pin high (boot from BOOT_CMx_ADD1: system memory)\n"
     "  --quantum TIME    longest stretch one core runs before the other (default 5us)\n"
     "  --seed S          run under the schedule variation of seed S (quantum, CM4 start offset,\n"
@@ -105,7 +111,8 @@ static int cmd_run(int argc, char **argv)
     const char *trace_path = NULL, *jsonl_path = NULL, *uart_path = NULL, *board = "nucleo-h755zi-q";
     const char *vcd_path = NULL, *svg_path = NULL;
     bool quiet = false, color = isatty(1), verbose = false, boot0 = false, gdb = false, for_given = false;
-    bool semihosting = false;
+    bool semihosting = false, progress = true;
+    const char *uart_input = NULL;
     unsigned long long seed = 0;
     const char *sh_root = NULL, *sh_cmdline = NULL;
     h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_ALL};
@@ -115,7 +122,7 @@ static int cmd_run(int argc, char **argv)
         bool takes = !strcmp(a, "--cm7") || !strcmp(a, "--cm4") || !strcmp(a, "--for") || !strcmp(a, "--trace") ||
                      !strcmp(a, "--jsonl") || !strcmp(a, "--uart") || !strcmp(a, "--board") || !strcmp(a, "--quantum") ||
                      !strcmp(a, "--vcd") || !strcmp(a, "--svg") || !strcmp(a, "--semihosting-root") ||
-                     !strcmp(a, "--semihosting-cmdline") || !strcmp(a, "--seed");
+                     !strcmp(a, "--semihosting-cmdline") || !strcmp(a, "--seed") || !strcmp(a, "--uart-input");
         if (takes && !val)
             return usage_error("option %s needs a value", a);
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -178,6 +185,10 @@ static int cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--semihosting-cmdline")) {
             semihosting = true;
             sh_cmdline = val;
+        } else if (!strcmp(a, "--uart-input")) {
+            uart_input = val;
+        } else if (!strcmp(a, "--no-progress")) {
+            progress = false;
         } else if (!strcmp(a, "--quiet")) {
             quiet = true;
         } else if (!strcmp(a, "--no-color")) {
@@ -220,7 +231,8 @@ static int cmd_run(int argc, char **argv)
             sh.cmdline[k] = strdup(sh_cmdline);
         m->semihost = &sh;
     }
-    FILE *tf = NULL, *jf = NULL, *uf = NULL, *vf = NULL, *sf = NULL;
+    FILE *tf = NULL, *jf = NULL, *uf = NULL, *vf = NULL, *sf = NULL, *inf = NULL;
+    h7_uart_feed feed;
     h7_vcd *wave = NULL;
     if (trace_path && !(tf = h7_open_output(trace_path, "trace")))
         goto io_error;
@@ -228,6 +240,10 @@ static int cmd_run(int argc, char **argv)
         goto io_error;
     if (uart_path && !(uf = h7_open_output(uart_path, "UART")))
         goto io_error;
+    if (uart_input && !(inf = !strcmp(uart_input, "-") ? stdin : fopen(uart_input, "rb"))) {
+        fprintf(stderr, "h7emu: cannot read UART input %s: %s\n", uart_input, strerror(errno));
+        goto io_error;
+    }
     if (vcd_path && !(vf = h7_open_output(vcd_path, "VCD")))
         goto io_error;
     if (svg_path && !(sf = h7_open_output(svg_path, "SVG")))
@@ -237,12 +253,21 @@ static int cmd_run(int argc, char **argv)
         m->trace.observer = wave_observer;
         m->trace.observer_ctx = wave;
     }
-    m->trace.timeline = tf ? tf : (quiet ? NULL : stdout);
+    /* --uart -: stdout carries the console, line by line; the timeline then needs --trace FILE */
+    bool console_on_stdout = uf == stdout;
+    if (console_on_stdout && tf != stdout)
+        setvbuf(stdout, NULL, _IOLBF, 0);
+    m->trace.timeline = tf ? tf : (quiet || console_on_stdout ? NULL : stdout);
     m->trace.color = !tf && color;
     m->trace.jsonl = jf;
     m->uart_out = uf;
 
     h7_machine_power_on(m);
+    if (inf)
+        h7_uart_feed_start(&feed, m, inf);
+    h7_progress prog = {0};
+    if (progress && !gdb && isatty(2) && (m->trace.timeline != stdout || !isatty(1)) && !console_on_stdout)
+        h7_progress_start(&prog, m, duration);
     if (gdb) {
         gdbo.limit = for_given ? duration : 0;
         if (h7_gdb_serve(m, &gdbo, err, sizeof err) != 0) {
@@ -253,6 +278,7 @@ static int cmd_run(int argc, char **argv)
     } else {
         h7_machine_run_for(m, duration);
     }
+    h7_progress_stop(&prog);
     h7_usart_flush_line(&m->soc.usart3);   /* a console line still without its newline */
     if (m->semihost)
         h7_semihost_flush(m->semihost);
@@ -287,11 +313,15 @@ static int cmd_run(int argc, char **argv)
         h7_vcd_close(wave, m->time);
     }
     h7_close_outputs((FILE *[]){tf, jf, uf, vf, sf}, 5);
+    if (inf && inf != stdin)
+        fclose(inf);
     h7_machine_destroy(m);
     if (semihosting)
         h7_semihost_free(&sh);
     return rc;
 io_error:
+    if (inf && inf != stdin)
+        fclose(inf);
     h7_machine_destroy(m);
     if (semihosting)
         h7_semihost_free(&sh);

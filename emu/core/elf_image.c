@@ -2,6 +2,7 @@
  * Every offset and size is checked against the file size before use: malformed input gives a
  * one-line "path: reason", never a crash. */
 #include "elf_image.h"
+#include "raw_image.h"
 
 #include <elfutils/libdw.h>
 #include <errno.h>
@@ -247,6 +248,8 @@ done:
 
 int h7_image_load(const char *path, h7_image *img, char *err, size_t errlen)
 {
+    if (h7_image_is_raw(path))   /* Intel HEX or FILE.bin@ADDR (raw_image.c) */
+        return h7_image_load_raw(path, img, err, errlen);
     memset(img, 0, sizeof *img);
     if (elf_version(EV_CURRENT) == EV_NONE)
         return fail(err, errlen, path, "libelf initialisation failed");

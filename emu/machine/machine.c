@@ -147,7 +147,8 @@ static void host_uart_tx(void *ctx, int usart, uint8_t byte)
         return;
     if (m->uart_out) {
         fputc(byte, m->uart_out);
-        fflush(m->uart_out);
+        if (m->uart_out != stdout || byte == '\n')   /* stdout (--uart -): whole lines */
+            fflush(m->uart_out);
     }
     if (m->uart_len == m->uart_cap) {
         size_t cap = m->uart_cap ? m->uart_cap * 2 : 1024;
