@@ -21,7 +21,7 @@
 
 static const char *usage_scn =
     "usage: h7emu run SCENARIO.yaml [--trace FILE] [--jsonl FILE] [--vcd FILE] [--svg FILE] [--gdb [PORT]]\n"
-    "                               [--seed S] [--quiet] [--no-color] [-v]\n"
+    "                               [--seed S] [--board NAME] [--quiet] [--no-color] [-v]\n"
     "\n"
     "Runs one scenario (docs/scenarios.md): the timeline goes to stdout (or --trace FILE), then the\n"
     "summary, any diagnosis, and PASS/FAIL with the first expectation that was not met.\n"
@@ -29,6 +29,7 @@ static const char *usage_scn =
     "  --vcd FILE     a waveform for GTKWave (core states, domains, VOS, sys_ck, HSEM, LEDs, UART)\n"
     "  --svg FILE     the same signals as an SVG timing diagram\n"
     "  --seed S       run under the schedule variation of seed S (docs/scenarios.md#interleavings)\n"
+    "  --board NAME   run on this board (built-in name or board file) instead of the scenario's\n"
     "  --gdb [PORT]   instead of the steps: serve the scenario's machine (board, images, option\n"
     "                 bytes, BOOT0) to GDB, CM7 on PORT (3333), CM4 on PORT+1; --gdb-wait holds\n"
     "                 the cores until a debugger attaches\n"
@@ -119,13 +120,14 @@ static bool parse_seed(const char *v, unsigned long long *out)
 int h7_cmd_run_scenario(int argc, char **argv)
 {
     unsigned long long seed = 0;
+    const char *board = NULL;   /* --board: run the scenario on another board than its own */
     const char *path = NULL, *trace = NULL, *jsonl = NULL, *vcd = NULL, *svg = NULL;
     bool quiet = false, color = isatty(1), verbose = false, gdb = false;
     h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_ALL};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool takes = !strcmp(a, "--trace") || !strcmp(a, "--jsonl") || !strcmp(a, "--vcd") || !strcmp(a, "--svg") ||
-                     !strcmp(a, "--seed");
+                     !strcmp(a, "--seed") || !strcmp(a, "--board");
         if (takes && i + 1 >= argc) {
             fprintf(stderr, "h7emu: option %s needs a value\n", a);
             return 2;
@@ -140,6 +142,8 @@ int h7_cmd_run_scenario(int argc, char **argv)
         } else if (!strcmp(a, "--seed")) {
             if (!parse_seed(argv[++i], &seed))
                 return 2;
+        } else if (!strcmp(a, "--board")) {
+            board = argv[++i];
         } else if (!strcmp(a, "--vcd")) {
             vcd = argv[++i];
         } else if (!strcmp(a, "--svg")) {
@@ -180,6 +184,15 @@ int h7_cmd_run_scenario(int argc, char **argv)
         fprintf(stderr, "h7emu: %s\n", err);
         h7_scenario_free(&s);
         return 2;
+    }
+    if (board) {
+        h7_board bd;
+        if (h7_board_load(board, &bd, err, sizeof err) != 0) {
+            fprintf(stderr, "h7emu: %s\n", err);
+            h7_scenario_free(&s);
+            return 2;
+        }
+        s.board = bd;
     }
     if (gdb)
         return serve_scenario(&s, &gdbo, quiet, color);
