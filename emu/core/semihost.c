@@ -410,10 +410,10 @@ static int32_t dispatch(h7_semihost *sh, struct h7_cpu *c, uint32_t op, uint32_t
         return args(c, r1, a, 3) ? sys_write(sh, c, sc, a[0], a[1], a[2]) : -1;
     case SYS_READ:
         return args(c, r1, a, 3) ? sys_read(sh, c, sc, a[0], a[1], a[2]) : -1;
-    case SYS_READC: {
+    case SYS_READC: {   /* same unbuffered reads as SYS_READ on ":tt", so the two can be mixed */
         flush_core(sh, c->id);
-        int v = sh->in ? fgetc(sh->in) : EOF;
-        return v == EOF ? -1 : v;
+        uint8_t b;
+        return sh->in && read(fileno(sh->in), &b, 1) == 1 ? b : -1;
     }
     case SYS_ISERROR:
         return args(c, r1, a, 1) ? (int32_t)a[0] < 0 : -1;

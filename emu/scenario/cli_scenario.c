@@ -705,7 +705,12 @@ int h7_cmd_test(int argc, char **argv)
         printf("%-40s %s%-6s%s %6.2f s  %s\n", shown, jobs[i].rc ? red : green, label[jobs[i].rc],
                reset, jobs[i].secs, jobs[i].title ? jobs[i].title : "");
     }
-    printf("%zu scenarios: %zu passed, %zu failed, %zu errors%s in %.1f s\n", n, count[0], count[1], count[2] + count[3],
+    char what[80];
+    if (interleavings)
+        snprintf(what, sizeof what, "%zu runs (%zu scenarios x %u schedules)", n, nscen, interleavings + 1);
+    else
+        snprintf(what, sizeof what, "%zu scenarios", n);
+    printf("%s: %zu passed, %zu failed, %zu errors%s in %.1f s\n", what, count[0], count[1], count[2] + count[3],
            count[3] ? " (crashes counted as errors)" : "", total);
     int rc = (count[2] + count[3]) ? 2 : count[1] ? 1 : 0;
     if (interleavings && report_interleavings(jobs, nscen, interleavings) && rc == 0)
