@@ -15,14 +15,19 @@ PKG_CONFIG_PATH="$W/prefix/share/pkgconfig" pkg-config --modversion h7emu | grep
 exe=$(PKG_CONFIG_PATH="$W/prefix/share/pkgconfig" pkg-config --variable=h7emu h7emu)
 "$exe" --version | grep -q "^h7emu" || fail "pkg-config's h7emu variable ($exe) does not run"
 
-# the out-of-tree project: configure, build, run its tests (3: its own board, the LDO board, its board file)
+# the out-of-tree project: configure, build, run its tests (the scenario on its own board, the LDO
+# board and its board file; its semihosting unit tests, passing and broken)
 cmake -S "$SRC/tests/ci/oot" -B "$W/oot" -DCMAKE_PREFIX_PATH="$W/prefix" > "$W/oot-configure.log" 2>&1 \
     || { cat "$W/oot-configure.log"; fail "configure the firmware project"; }
 cmake --build "$W/oot" > "$W/oot-build.log" 2>&1 || { cat "$W/oot-build.log"; fail "build the firmware project"; }
 ctest --test-dir "$W/oot" --output-on-failure > "$W/oot-ctest.log" 2>&1
 rc=$?; cat "$W/oot-ctest.log"
 [ $rc -eq 0 ] || fail "the firmware project's scenarios"
-grep -q "100% tests passed, 0 tests failed out of 3" "$W/oot-ctest.log" || fail "expected 3 tests"
+grep -q "100% tests passed, 0 tests failed out of 5" "$W/oot-ctest.log" || fail "expected 5 tests"
+"$W/prefix/bin/h7emu" run --cm7 "$W/oot/unit_tests_broken.elf" --semihosting --quiet > "$W/broken.out"
+rc=$?
+[ $rc -eq 5 ] && grep -q "^unit tests: FAILED" "$W/broken.out" && grep -q "exited with status 1 (semihosting)" "$W/broken.out" \
+    || { cat "$W/broken.out"; fail "semihosting exit status through the installed h7emu: rc $rc"; }
 grep -q "boards.boot.my-board" "$W/oot-ctest.log" && grep -q "boards.boot.nucleo-h755zi-q-ldo" "$W/oot-ctest.log" \
     && grep -q "h7emu.boot " "$W/oot-ctest.log" || fail "test names"
 ctest --test-dir "$W/oot" -N -V -R boards.boot.my-board | grep -q -- "\"--board\" \"$SRC/tests/ci/oot/boards/my-board.yaml\"" \
