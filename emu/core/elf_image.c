@@ -247,6 +247,8 @@ done:
 
 int h7_image_load(const char *path, h7_image *img, char *err, size_t errlen)
 {
+    if (h7_image_is_raw(path))   /* Intel HEX or FILE.bin@ADDR (raw_image.c) */
+        return h7_image_load_raw(path, img, err, errlen);
     memset(img, 0, sizeof *img);
     if (elf_version(EV_CURRENT) == EV_NONE)
         return fail(err, errlen, path, "libelf initialisation failed");
