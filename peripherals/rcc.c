@@ -28,33 +28,33 @@ static const uint8_t osc_rdy_bit[H7_NOSC] = {2, 8, 13, 17, 25, 27, 29};
 static const uint8_t osc_cifr_bit[H7_NOSC] = {2, 4, 5, 3, 6, 7, 8};
 
 const h7_regdesc h7_rcc_regs[] = {
-    {A_RCC_CR, "RCC_CR", 0x0000C025u, 0x151F569Bu, 0, 0x2A0AE124u},
-    {A_RCC_HSICFGR, "RCC_HSICFGR", 0x40000000u, 0x7F000000u, 0, 0x00000FFFu},
-    {A_RCC_CRRCR, "RCC_CRRCR", 0x00000000u, 0, 0, 0x000003FFu},
-    {A_RCC_CSICFGR, "RCC_CSICFGR", 0x20000000u, 0x3F000000u, 0, 0x000000FFu},
-    {A_RCC_CFGR, "RCC_CFGR", 0x00000000u, 0xFFFFFFC7u, 0, 0x00000038u},
-    {A_RCC_D1CFGR, "RCC_D1CFGR", 0, 0x00000F7Fu, 0, 0},
-    {A_RCC_D2CFGR, "RCC_D2CFGR", 0, 0x00000770u, 0, 0},
-    {A_RCC_D3CFGR, "RCC_D3CFGR", 0, 0x00000070u, 0, 0},
-    {A_RCC_PLLCKSELR, "RCC_PLLCKSELR", 0x02020200u, 0x03F3F3F3u, 0, 0},
-    {A_RCC_PLLCFGR, "RCC_PLLCFGR", 0x01FF0000u, 0x01FF0FFFu, 0, 0},
-    {A_RCC_PLL1DIVR, "RCC_PLL1DIVR", 0x01010280u, 0x7F7FFFFFu, 0, 0},
-    {A_RCC_PLL1FRACR, "RCC_PLL1FRACR", 0, 0x0000FFF8u, 0, 0},
-    {A_RCC_PLL2DIVR, "RCC_PLL2DIVR", 0x01010280u, 0x7F7FFFFFu, 0, 0},
-    {A_RCC_PLL2FRACR, "RCC_PLL2FRACR", 0, 0x0000FFF8u, 0, 0},
-    {A_RCC_PLL3DIVR, "RCC_PLL3DIVR", 0x01010280u, 0x7F7FFFFFu, 0, 0},
-    {A_RCC_PLL3FRACR, "RCC_PLL3FRACR", 0, 0x0000FFF8u, 0, 0},
-    {A_RCC_D1CCIPR, "RCC_D1CCIPR", 0, 0x31010033u, 0, 0},
-    {A_RCC_D2CCIP1R, "RCC_D2CCIP1R", 0, 0xB13F31C7u, 0, 0},
-    {A_RCC_D2CCIP2R, "RCC_D2CCIP2R", 0, 0x70F0333Fu, 0, 0},
-    {A_RCC_D3CCIPR, "RCC_D3CCIPR", 0, 0xF7E0FFFFu, 0, 0},
-    {A_RCC_CIER, "RCC_CIER", 0, 0x000003FFu, 0, 0},
-    {A_RCC_CIFR, "RCC_CIFR", 0, 0, 0, 0x000007FFu},
-    {A_RCC_CICR, "RCC_CICR", 0, 0, 0x000007FFu, 0},
-    {A_RCC_BDCR, "RCC_BDCR", 0, 0x0001833Du, 0, 0x00000042u},
-    {A_RCC_CSR, "RCC_CSR", 0, 0x00000001u, 0, 0x00000002u},
-    {A_RCC_GCR, "RCC_GCR", 0, 0x0000000Fu, 0, 0},
-    {A_RCC_D3AMR, "RCC_D3AMR", 0, 0x3001FEA3u, 0, 0},
+    {A_RCC_CR, "RCC_CR", 0x0000C025u, 0x151F569Bu, 0, 0x2A0AE124u, 0},
+    {A_RCC_HSICFGR, "RCC_HSICFGR", 0x40000000u, 0x7F000000u, 0, 0x00000FFFu, 0},
+    {A_RCC_CRRCR, "RCC_CRRCR", 0x00000000u, 0, 0, 0x000003FFu, 0},
+    {A_RCC_CSICFGR, "RCC_CSICFGR", 0x20000000u, 0x3F000000u, 0, 0x000000FFu, 0},
+    {A_RCC_CFGR, "RCC_CFGR", 0x00000000u, 0xFFFFFFC7u, 0, 0x00000038u, 0},
+    {A_RCC_D1CFGR, "RCC_D1CFGR", 0, 0x00000F7Fu, 0, 0, 0},
+    {A_RCC_D2CFGR, "RCC_D2CFGR", 0, 0x00000770u, 0, 0, 0},
+    {A_RCC_D3CFGR, "RCC_D3CFGR", 0, 0x00000070u, 0, 0, 0},
+    {A_RCC_PLLCKSELR, "RCC_PLLCKSELR", 0x02020200u, 0x03F3F3F3u, 0, 0, 0},
+    {A_RCC_PLLCFGR, "RCC_PLLCFGR", 0x01FF0000u, 0x01FF0FFFu, 0, 0, 0},
+    {A_RCC_PLL1DIVR, "RCC_PLL1DIVR", 0x01010280u, 0x7F7FFFFFu, 0, 0, 0},
+    {A_RCC_PLL1FRACR, "RCC_PLL1FRACR", 0, 0x0000FFF8u, 0, 0, 0},
+    {A_RCC_PLL2DIVR, "RCC_PLL2DIVR", 0x01010280u, 0x7F7FFFFFu, 0, 0, 0},
+    {A_RCC_PLL2FRACR, "RCC_PLL2FRACR", 0, 0x0000FFF8u, 0, 0, 0},
+    {A_RCC_PLL3DIVR, "RCC_PLL3DIVR", 0x01010280u, 0x7F7FFFFFu, 0, 0, 0},
+    {A_RCC_PLL3FRACR, "RCC_PLL3FRACR", 0, 0x0000FFF8u, 0, 0, 0},
+    {A_RCC_D1CCIPR, "RCC_D1CCIPR", 0, 0x31010033u, 0, 0, 0},
+    {A_RCC_D2CCIP1R, "RCC_D2CCIP1R", 0, 0xB13F31C7u, 0, 0, 0},
+    {A_RCC_D2CCIP2R, "RCC_D2CCIP2R", 0, 0x70F0333Fu, 0, 0, 0},
+    {A_RCC_D3CCIPR, "RCC_D3CCIPR", 0, 0xF7E0FFFFu, 0, 0, 0},
+    {A_RCC_CIER, "RCC_CIER", 0, 0x000003FFu, 0, 0, 0},
+    {A_RCC_CIFR, "RCC_CIFR", 0, 0, 0, 0x000007FFu, 0},
+    {A_RCC_CICR, "RCC_CICR", 0, 0, 0x000007FFu, 0, 0},
+    {A_RCC_BDCR, "RCC_BDCR", 0, 0x0001833Du, 0, 0x00000042u, 0},
+    {A_RCC_CSR, "RCC_CSR", 0, 0x00000001u, 0, 0x00000002u, 0},
+    {A_RCC_GCR, "RCC_GCR", 0, 0x0000000Fu, 0, 0, 0},
+    {A_RCC_D3AMR, "RCC_D3AMR", 0, 0x3001FEA3u, 0, 0, 0},
 };
 const size_t h7_rcc_nregs = sizeof h7_rcc_regs / sizeof h7_rcc_regs[0];
 
@@ -638,8 +638,8 @@ static uint32_t read32(h7_rcc *s, uint32_t off, h7_master m)
         uint32_t *p = plain_reg(s, off);
         if (p)
             return *p;
-        h7_soc_log(s->soc, H7_LOG_UNIMP, "RCC", "%s read of RCC+0x%03X: register not modelled, reads 0", h7_master_name(m), off);
-        return 0;
+        /* Not modelled here: the SVD table answers (reset value, stored writes, logged once). */
+        return h7_svdreg_read(h7_soc_svdreg(s->soc, "RCC"), off, 4, m);
     }
     }
 }
@@ -718,8 +718,7 @@ static void write32(h7_rcc *s, uint32_t off, uint32_t v, h7_master m)
     default: {
         uint32_t *p = plain_reg(s, off);
         if (!p) {
-            h7_soc_log(s->soc, H7_LOG_UNIMP, "RCC", "%s write of 0x%08X to RCC+0x%03X ignored: register not modelled",
-                       h7_master_name(m), v, off);
+            h7_svdreg_write(h7_soc_svdreg(s->soc, "RCC"), off, v, 4, m);
             return;
         }
         const h7_regdesc *r = reg(off);
