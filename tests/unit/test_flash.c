@@ -831,9 +831,18 @@ static void test_current_option_registers_are_read_only(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
+/* RM0399 §4.9: FLASH_SRx flags, OPTSR_CUR, BOOTx_CUR and OPTCR.SWAP_BANK are r: a write never changes them (every table row with read-only bits is written with those
+ * bits flipped). */
+static void test_flash_status_and_current_option_bits_are_read_only(void **state)
+{
+    fake_host *fh = *state;
+    assert_true(fh_check_read_only_bits(fh, H7_MASTER_CM7, FLASH, h7_flash_regs, h7_flash_nregs) > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        T(flash_status_and_current_option_bits_are_read_only),
         T(registers_read_their_reset_values),
         T(key_registers_read_zero),
         T(acr_latency_write_reads_back_and_is_traced),

@@ -394,9 +394,30 @@ static void test_byte_write_to_cr3_low_lane_configures_supply(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
+/* RM0399 §7.8.3: PWR_CR2.BRRDY, VBATL/H and TEMPL/H are set by hardware; with the backup domain
+ * writable (DBP = 1) a write of ones stores BREN and MONEN only. */
+static void test_pwr_cr2_brrdy_and_monitor_flags_are_never_stored_from_a_write(void **state)
+{
+    fake_host *fh = *state;
+    fh_write(fh, CM7, PWR + A_PWR_CR1, fh_read(fh, CM7, PWR + A_PWR_CR1) | R_PWR_CR1_DBP_MASK);
+    fh_write(fh, CM7, PWR + A_PWR_CR2, 0xFFFFFFFFu);
+    assert_int_equal(fh_read(fh, CM7, PWR + A_PWR_CR2) & 0x00F10000u, 0);
+    assert_int_equal(fh_read(fh, CM7, PWR + A_PWR_CR2) & 0x11u, 0x11u);
+}
+
+/* RM0399 §7.8: CSR1 ACTVOS/ACTVOSRDY, CR2 BRRDY/VBATx/TEMPx, CR3 SDEXTRDY/USB33RDY, CPUxCR STOPF/SBFx, D3CR VOSRDY and WKUPFR are r: a write never changes them (every table row with read-only bits is written with those
+ * bits flipped). */
+static void test_pwr_status_bits_are_read_only(void **state)
+{
+    fake_host *fh = *state;
+    assert_true(fh_check_read_only_bits(fh, H7_MASTER_CM7, PWR, h7_pwr_regs, h7_pwr_nregs) > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        T(pwr_status_bits_are_read_only),
+        T(pwr_cr2_brrdy_and_monitor_flags_are_never_stored_from_a_write),
         T(registers_read_their_reset_values),
         T(actvosrdy_stays_clear_until_supply_is_configured),
         T(cr3_low_byte_is_write_once_until_power_on_reset),

@@ -211,9 +211,18 @@ static void test_ur2_mirrors_cm7_boot_address_0(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
+/* RM0399 §13: CCCSR.READY, CCVR and PKGR are r: a write never changes them (every table row with read-only bits is written with those
+ * bits flipped). */
+static void test_syscfg_status_bits_are_read_only(void **state)
+{
+    fake_host *fh = *state;
+    assert_true(fh_check_read_only_bits(fh, H7_MASTER_CM7, SYSCFG, h7_syscfg_regs, h7_syscfg_nregs) > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        T(syscfg_status_bits_are_read_only),
         T(dbgmcu_idcode_reads_rev_v),
         T(dbgmcu_idcode_is_read_only),
         T(dbgmcu_cr_keeps_its_writable_bits),
