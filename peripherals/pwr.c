@@ -250,16 +250,10 @@ void h7_pwr_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_
         else
             write_cr3(s, v, m);
         break;
-    case A_PWR_CPUCR:
-        if (m == H7_MASTER_CM4)
-            h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "PWR", "cm4 writes PWR_CPUCR (CPU1's register, RM0399 §7.8.5)");
-        write_cpucr(s, 0, v);
-        break;
-    case A_PWR_CPU2CR:
-        if (m == H7_MASTER_CM7)
-            h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "PWR", "cm7 writes PWR_CPU2CR (CPU2's register, RM0399 §7.8.6)");
-        write_cpucr(s, 1, v);
-        break;
+    /* Either CPU may write either register: RM0399 §7.8.5/§7.8.6 restrict neither to its own CPU,
+     * and ST's HAL_PWR_EnterSTANDBYMode (DUAL_CORE) sets PDDS bits in both from whichever core. */
+    case A_PWR_CPUCR: write_cpucr(s, 0, v); break;
+    case A_PWR_CPU2CR: write_cpucr(s, 1, v); break;
     case A_PWR_D3CR: write_d3cr(s, v, m); break;
     case A_PWR_WKUPCR: s->wkupfr &= ~(v & 0x3Fu); break;
     case A_PWR_WKUPEPR: s->wkupepr = v & r->rw_mask; break;

@@ -376,11 +376,16 @@ static void test_cr2_is_write_protected_until_dbp(void **state)
     assert_int_equal(rd(fh, A_PWR_CR2), 0x1);
 }
 
-static void test_cm4_writing_cpucr_is_a_guest_error(void **state)
+/* RM0399 §7.8.5/§7.8.6 do not restrict PWR_CPUCR/CPU2CR to their own CPU, and ST's HAL writes both
+ * from either core (HAL_PWR_EnterSTANDBYMode, DUAL_CORE): stored, not a guest error. */
+static void test_cross_cpu_writes_to_cpucr_are_stored_and_not_guest_errors(void **state)
 {
     fake_host *fh = *state;
-    fh_write(fh, CM4, PWR + A_PWR_CPUCR, 0);
-    assert_true(fh_logged(fh, "cm4 writes PWR_CPUCR"));
+    fh_write(fh, CM4, PWR + A_PWR_CPUCR, R_PWR_CPUCR_PDDS_D2_MASK | R_PWR_CPUCR_PDDS_D3_MASK);
+    fh_write(fh, CM7, PWR + A_PWR_CPU2CR, R_PWR_CPUCR_PDDS_D1_MASK | R_PWR_CPUCR_PDDS_D3_MASK);
+    assert_int_equal(rd(fh, A_PWR_CPUCR) & 7u, 6u);
+    assert_int_equal(rd(fh, A_PWR_CPU2CR) & 7u, 5u);
+    assert_false(fh_logged(fh, "GUEST_ERROR"));
 }
 
 static void test_byte_write_to_cr3_low_lane_configures_supply(void **state)
@@ -442,7 +447,7 @@ int main(void)
         T(run_d3_prevents_system_stop),
         T(leaving_system_stop_returns_to_vos3),
         T(cr2_is_write_protected_until_dbp),
-        T(cm4_writing_cpucr_is_a_guest_error),
+        T(cross_cpu_writes_to_cpucr_are_stored_and_not_guest_errors),
         T(byte_write_to_cr3_low_lane_configures_supply),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
