@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 
 #include "cpu.h"
+#include "hang.h"
 #include "supervisor.h"
 
 #define DEFAULT_QUANTUM_PS (5 * H7_PS_PER_US)
@@ -517,6 +518,9 @@ bool h7_machine_firmware_faulted(h7_machine *m, char *why, size_t len)
                 return true;
             }
         }
+        /* Error_Handler inlined (-Os, DWARF inline ranges) or `b .` with interrupts masked. */
+        if (h7_hang_detect(m, c, why, len))
+            return true;
     }
     return false;
 }
@@ -599,6 +603,9 @@ void h7_machine_print_summary(h7_machine *m, FILE *out)
     if (m->nguest_errors || m->nunimp)
         fprintf(out, "log: %u guest error(s), %u unimplemented access(es)%s\n", m->nguest_errors, m->nunimp,
                 m->verbose ? "" : " (run with -v to list them)");
+    char np[600];
+    if (h7_hang_no_progress(m, np, sizeof np))
+        fprintf(out, "%s\n", np);
 }
 
 /* ------------------------------------------------------------------ memory as the debugger sees it */
