@@ -610,8 +610,18 @@ void h7_machine_print_summary(h7_machine *m, FILE *out)
 
 /* ------------------------------------------------------------------ memory as the debugger sees it */
 
+/* The RCC's same-address bank (0x5802_44D0-0x5802_451F) is decoded by the accessing CPU (RM0399
+ * §9.7.1); a debugger attached to a core sees that core's own bank: C1 at +0x60, C2 at +0xC0. */
+static uint32_t debug_view(h7_core_id core, uint32_t addr)
+{
+    if (addr >= 0x580244D0u && addr < 0x58024520u)
+        return addr + (core == H7_CM7 ? 0x60u : 0xC0u);
+    return addr;
+}
+
 bool h7_machine_debug_read_byte(h7_machine *m, h7_core_id core, uint32_t addr, uint8_t *b)
 {
+    addr = debug_view(core, addr);
     if (h7_machine_read_mem(m, core, addr, b, 1))
         return true;
     uint32_t w;
@@ -626,6 +636,8 @@ bool h7_machine_debug_read_byte(h7_machine *m, h7_core_id core, uint32_t addr, u
 
 bool h7_machine_debug_write(h7_machine *m, h7_core_id core, uint32_t addr, const uint8_t *buf, size_t len)
 {
+    if (debug_view(core, addr) != addr && debug_view(core, addr + (uint32_t)len - 1u) != addr + (uint32_t)len - 1u)
+        addr = debug_view(core, addr);
     const h7_mem_region *r = h7_memmap_find(core, addr);
     if (r && (uint64_t)(addr - r->base) + len <= r->size) {
         memcpy(m->phys[r->phys] + r->phys_offset + (addr - r->base), buf, len);

@@ -224,10 +224,29 @@ static void test_branch_to_itself_with_interrupts_masked_is_a_hang_anywhere(void
     h7_machine_destroy(m);
 }
 
+/* RM0399 §9.7.1: the same-address RCC bank is decoded by the accessing CPU; the debugger of a core
+ * sees that core's bank (C1 for the CM7, C2 for the CM4), not zeros. */
+static void test_debugger_sees_its_cores_own_rcc_bank(void **state)
+{
+    h7_machine *m = boot("hello_cm7.elf", "hello_cm4.elf");
+    uint8_t on[4] = {0x00, 0x00, 0x00, 0x02};   /* AHB4ENR.HSEMEN, bit 25 */
+    assert_true(h7_machine_debug_write(m, H7_CM4, 0x580244E0u, on, 4));
+    uint8_t b = 0;
+    assert_true(h7_machine_debug_read_byte(m, H7_CM4, 0x580244E3u, &b));
+    assert_int_equal(b, 0x02);
+    assert_true(h7_machine_debug_read_byte(m, H7_CM4, 0x580245A3u, &b));   /* C2_AHB4ENR */
+    assert_int_equal(b, 0x02);
+    assert_true(h7_machine_debug_read_byte(m, H7_CM7, 0x580244E3u, &b));   /* the CM7's bank: C1 */
+    assert_int_equal(b, 0);
+    assert_int_equal(m->nguest_errors, 0);
+    h7_machine_destroy(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_inlined_error_handler_at_os_is_a_fault_with_its_call_site),
+        cmocka_unit_test(test_debugger_sees_its_cores_own_rcc_bank),
         cmocka_unit_test(test_branch_to_itself_with_interrupts_masked_is_a_hang_anywhere),
         cmocka_unit_test(test_systick_interrupts_on_both_cores),
         cmocka_unit_test(test_fpu_double_on_cm7_single_on_cm4_and_extended_frames),
