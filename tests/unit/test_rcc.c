@@ -517,6 +517,14 @@ static void test_byte_write_to_cfgr_selects_hse(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
+/* RM0399 §9.7: every read-only bit of the RCC registers (CR ready flags, CFGR.SWS, CIFR flags,
+ * HSICFGR.HSICAL, CSICFGR.CSICAL, BDCR.LSERDY, CSR.LSIRDY) ignores writes. */
+static void test_rcc_read_only_bits_ignore_writes(void **state)
+{
+    fake_host *fh = *state;
+    assert_true(fh_check_read_only_bits(fh, CM7, RCC, h7_rcc_regs, h7_rcc_nregs) >= 6);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -527,6 +535,7 @@ int main(void)
         T(hsebyp_cannot_change_while_hse_is_on),
         T(hse_off_clears_hserdy_six_hse_cycles_later),
         T(cr_ready_bits_are_never_stored_from_a_write),
+        T(rcc_read_only_bits_ignore_writes),
         T(hse_switched_on_again_waits_for_its_startup_time),
         T(pll_enabled_before_its_source_is_ready_locks_once_it_is),
         T(pll1_divp_one_or_odd_is_logged_as_out_of_range),
