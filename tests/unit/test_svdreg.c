@@ -7,6 +7,7 @@
 
 #include "fake_host.h"
 #include "h755_windows.h"
+#include "flash_regs.h"
 
 #define DBG H7_MASTER_DEBUG
 #define CM7 H7_MASTER_CM7
@@ -171,6 +172,37 @@ static void test_svd_corrections_give_the_rm0399_reset_values(void **state)
     assert_int_equal(h7_h755_reg("RCC", "CR")->rw_mask & 0x2A02E124u, 0);
 }
 
+/* The behavioural models and the SVD table are one description: no bit a model stores from a write
+ * is read-only in the (corrected) SVD table. This is the audit that found RCC_CR.HSERDY/D1CKRDY and
+ * PWR_CR2.BRRDY/VBATL writable. Exception: EXTI_CPUIMR3/CPUEMR3, which the SVD marks read-only
+ * while RM0399 §21.6 has the mask bits read-write. */
+static void audit(const char *window, const h7_regdesc *model, size_t n)
+{
+    const h7_regmap *map = h7_h755_regmap(window);
+    assert_non_null(map);
+    for (size_t i = 0; i < n; i++) {
+        int k = h7_regmap_index(map, model[i].offset);
+        if (k < 0 || (!strcmp(window, "EXTI") && (model[i].offset & 0xF0u) == 0xA0u))
+            continue;
+        if (model[i].rw_mask & map->regs[k].ro_mask)
+            fail_msg("%s: the model stores bits 0x%08X that are read-only in the SVD table", model[i].name,
+                     model[i].rw_mask & map->regs[k].ro_mask);
+    }
+}
+
+static void test_model_writable_bits_are_not_read_only_in_the_svd_table(void **state)
+{
+    (void)state;
+    audit("PWR", h7_pwr_regs, h7_pwr_nregs);
+    audit("RCC", h7_rcc_regs, h7_rcc_nregs);
+    audit("Flash", h7_flash_regs, h7_flash_nregs);
+    audit("HSEM", h7_hsem_regs, h7_hsem_nregs);
+    audit("EXTI", h7_exti_regs, h7_exti_nregs);
+    audit("SYSCFG", h7_syscfg_regs, h7_syscfg_nregs);
+    audit("GPIOA", h7_gpio_regs, h7_gpio_nregs);
+    audit("USART3", h7_usart_regs, h7_usart_nregs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +218,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_table_driven_registers_return_to_reset_on_system_reset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rcc_offsets_it_does_not_model_fall_back_to_the_svd_table, setup, teardown),
         cmocka_unit_test(test_svd_corrections_give_the_rm0399_reset_values),
+        cmocka_unit_test(test_model_writable_bits_are_not_read_only_in_the_svd_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
