@@ -56,11 +56,25 @@ static void where_of(h7_cpu *c, uint32_t pc, char *buf, size_t len)
 
 bool h7_hang_detect(h7_cpu *c, const h7_image *img, char *why, size_t len)
 {
-    if (c->state != H7_CPU_RUNNING || !img)
+    bool awake = c->state == H7_CPU_RUNNING, asleep = c->state == H7_CPU_SLEEP_WFI || c->state == H7_CPU_SLEEP_WFE;
+    if (!(awake || asleep) || !img)
         return false;
     uint32_t pc = h7_cpu_pc(c) & ~1u;
     char where[200], inl[200];
     where_of(c, pc, where, sizeof where);
+    /* HAL convention: every failed init ends in Error_Handler(), an endless loop. A core that is
+     * there when the run ends is reported with the call site (LR). */
+    uint32_t off;
+    const h7_symbol *sym = h7_image_symbolize(img, pc, &off);
+    if (sym && !strcmp(sym->name, "Error_Handler")) {
+        char caller[200];
+        where_of(c, (h7_cpu_reg(c, UC_ARM_REG_LR) & ~1u) - 4u, caller, sizeof caller);
+        snprintf(why, len, "%s: stuck in Error_Handler (HAL error path) at %s, called from %s", h7_core_name(c->id),
+                 where, caller);
+        return true;
+    }
+    if (!awake)
+        return false;
     if (inline_note(img, pc, "Error_Handler", inl, sizeof inl)) {
         snprintf(why, len, "%s: stuck in Error_Handler (HAL error path), %s, at %s", h7_core_name(c->id), inl, where);
         return true;

@@ -1,5 +1,7 @@
 /* A core that can never progress, found when a run ends (no per-instruction hook: the core's PC,
  * its masks and the image's DWARF are looked at once).
+ * - A core in Error_Handler (the HAL error path: every failed init ends there), reported with
+ *   its call site (LR).
  * - A core in the code of an inlined Error_Handler (DWARF DW_TAG_inlined_subroutine ranges, as
  *   GCC -Os leaves them) is stuck in the HAL error path, like one in the Error_Handler symbol.
  * - A core on a branch to itself (`b .`) with PRIMASK or FAULTMASK set hangs wherever it is: no

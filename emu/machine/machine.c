@@ -580,19 +580,7 @@ bool h7_machine_firmware_faulted(h7_machine *m, char *why, size_t len)
                      where, c->nvic.cfsr, c->nvic.hfsr);
             return true;
         }
-        /* HAL convention: every failed init ends in Error_Handler(), an endless loop. A core that
-         * is there when the run ends is reported with the call site (LR). */
-        if (c->state == H7_CPU_RUNNING || c->state == H7_CPU_SLEEP_WFI || c->state == H7_CPU_SLEEP_WFE) {
-            char where[160], caller[160];
-            h7_machine_symbolize(m, c->id, h7_cpu_pc(c), where, sizeof where);
-            if (!strncmp(where + 11, "Error_Handler", 13)) {
-                h7_machine_symbolize(m, c->id, (h7_cpu_reg(c, UC_ARM_REG_LR) & ~1u) - 4u, caller, sizeof caller);
-                snprintf(why, len, "%s: stuck in Error_Handler (HAL error path) at %s, called from %s", h7_core_name(c->id),
-                         where, caller);
-                return true;
-            }
-        }
-        /* Error_Handler inlined (-Os, DWARF inline ranges) or `b .` with interrupts masked. */
+        /* Error_Handler (by symbol, or inlined: DWARF inline ranges) or `b .` with interrupts masked. */
         if (h7_hang_detect(c, m->has_img[k] ? &m->img[k] : NULL, why, len))
             return true;
     }

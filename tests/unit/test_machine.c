@@ -242,10 +242,27 @@ static void test_debugger_sees_its_cores_own_rcc_bank(void **state)
     h7_machine_destroy(m);
 }
 
+/* The same firmware at -O0: Error_Handler is a function of its own; the symbol check reports it
+ * with its call site in main. */
+static void test_error_handler_at_o0_is_a_fault_with_its_caller(void **state)
+{
+    h7_machine *m = boot("error_o0_cm7.elf", NULL);
+    uint32_t a = 0, sz = 0;
+    assert_true(h7_image_find_symbol(&m->img[H7_CM7], "Error_Handler", &a, &sz));
+    h7_machine_run_for(m, 50 * H7_PS_PER_MS);
+    char why[600];
+    assert_true(h7_machine_firmware_faulted(m, why, sizeof why));
+    assert_non_null(strstr(why, "cm7: stuck in Error_Handler (HAL error path) at"));
+    assert_non_null(strstr(why, "called from"));
+    assert_non_null(strstr(why, "main+"));
+    h7_machine_destroy(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_inlined_error_handler_at_os_is_a_fault_with_its_call_site),
+        cmocka_unit_test(test_error_handler_at_o0_is_a_fault_with_its_caller),
         cmocka_unit_test(test_debugger_sees_its_cores_own_rcc_bank),
         cmocka_unit_test(test_branch_to_itself_with_interrupts_masked_is_a_hang_anywhere),
         cmocka_unit_test(test_systick_interrupts_on_both_cores),
