@@ -44,8 +44,9 @@ static const char *usage_main =
     "  1  a scenario expectation failed\n"
     "  2  bad usage or input (bad flag, unreadable or malformed ELF/YAML)\n"
     "  3  device locked: core supply lost, debug link lost\n"
-    "  4  firmware fault: lockup, an unrecoverable fault, a core left in a fault handler, or a core\n"
-    "     stuck in Error_Handler (the HAL error path)\n"
+    "  4  firmware fault: lockup, an unrecoverable fault, a core left in a fault handler, a core\n"
+    "     stuck in Error_Handler (the HAL error path, inlined or not), or a core on a branch to\n"
+    "     itself with interrupts masked\n"
     "  5  the firmware exited through semihosting with a non-zero status (--semihosting)\n";
 
 static const char *usage_run =

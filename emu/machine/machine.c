@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 
 #include "cpu.h"
+#include "hang.h"
 #include "sysmem.h"
 
 #define DEFAULT_QUANTUM_PS (5 * H7_PS_PER_US)
@@ -623,18 +624,9 @@ bool h7_machine_firmware_faulted(h7_machine *m, char *why, size_t len)
                      where, c->nvic.cfsr, c->nvic.hfsr);
             return true;
         }
-        /* HAL convention: every failed init ends in Error_Handler(), an endless loop. A core that
-         * is there when the run ends is reported with the call site (LR). */
-        if (c->state == H7_CPU_RUNNING || c->state == H7_CPU_SLEEP_WFI || c->state == H7_CPU_SLEEP_WFE) {
-            char where[160], caller[160];
-            h7_machine_symbolize(m, c->id, h7_cpu_pc(c), where, sizeof where);
-            if (!strncmp(where + 11, "Error_Handler", 13)) {
-                h7_machine_symbolize(m, c->id, (h7_cpu_reg(c, UC_ARM_REG_LR) & ~1u) - 4u, caller, sizeof caller);
-                snprintf(why, len, "%s: stuck in Error_Handler (HAL error path) at %s, called from %s", h7_core_name(c->id),
-                         where, caller);
-                return true;
-            }
-        }
+        /* Error_Handler (by symbol, or inlined: DWARF inline ranges) or `b .` with interrupts masked. */
+        if (h7_hang_detect(c, m->has_img[k] ? &m->img[k] : NULL, why, len))
+            return true;
     }
     return false;
 }
@@ -717,12 +709,28 @@ void h7_machine_print_summary(h7_machine *m, FILE *out)
     if (m->nguest_errors || m->nunimp)
         fprintf(out, "log: %u guest error(s), %u unimplemented access(es)%s\n", m->nguest_errors, m->nunimp,
                 m->verbose ? "" : " (run with -v to list them)");
+    char np[600];
+    h7_cpu *cores[H7_NCORES] = {&m->cpu[H7_CM7], &m->cpu[H7_CM4]};
+    const h7_image *imgs[H7_NCORES] = {m->has_img[H7_CM7] ? &m->img[H7_CM7] : NULL,
+                                       m->has_img[H7_CM4] ? &m->img[H7_CM4] : NULL};
+    if (!m->locked && h7_hang_no_progress(cores, imgs, m->uart_len > 0, np, sizeof np))
+        fprintf(out, "%s\n", np);
 }
 
 /* ------------------------------------------------------------------ memory as the debugger sees it */
 
+/* The RCC's same-address bank (0x5802_44D0-0x5802_451F) is decoded by the accessing CPU (RM0399
+ * §9.7.1); a debugger attached to a core sees that core's own bank: C1 at +0x60, C2 at +0xC0. */
+static uint32_t debug_view(h7_core_id core, uint32_t addr)
+{
+    if (addr >= 0x580244D0u && addr < 0x58024520u)
+        return addr + (core == H7_CM7 ? 0x60u : 0xC0u);
+    return addr;
+}
+
 bool h7_machine_debug_read_byte(h7_machine *m, h7_core_id core, uint32_t addr, uint8_t *b)
 {
+    addr = debug_view(core, addr);
     if (h7_machine_read_mem(m, core, addr, b, 1))
         return true;
     uint32_t w;
@@ -737,6 +745,8 @@ bool h7_machine_debug_read_byte(h7_machine *m, h7_core_id core, uint32_t addr, u
 
 bool h7_machine_debug_write(h7_machine *m, h7_core_id core, uint32_t addr, const uint8_t *buf, size_t len)
 {
+    if (debug_view(core, addr) != addr && debug_view(core, addr + (uint32_t)len - 1u) != addr + (uint32_t)len - 1u)
+        addr = debug_view(core, addr);
     const h7_mem_region *r = h7_memmap_find(core, addr);
     if (r && (uint64_t)(addr - r->base) + len <= r->size) {
         memcpy(m->phys[r->phys] + r->phys_offset + (addr - r->base), buf, len);
