@@ -31,12 +31,12 @@
 const unsigned h7_dma_flag_shift[4] = {0, 6, 16, 22};
 
 const h7_regdesc h7_dma_stream_regs[] = {
-    {A_DMA_SxCR, "SxCR", 0, 0x01FFFFFFu, 0, 0},   /* b20 TRBUFF (bufferable transfers): stored */
-    {A_DMA_SxNDTR, "SxNDTR", 0, 0x0000FFFFu, 0, 0},
-    {A_DMA_SxPAR, "SxPAR", 0, 0xFFFFFFFFu, 0, 0},
-    {A_DMA_SxM0AR, "SxM0AR", 0, 0xFFFFFFFFu, 0, 0},
-    {A_DMA_SxM1AR, "SxM1AR", 0, 0xFFFFFFFFu, 0, 0},
-    {A_DMA_SxFCR, "SxFCR", 0x00000021u, 0x00000087u, 0, 0x00000038u},
+    {A_DMA_SxCR, "SxCR", 0, 0x01FFFFFFu, 0, 0, 0},   /* b20 TRBUFF (bufferable transfers): stored */
+    {A_DMA_SxNDTR, "SxNDTR", 0, 0x0000FFFFu, 0, 0, 0},
+    {A_DMA_SxPAR, "SxPAR", 0, 0xFFFFFFFFu, 0, 0, 0},
+    {A_DMA_SxM0AR, "SxM0AR", 0, 0xFFFFFFFFu, 0, 0, 0},
+    {A_DMA_SxM1AR, "SxM1AR", 0, 0xFFFFFFFFu, 0, 0, 0},
+    {A_DMA_SxFCR, "SxFCR", 0x00000021u, 0x00000087u, 0, 0x00000038u, 0},
 };
 const size_t h7_dma_stream_nregs = sizeof h7_dma_stream_regs / sizeof h7_dma_stream_regs[0];
 

@@ -25,6 +25,7 @@
 #include "mdma.h"
 #include "pwr.h"
 #include "rcc.h"
+#include "svdreg.h"
 #include "syscfg.h"
 #include "usart.h"
 
@@ -106,6 +107,7 @@ typedef struct h7_soc {
     h7_window *windows;       /* sorted by base */
     size_t nwindows;
     bool *clock_off_traced;   /* per window: the first access with its clock off is on the timeline */
+    h7_svdreg *tables;        /* per window: its SVD register table (the model of unbound windows) */
 } h7_soc;
 
 /* Build every model and the window table. `opt` is the flash model's non-volatile option-byte
@@ -139,6 +141,11 @@ void h7_soc_peripheral_reset(h7_soc *soc, uint32_t rstr_offset, uint32_t rising)
  * addr), then a peripheral window (as master H7_MASTER_DMA, little-endian, len 1/2/4) or memory
  * through ops.bus_read/bus_write. False = bus error. */
 bool h7_soc_bus_access(h7_soc *soc, h7_bus_master bm, uint32_t addr, uint8_t *buf, unsigned len, bool write);
+
+/* The table-driven registers of a window (svdreg.h): the model of windows without a behavioural
+ * model, and the fallback of behavioural models for the registers they leave to the table.
+ * NULL if no window has that name. */
+h7_svdreg *h7_soc_svdreg(h7_soc *soc, const char *window);
 
 /* Helpers for models. */
 h7_time_ps h7_soc_now(const h7_soc *soc);

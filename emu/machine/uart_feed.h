@@ -1,20 +1,26 @@
-/* --uart-in N=FILE: the bytes of FILE arrive on U(S)ART N's RX pin, one frame time apart, while
- * the receiver can take them (UE = RE = 1 and RDR / the RX FIFO not full: like a sender that
- * honours RTS flow control); otherwise the feed waits (checked every 100 us of virtual time), so
- * no byte is lost to a receiver the firmware has not enabled or not read yet. Deterministic: the
- * feed is paced by virtual time only. After a reset the feed goes on where it was. */
+/* `--uart-input [N=]FILE|-`: bytes from a file (or stdin) into a U(S)ART's receiver (the console by
+ * default), one frame time apart, as a terminal would send them. Bytes wait while the receiver is
+ * off (UE/RE = 0) or RDR / the RX FIFO is full (like RTS/CTS flow control), and are fed from the
+ * event queue, so a given input gives the same trace every time. */
 #ifndef H7_UART_FEED_H
 #define H7_UART_FEED_H
 
-#include "soc.h"
+#include <stdio.h>
 
-typedef struct h7_uart_feeds h7_uart_feeds;
+#include "h7sched.h"
 
-h7_uart_feeds *h7_uart_feeds_new(h7_soc *soc, h7_sched *sched);
-void h7_uart_feeds_free(h7_uart_feeds *f);
-/* Take `len` bytes (copied) for instance `usart` (1..9). False when out of memory. */
-bool h7_uart_feed_add(h7_uart_feeds *f, int usart, const uint8_t *data, size_t len);
-/* (Re)arm the feeds: after a power-on or a system reset emptied the event queue. */
-void h7_uart_feeds_arm(h7_uart_feeds *f);
+struct h7_machine;
+
+typedef struct h7_uart_feed {
+    struct h7_machine *m;
+    FILE *in;
+    int usart;              /* U(S)ART instance (usart.h numbering: 3 = USART3) */
+    h7_event ev;
+    int pending;            /* the next byte, -1 = none read yet */
+    unsigned long fed;
+} h7_uart_feed;
+
+/* Start feeding U(S)ART `usart` after power-on (the queue is cleared by a power-on). */
+void h7_uart_feed_start(h7_uart_feed *f, struct h7_machine *m, FILE *in, int usart);
 
 #endif
