@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli_scenario.h"
+#include "engine.h"
 #include "gdbstub.h"
 #include "machine.h"
 #include "rules.h"
@@ -264,7 +265,7 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (!strcmp(cmd, "--version")) {
-        printf("h7emu 0.1 (Unicorn %s)\n", "2.0.1");
+        printf("h7emu 0.1 (%s)\n", h7_engine_get()->name);
         return EXIT_OK;
     }
     if (!strcmp(cmd, "run")) {

@@ -3,6 +3,7 @@
  * WFE/SEV and faults. See cpu.h for the Unicorn behaviours this relies on. */
 #include "cpu.h"
 
+#include "engine.h"
 #include "supervisor.h"
 
 #include <stdlib.h>
@@ -641,15 +642,22 @@ static bool hk_insn_invalid(uc_engine *uc, void *ud)
     h7_cpu *c = ud;
     uint32_t pc = rr(uc, UC_ARM_REG_PC);
     uint16_t a = 0, b = 0;
-    /* Unicorn 2.0.1 raises WFE/YIELD as invalid instructions with PC after them. */
+    /* Unicorn raises WFE/YIELD as invalid instructions with PC after them (engine.h for what
+     * returning true means on each version). */
     bool narrow_wfe = read_u16(c, pc - 2, &b) && (b == 0xBF20 || b == 0xBF10);
     bool wide_wfe = read_u16(c, pc - 4, &a) && read_u16(c, pc - 2, &b) && a == 0xF3AF && (b == 0x8002 || b == 0x8001);
     if (narrow_wfe || wide_wfe) {
         bool is_yield = (narrow_wfe && b == 0xBF10) || (wide_wfe && b == 0x8001);
         if (!is_yield) {
             c->stop_reason = H7_STOP_WFE;
+            return h7_engine_stop_at_hint(uc);
         }
-        return true;
+        /* YIELD is a hint with no effect on a single-threaded core: a NOP. */
+        bool engine_stops;
+        bool ret = h7_engine_continue_after_hint(&engine_stops);
+        if (engine_stops)
+            c->stop_reason = H7_STOP_YIELD;
+        return ret;
     }
     return false;
 }
@@ -1056,6 +1064,7 @@ void h7_cpu_run(h7_cpu *c, h7_time_ps until)
         }
         switch (c->stop_reason) {
         case H7_STOP_BUDGET:
+        case H7_STOP_YIELD:   /* the engine stopped after a YIELD: resume after it */
             break;
         case H7_STOP_WFE:
             if (c->event_reg)

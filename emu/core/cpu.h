@@ -1,4 +1,4 @@
-/* One Cortex-M core on a Unicorn 2.0.1 engine (internal to the machine).
+/* One Cortex-M core on a Unicorn engine (internal to the machine; 2.0.1 and 2.1.x, engine.h).
  * Unicorn facts this relies on (../shared/reference/unicorn-2.0.1-notes.md): UC_MODE_THUMB +
  * set_cpu_model (MCLASS would be an M33); no exception model (entry/return done here); PC exact only
  * at block starts; WFE stops via UC_HOOK_INSN_INVALID, WFI returns UC_ERR_OK, SEV is a NOP. */
@@ -7,7 +7,7 @@
 
 #include "machine.h"
 
-enum { H7_STOP_NONE, H7_STOP_BUDGET, H7_STOP_WFE, H7_STOP_REQUEST };
+enum { H7_STOP_NONE, H7_STOP_BUDGET, H7_STOP_WFE, H7_STOP_REQUEST, H7_STOP_YIELD };
 
 int h7_cpu_open(h7_cpu *c, h7_machine *m, h7_core_id id, char *err, size_t errlen);
 void h7_cpu_close(h7_cpu *c);

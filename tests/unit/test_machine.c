@@ -67,6 +67,10 @@ static void test_sev_and_wfe_between_the_cores(void **state)
     h7_machine_run_for(m, 20 * H7_PS_PER_MS);
     assert_int_equal(global(m, H7_CM7, "g_sev_wfe_ok"), 1);
     assert_int_equal(global(m, H7_CM7, "g_sev_done"), 1);
+    for (int k = 0; k < 2; k++) {   /* YIELD and YIELD.W ran as NOPs on both cores */
+        assert_int_equal(global(m, (h7_core_id)k, "g_yield_ok"), 1);
+        assert_int_equal(m->cpu[k].state == H7_CPU_FAULTED, 0);
+    }
     assert_true(m->cpu[H7_CM4].nsleeps >= 50);   /* the CM4 slept in WFE between pings */
     h7_machine_destroy(m);
 }
