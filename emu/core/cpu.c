@@ -554,6 +554,9 @@ static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     if (c->nflash_stores)
         apply_flash_stores(c);
     if (c->icount >= c->budget || c->want_stop || c->halt_request) {
+        bool budget_only = !c->want_stop && !c->halt_request && c->stop_reason == H7_STOP_NONE;
+        if (budget_only && h7_machine_next_window(c->m, c))
+            goto go_on;   /* the machine closed the window and gave a new budget: no stop */
         if (c->stop_reason == H7_STOP_NONE)
             c->stop_reason = c->halt_request ? H7_STOP_REQUEST : H7_STOP_BUDGET;
         /* In a block reached by TB chaining the engine's PC is stale (last sync), and writing PC
@@ -563,6 +566,7 @@ static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         uc_emu_stop(uc);
         return;
     }
+go_on:
     if (c->m->break_addr[c->id] && addr == c->m->break_addr[c->id]) {
         c->m->break_hit[c->id] = true;
         c->m->stop_requested = true;
@@ -1031,15 +1035,25 @@ static void fix_resume_pc(h7_cpu *c)
     }
 }
 
+bool h7_cpu_set_budget(h7_cpu *c, h7_time_ps until)
+{
+    h7_time_ps now = h7_cpu_local_time(c);
+    if (now >= until)
+        return false;
+    uint64_t cycles = (uint64_t)(((unsigned __int128)(until - now) * c->hz + H7_PS_PER_S - 1) / H7_PS_PER_S);
+    c->budget = c->icount + (cycles ? cycles : 1);
+    c->until = until;
+    return true;
+}
+
 void h7_cpu_run(h7_cpu *c, h7_time_ps until)
 {
     h7_machine *m = c->m;
-    while (c->state == H7_CPU_RUNNING && !m->stop_requested && !m->sysreset_pending) {
-        h7_time_ps now = h7_cpu_local_time(c);
-        if (now >= until)
+    c->until = until;   /* the block hook may move it on (h7_machine_next_window) */
+    c->leave_run = false;
+    while (c->state == H7_CPU_RUNNING && !m->stop_requested && !m->sysreset_pending && !c->leave_run) {
+        if (!h7_cpu_set_budget(c, c->until))
             break;
-        uint64_t cycles = (uint64_t)(((unsigned __int128)(until - now) * c->hz + H7_PS_PER_S - 1) / H7_PS_PER_S);
-        c->budget = c->icount + (cycles ? cycles : 1);
         c->stop_reason = H7_STOP_NONE;
         c->want_stop = false;
         c->unmapped_type = 0;

@@ -17,6 +17,8 @@ void h7_cpu_hook_sev_sites(h7_cpu *c, const h7_image *img);
 void h7_cpu_reset(h7_cpu *c, uint32_t boot, bool held);
 /* Run until the local time reaches `until`, the core stops running, or a stop is requested. */
 void h7_cpu_run(h7_cpu *c, h7_time_ps until);
+/* Budget to run to local time `until`; false if the core has reached it already. */
+bool h7_cpu_set_budget(h7_cpu *c, h7_time_ps until);
 /* Something changed that may wake the core (interrupt pending, event). */
 void h7_cpu_check_wake(h7_cpu *c);
 /* Set the core's clock (RCC changed it). */

@@ -428,45 +428,116 @@ h7_run_result h7_machine_run_for(h7_machine *m, h7_time_ps duration)
     return r;
 }
 
+/* Open the window [m->time, window_end): at most one quantum while a core can run, cut at the
+ * next queued event and at the run's end. */
+static void open_window(h7_machine *m)
+{
+    bool any = core_can_run(&m->cpu[H7_CM7]) || core_can_run(&m->cpu[H7_CM4]);
+    h7_time_ps next = h7_sched_next(&m->sched);
+    h7_time_ps t_end = any ? m->time + m->quantum : m->run_end;
+    if (next < t_end)
+        t_end = next < m->time ? m->time : next;
+    if (m->run_end < t_end)
+        t_end = m->run_end;
+    m->window_end = t_end;
+    m->window_open = true;
+    m->window_seq++;
+}
+
+/* Close the window: global time reaches its end, sleeping cores catch up, every event due by
+ * then fires, flash changes reach the translated code, the window's trace is written out. */
+static bool flash_dirty(const h7_machine *m) { return m->soc.flash.dirty_hi != 0; }
+
+static void close_window(h7_machine *m)
+{
+    h7_time_ps t_end = m->window_end;
+    m->window_open = false;
+    m->time = t_end;
+    for (int k = 0; k < H7_NCORES; k++)
+        if (!core_can_run(&m->cpu[k]))
+            h7_cpu_catch_up(&m->cpu[k], t_end);
+    h7_sched_run_until(&m->sched, t_end);
+    if (!m->in_hook)   /* translated code is not dropped from inside a block hook: see below */
+        sync_flash(m);
+    h7_trace_flush(&m->trace);
+}
+
+/* Each core runs to the window end; a core woken by the other one during the window (an
+ * interrupt, an event) runs again from its wake-up time before the window closes, so that a
+ * cross-core notification costs its real latency, not a whole quantum. */
+static void run_cores(h7_machine *m)
+{
+    for (bool again = true; again && !m->stop_requested && !m->sysreset_pending;) {
+        again = false;
+        for (int k = 0; k < H7_NCORES && m->window_open; k++)
+            if (core_can_run(&m->cpu[k]) && h7_cpu_local_time(&m->cpu[k]) < m->window_end) {
+                unsigned seq = m->window_seq;
+                h7_cpu_run(&m->cpu[k], m->window_end);
+                sync_flash(m);   /* a window closed in the hook left its flash changes to here */
+                again = true;
+                if (m->window_seq != seq)
+                    break;   /* the core opened a new window (h7_machine_next_window): CM7 first */
+            }
+    }
+}
+
 static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
 {
-    h7_time_ps end = m->time + duration;
-    while (m->time < end) {
+    m->run_end = m->time + duration;
+    m->in_run_loop = true;
+    h7_run_result r = H7_RUN_TIME_LIMIT;
+    while (m->time < m->run_end) {
         if (m->stop_requested) {
             m->stop_requested = false;
-            return H7_RUN_STOPPED;
+            r = H7_RUN_STOPPED;
+            break;
         }
         if (m->sysreset_pending)
             h7_machine_system_reset(m, m->sysreset_source, true);
-        bool any = core_can_run(&m->cpu[H7_CM7]) || core_can_run(&m->cpu[H7_CM4]);
-        h7_time_ps next = h7_sched_next(&m->sched);
-        h7_time_ps t_end = any ? m->time + m->quantum : end;
-        if (next < t_end)
-            t_end = next < m->time ? m->time : next;
-        if (end < t_end)
-            t_end = end;
-        /* Each core runs to the window end; a core woken by the other one during the window
-         * (an interrupt, an event) runs again from its wake-up time before the window closes,
-         * so that a cross-core notification costs its real latency, not a whole quantum. */
-        for (bool again = true; again && !m->stop_requested && !m->sysreset_pending;) {
-            again = false;
-            for (int k = 0; k < H7_NCORES; k++)
-                if (core_can_run(&m->cpu[k]) && h7_cpu_local_time(&m->cpu[k]) < t_end) {
-                    h7_cpu_run(&m->cpu[k], t_end);
-                    again = true;
-                }
-        }
-        if (m->stop_requested || m->sysreset_pending)
-            continue;
-        m->time = t_end;
-        for (int k = 0; k < H7_NCORES; k++)
-            if (!core_can_run(&m->cpu[k]))
-                h7_cpu_catch_up(&m->cpu[k], t_end);
-        h7_sched_run_until(&m->sched, t_end);
-        sync_flash(m);
-        h7_trace_flush(&m->trace);
+        open_window(m);
+        run_cores(m);
+        if (m->window_open && !m->stop_requested && !m->sysreset_pending)
+            close_window(m);
     }
-    return H7_RUN_TIME_LIMIT;
+    m->in_run_loop = false;
+    return r;
+}
+
+/* The block hook of `c` found its budget for the window used up. When the other core cannot
+ * run, the run loop would only close this window and open the next: do exactly that here, so
+ * the core goes on inside the same uc_emu_start (a start/stop pair costs more than a quantum of
+ * guest code). Returns false whenever the run loop has something else to do (the other core can
+ * run, a stop, a reset, the run's end); the core then stops as it would have. */
+bool h7_machine_next_window(h7_machine *m, h7_cpu *c)
+{
+    if (!m->in_run_loop || !m->window_open)
+        return false;
+    const h7_cpu *other = &m->cpu[c->id == H7_CM7 ? H7_CM4 : H7_CM7];
+    for (;;) {
+        /* h7_cpu_run's loop, then run_cores' */
+        if (c->state != H7_CPU_RUNNING || m->stop_requested || m->sysreset_pending)
+            return false;
+        if (h7_cpu_set_budget(c, m->window_end))
+            return true;
+        if (core_can_run(other) && h7_cpu_local_time(other) < m->window_end)
+            return false;
+        /* run_windows */
+        if (flash_dirty(m))
+            return false;
+        int running = m->running;
+        m->running = -1;
+        m->in_hook = true;
+        close_window(m);
+        m->in_hook = false;
+        m->running = running;
+        if (m->time >= m->run_end || m->stop_requested || m->sysreset_pending || flash_dirty(m))
+            return false;
+        open_window(m);
+        if (core_can_run(other) && h7_cpu_local_time(other) < m->window_end) {
+            c->leave_run = true;
+            return false;
+        }
+    }
 }
 
 /* ------------------------------------------------------------------ inspection */

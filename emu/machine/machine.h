@@ -60,6 +60,8 @@ typedef struct h7_cpu {
     /* instruction accounting (block hook) */
     uint64_t icount;        /* instructions retired = core cycles */
     uint64_t budget;        /* stop at the first block start with icount >= budget */
+    h7_time_ps until;       /* the local time the budget runs to */
+    bool leave_run;         /* return from h7_cpu_run (the machine opened a window for the other core) */
     int stop_reason;
     bool want_stop;
     bool irq_check;         /* something may be deliverable: evaluate at the next block start */
@@ -142,6 +144,10 @@ typedef struct h7_machine {
     h7_time_ps time;              /* global time: both cores have reached it */
     h7_time_ps quantum;
     int running;                  /* core inside uc_emu_start, -1 if none */
+    /* the run loop's window [time, window_end) (machine.c run_windows) */
+    h7_time_ps window_end, run_end;
+    bool window_open, in_run_loop, in_hook;
+    unsigned window_seq;
     h7_trace trace;
     FILE *uart_out;               /* --uart capture of the console USART */
     uint8_t *uart_buf;            /* every console byte since creation (for scenarios) */
@@ -182,6 +188,9 @@ void h7_machine_power_on(h7_machine *m);
 void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software);
 /* Run for `duration` of virtual time (or until a breakpoint / all cores stopped). */
 h7_run_result h7_machine_run_for(h7_machine *m, h7_time_ps duration);
+/* From a core's block hook at the end of its window budget (machine.c): true = the run loop's
+ * work was done here and the core has a new budget; false = stop as usual. */
+bool h7_machine_next_window(h7_machine *m, h7_cpu *c);
 
 /* Current virtual time (the running core's local time inside an access). */
 h7_time_ps h7_machine_now(const h7_machine *m);
