@@ -98,24 +98,32 @@ static bool read_u16(const h7_cpu *c, uint32_t addr, uint16_t *v)
 
 static bool is_thumb32(uint16_t hw) { return (hw >> 11) >= 0x1D; }
 
-/* Number of instructions in the translation block [addr, addr+size) (cached per block). */
-static uint32_t tb_count(h7_cpu *c, uint32_t addr, uint32_t size)
+static bool is_sev(uint16_t hw, uint16_t hw2) { return hw == 0xBF40 || (hw == 0xF3AF && hw2 == 0x8004); }
+
+/* The translation block [addr, addr+size): its instruction count and whether it holds a SEV,
+ * decoded once and cached per block (direct-mapped; h7_cpu_flush_code empties it). */
+static const h7_tb_entry *tb_entry(h7_cpu *c, uint32_t addr, uint32_t size)
 {
     h7_tb_entry *e = &c->tbc[(addr >> 1) & (TBC_SIZE - 1)];
     if (e->addr == addr && e->size == size && e->count)
-        return e->count;
+        return e;
     uint32_t n = 0, off = 0;
+    bool sev = false;
     while (off < size) {
-        uint16_t hw = 0;
+        uint16_t hw = 0, hw2 = 0;
         if (!read_u16(c, addr + off, &hw))
             break;
-        off += is_thumb32(hw) ? 4 : 2;
+        bool wide = is_thumb32(hw);
+        if (wide)
+            read_u16(c, addr + off + 2, &hw2);
+        sev |= is_sev(hw, hw2);
+        off += wide ? 4 : 2;
         n++;
     }
     if (n == 0)
         n = 1;
-    *e = (h7_tb_entry){addr, size, n};
-    return n;
+    *e = (h7_tb_entry){addr, size, n, sev};
+    return e;
 }
 
 /* ------------------------------------------------------------------ exception entry / return */
@@ -547,10 +555,24 @@ static void apply_flash_stores(h7_cpu *c)
     c->nflash_stores = 0;
 }
 
+/* SEV is a NOP in Unicorn. The block decode (tb_entry) marks blocks holding one; the event is
+ * signalled once the block has run: at the next block start, at the WFE/exception/fault that
+ * ended the block, or when uc_emu_start returns. (No code hook per SEV site: with many sites
+ * translation cost grew with their number.) SEV sets the local event register too and is the
+ * TXEV that drives the other core's RXEV (soc.c). */
+static void deliver_sev(h7_cpu *c)
+{
+    c->sev_pending = false;
+    c->event_reg = true;
+    h7_soc_cpu_sev(&c->m->soc, c->id);
+}
+
 static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
     h7_cpu *c = ud;
     uint32_t addr = (uint32_t)address;
+    if (c->sev_pending)
+        deliver_sev(c);
     if (c->nflash_stores)
         apply_flash_stores(c);
     if (c->icount >= c->budget || c->want_stop || c->halt_request) {
@@ -594,14 +616,18 @@ go_on:
         if (!h7_nvic_any_pending(&c->nvic))
             c->irq_check = false;
     }
+    const h7_tb_entry *e = tb_entry(c, addr, size);
     c->blk_addr = addr;
     c->blk_size = size;
-    c->icount += tb_count(c, addr, size);
+    c->icount += e->count;
+    c->sev_pending = e->sev;
 }
 
 static void hk_intr(uc_engine *uc, uint32_t intno, void *ud)
 {
     h7_cpu *c = ud;
+    if (c->sev_pending)
+        deliver_sev(c);
     uint32_t pc = rr(uc, UC_ARM_REG_PC);
     switch (intno) {
     case 2:   /* SVC: PC is the next instruction */
@@ -644,6 +670,8 @@ static void hk_intr(uc_engine *uc, uint32_t intno, void *ud)
 static bool hk_insn_invalid(uc_engine *uc, void *ud)
 {
     h7_cpu *c = ud;
+    if (c->sev_pending)
+        deliver_sev(c);   /* "SEV; WFE" in one block: the WFE sees the event */
     uint32_t pc = rr(uc, UC_ARM_REG_PC);
     uint16_t a = 0, b = 0;
     /* Unicorn raises WFE/YIELD as invalid instructions with PC after them (engine.h for what
@@ -691,12 +719,6 @@ static bool hk_write_prot(uc_engine *uc, uc_mem_type type, uint64_t address, int
     return true;   /* Unicorn stores anyway; apply_flash_stores undoes it at the next block */
 }
 
-static void hk_sev(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
-{
-    h7_cpu *c = ud;
-    c->event_reg = true;   /* SEV sets the local event register too */
-    h7_soc_cpu_sev(&c->m->soc, c->id);
-}
 
 /* ------------------------------------------------------------------ MMIO */
 
@@ -830,36 +852,8 @@ void h7_cpu_close(h7_cpu *c)
     c->uc = NULL;
     free(c->tbc);
     free(c->mmio);
-    free(c->sev_sites);
     c->tbc = NULL;
     c->mmio = NULL;
-    c->sev_sites = NULL;
-}
-
-void h7_cpu_hook_sev_sites(h7_cpu *c, const h7_image *img)
-{
-    /* SEV is a NOP in Unicorn: hook each SEV (0xBF40 / 0xF3AF 0x8004) of the executable segments.
-     * A hit inside a literal pool is never executed, so it never fires. */
-    for (size_t s = 0; s < img->nseg; s++) {
-        const h7_segment *seg = &img->segs[s];
-        if (!(seg->flags & 1u) || !seg->data)   /* PF_X */
-            continue;
-        for (uint32_t off = 0; off + 2 <= seg->filesz; off += 2) {
-            uint16_t hw = (uint16_t)(seg->data[off] | seg->data[off + 1] << 8);
-            uint16_t hw2 = off + 4 <= seg->filesz ? (uint16_t)(seg->data[off + 2] | seg->data[off + 3] << 8) : 0;
-            bool sev = hw == 0xBF40 || (hw == 0xF3AF && hw2 == 0x8004);
-            if (!sev)
-                continue;
-            uint32_t addr = seg->paddr + off;
-            uint32_t *ns = realloc(c->sev_sites, (c->nsev_sites + 1) * sizeof *ns);
-            if (!ns)
-                return;
-            c->sev_sites = ns;
-            c->sev_sites[c->nsev_sites++] = addr;
-            uc_hook h;
-            uc_hook_add(c->uc, &h, UC_HOOK_CODE, (void *)hk_sev, c, addr, addr);
-        }
-    }
 }
 
 static bool vector_ok(const h7_cpu *c, uint32_t sp, uint32_t pc)
@@ -902,6 +896,7 @@ void h7_cpu_reset(h7_cpu *c, uint32_t boot, bool held)
     wr(uc, UC_ARM_REG_PC, pc | 1u);
     h7_nvic_reset(&c->nvic, boot);   /* VTOR = boot address (facts §1.2) */
     c->event_reg = false;
+    c->sev_pending = false;
     c->deep_sleep = false;
     c->irq_check = false;
     c->want_stop = false;
@@ -1061,6 +1056,8 @@ void h7_cpu_run(h7_cpu *c, h7_time_ps until)
         m->running = (int)c->id;
         c->resume_pc = 0;
         uc_err err = uc_emu_start(c->uc, pc | 1u, UNTIL_ADDR, 0, 0);
+        if (c->sev_pending)
+            deliver_sev(c);
         m->running = -1;
         fix_resume_pc(c);
         if (c->nflash_stores)
@@ -1166,6 +1163,8 @@ void h7_cpu_step(h7_cpu *c)
     c->m->running = (int)c->id;
     c->resume_pc = 0;
     uc_err err = uc_emu_start(c->uc, rr(c->uc, UC_ARM_REG_PC) | 1u, UNTIL_ADDR, 0, 1);
+    if (c->sev_pending)
+        deliver_sev(c);
     c->m->running = -1;
     fix_resume_pc(c);
     if (c->nflash_stores)

@@ -1,7 +1,7 @@
 /* One Cortex-M core on a Unicorn engine (internal to the machine; 2.0.1 and 2.1.x, engine.h).
  * Unicorn facts this relies on (../shared/reference/unicorn-2.0.1-notes.md): UC_MODE_THUMB +
  * set_cpu_model (MCLASS would be an M33); no exception model (entry/return done here); PC exact only
- * at block starts; WFE stops via UC_HOOK_INSN_INVALID, WFI returns UC_ERR_OK, SEV is a NOP. */
+ * at block starts; WFE stops via UC_HOOK_INSN_INVALID, WFI returns UC_ERR_OK, SEV is a NOP (found by the block decode). */
 #ifndef H7_CPU_H
 #define H7_CPU_H
 
@@ -11,8 +11,6 @@ enum { H7_STOP_NONE, H7_STOP_BUDGET, H7_STOP_WFE, H7_STOP_REQUEST, H7_STOP_YIELD
 
 int h7_cpu_open(h7_cpu *c, h7_machine *m, h7_core_id id, char *err, size_t errlen);
 void h7_cpu_close(h7_cpu *c);
-/* Hooks on every SEV instruction of the image's executable segments. */
-void h7_cpu_hook_sev_sites(h7_cpu *c, const h7_image *img);
 /* Reset the core registers and load SP/PC from the vector table at `boot`. */
 void h7_cpu_reset(h7_cpu *c, uint32_t boot, bool held);
 /* Run until the local time reaches `until`, the core stops running, or a stop is requested. */

@@ -293,8 +293,6 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
         if (!m->has_img[k])
             continue;
         write_segments(m, (h7_core_id)k, true);
-        for (int j = 0; j < H7_NCORES; j++)
-            h7_cpu_hook_sev_sites(&m->cpu[j], &m->img[k]);
     }
     return 0;
 }
@@ -633,10 +631,8 @@ bool h7_machine_debug_load(h7_machine *m, h7_core_id core, const char *path, cha
     m->img[core] = img;
     m->has_img[core] = true;
     write_segments(m, core, true);
-    for (int k = 0; k < H7_NCORES; k++) {
+    for (int k = 0; k < H7_NCORES; k++)
         h7_cpu_flush_code(&m->cpu[k], H7_FLASH_BASE, H7_FLASH_BASE + H7_FLASH_SIZE);
-        h7_cpu_hook_sev_sites(&m->cpu[k], &m->img[core]);
-    }
     h7_machine_trace(m, "debug", "loaded %s into flash for the %s", path, h7_core_name(core));
     return true;
 }

@@ -41,7 +41,7 @@ struct h7_machine;
 
 typedef enum { H7_HALT_NONE, H7_HALT_REQUEST, H7_HALT_BREAKPOINT, H7_HALT_WATCHPOINT, H7_HALT_STEP } h7_halt_reason;
 
-typedef struct h7_tb_entry { uint32_t addr, size, count; } h7_tb_entry;
+typedef struct h7_tb_entry { uint32_t addr, size, count; bool sev; } h7_tb_entry;
 
 typedef struct h7_flash_store { uint32_t addr; unsigned size; uint64_t value; uint8_t old[8]; } h7_flash_store;
 
@@ -65,6 +65,7 @@ typedef struct h7_cpu {
     int stop_reason;
     bool want_stop;
     bool irq_check;         /* something may be deliverable: evaluate at the next block start */
+    bool sev_pending;       /* the block running holds a SEV: signal it once the block has run */
     uint32_t blk_addr, blk_size;
     uint32_t resume_pc;          /* block start where a block hook stopped the engine, 0 = none */
     h7_tb_entry *tbc;       /* instruction count per translation block, direct-mapped cache */
@@ -103,8 +104,6 @@ typedef struct h7_cpu {
     uc_hook hooks[8];
     h7_mmio_ctx *mmio;
     size_t nmmio;
-    uint32_t *sev_sites;
-    size_t nsev_sites;
 } h7_cpu;
 
 /* What to do when a datasheet rule is violated (board layer). */

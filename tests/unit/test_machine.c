@@ -75,6 +75,18 @@ static void test_sev_and_wfe_between_the_cores(void **state)
     h7_machine_destroy(m);
 }
 
+static void test_a_block_of_sevs_sets_the_event_register_without_a_hook_per_sev(void **state)
+{
+    (void)state;
+    /* ARMv7-M B1.5.18: SEV sets the event register; the WFE after each run of SEVs must not sleep. */
+    h7_machine *m = boot("sev_many_cm7.elf", NULL);
+    h7_machine_run_for(m, 5 * H7_PS_PER_MS);
+    assert_int_equal(global(m, H7_CM7, "g_sev_many_done"), 1);
+    assert_int_equal(m->cpu[H7_CM7].state, H7_CPU_SLEEP_WFI);
+    assert_int_equal(m->cpu[H7_CM7].nsleeps, 1);   /* only the final WFI */
+    h7_machine_destroy(m);
+}
+
 static h7_machine *run_fault(const char *img, h7_time_ps t)
 {
     h7_machine *m = boot(img, NULL);
@@ -194,6 +206,7 @@ int main(void)
         cmocka_unit_test(test_systick_interrupts_on_both_cores),
         cmocka_unit_test(test_fpu_double_on_cm7_single_on_cm4_and_extended_frames),
         cmocka_unit_test(test_sev_and_wfe_between_the_cores),
+        cmocka_unit_test(test_a_block_of_sevs_sets_the_event_register_without_a_hook_per_sev),
         cmocka_unit_test(test_precise_busfault_is_taken_by_the_firmware),
         cmocka_unit_test(test_disabled_busfault_escalates_to_hardfault),
         cmocka_unit_test(test_fault_in_hardfault_is_a_lockup),
