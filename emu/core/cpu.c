@@ -102,7 +102,7 @@ static bool is_sev(uint16_t hw, uint16_t hw2) { return hw == 0xBF40 || (hw == 0x
 
 /* The translation block [addr, addr+size): its instruction count and whether it holds a SEV,
  * decoded once and cached per block (direct-mapped; h7_cpu_flush_code empties it). */
-static const h7_tb_entry *tb_entry(h7_cpu *c, uint32_t addr, uint32_t size)
+static __attribute__((noinline)) const h7_tb_entry *tb_entry(h7_cpu *c, uint32_t addr, uint32_t size)
 {
     h7_tb_entry *e = &c->tbc[(addr >> 1) & (TBC_SIZE - 1)];
     if (e->addr == addr && e->size == size && e->count)
@@ -567,10 +567,11 @@ static void deliver_sev(h7_cpu *c)
     h7_soc_cpu_sev(&c->m->soc, c->id);
 }
 
-static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+/* The block hook's rare work (stops, breakpoints, faults, interrupts, SEV, flash stores). Returns
+ * true if the block runs (it is then counted), false if it does not (stopped, or redirected to an
+ * exception handler). Kept out of hk_block so that the common path stays a few instructions. */
+static __attribute__((noinline)) bool block_slow(h7_cpu *c, uc_engine *uc, uint32_t addr)
 {
-    h7_cpu *c = ud;
-    uint32_t addr = (uint32_t)address;
     if (c->sev_pending)
         deliver_sev(c);
     if (c->nflash_stores)
@@ -586,7 +587,7 @@ static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
          * uc_emu_start has returned (h7_cpu_run). */
         c->resume_pc = addr;
         uc_emu_stop(uc);
-        return;
+        return false;
     }
 go_on:
     if (c->m->break_addr[c->id] && addr == c->m->break_addr[c->id]) {
@@ -595,7 +596,7 @@ go_on:
         c->stop_reason = H7_STOP_REQUEST;
         c->resume_pc = addr;
         uc_emu_stop(uc);
-        return;
+        return false;
     }
     if (c->bus_error) {
         /* An access to a hole inside a mapped peripheral page: an imprecise BusFault here. */
@@ -604,19 +605,34 @@ go_on:
         snprintf(what, sizeof what, "%s of 0x%08X: no peripheral there", c->bus_error_write ? "write" : "read",
                  c->bus_error_addr);
         raise_fault(c, H7_EXC_BUSFAULT, H7_CFSR_IMPRECISERR, false, 0, addr, what);
-        return;
+        return false;
     }
     if (c->irq_check) {
         h7_masks masks = read_masks(c);
         unsigned exc = h7_nvic_should_take(&c->nvic, &masks);
         if (exc) {
             exc_entry(c, exc, addr);
-            return;
+            return false;
         }
         if (!h7_nvic_any_pending(&c->nvic))
             c->irq_check = false;
     }
-    const h7_tb_entry *e = tb_entry(c, addr, size);
+    return true;
+}
+
+/* Every translation block start: the instruction budget (ARMv7-M has no cycle counter Unicorn
+ * could give us; one instruction = one cycle, counted per block from the cached decode). */
+static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+{
+    h7_cpu *c = ud;
+    uint32_t addr = (uint32_t)address;
+    bool rare = (c->icount >= c->budget) | c->want_stop | c->halt_request | c->sev_pending | c->bus_error |
+                c->irq_check | (c->nflash_stores != 0) | (c->m->break_addr[c->id] != 0);
+    if (__builtin_expect(rare, 0) && !block_slow(c, uc, addr))
+        return;
+    const h7_tb_entry *e = &c->tbc[(addr >> 1) & (TBC_SIZE - 1)];
+    if (__builtin_expect(e->addr != addr || e->size != size || !e->count, 0))
+        e = tb_entry(c, addr, size);
     c->blk_addr = addr;
     c->blk_size = size;
     c->icount += e->count;
