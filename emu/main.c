@@ -71,6 +71,8 @@ static const char *usage_run =
     "                    H7 cross-trigger) or only for the halted core (core)\n"
     "  --quiet           no timeline on stdout, only the summary\n"
     "  --no-color        no colours even on a terminal\n"
+    "  --no-fast-forward execute idle loops instead of skipping their iterations (same trace,\n"
+    "                    slower; for comparison; `h7emu test` takes it too)\n"
     "  -v, --verbose     also list guest errors and unimplemented accesses as they happen\n"
     "  -h, --help        this text\n"
     "\n"
@@ -250,6 +252,15 @@ io_error:
 
 int main(int argc, char **argv)
 {
+    /* --no-fast-forward (run and test): execute idle loops instead of skipping them (machine.h). */
+    int kept = 0;
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--no-fast-forward") != 0)
+            argv[kept++] = argv[i];
+        else
+            h7_machine_no_fast_forward = true;
+    argc = kept;
+    argv[argc] = NULL;
     if (argc < 2) {
         fputs(usage_main, stderr);
         return EXIT_USAGE;

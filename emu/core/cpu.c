@@ -4,6 +4,7 @@
 #include "cpu.h"
 
 #include "engine.h"
+#include "idle.h"
 #include "supervisor.h"
 
 #include <stdlib.h>
@@ -69,6 +70,7 @@ void h7_cpu_flush_code(h7_cpu *c, uint32_t lo, uint32_t hi)
     if (hi > lo)
         uc_ctl_remove_cache(c->uc, lo, hi);
     memset(c->tbc, 0, TBC_SIZE * sizeof *c->tbc);
+    c->ff_probe = NULL;
 }
 
 /* ------------------------------------------------------------------ guest memory access */
@@ -102,7 +104,7 @@ static bool is_sev(uint16_t hw, uint16_t hw2) { return hw == 0xBF40 || (hw == 0x
 
 /* The translation block [addr, addr+size): its instruction count and whether it holds a SEV,
  * decoded once and cached per block (direct-mapped; h7_cpu_flush_code empties it). */
-static __attribute__((noinline)) const h7_tb_entry *tb_entry(h7_cpu *c, uint32_t addr, uint32_t size)
+static __attribute__((noinline)) h7_tb_entry *tb_entry(h7_cpu *c, uint32_t addr, uint32_t size)
 {
     h7_tb_entry *e = &c->tbc[(addr >> 1) & (TBC_SIZE - 1)];
     if (e->addr == addr && e->size == size && e->count)
@@ -122,7 +124,8 @@ static __attribute__((noinline)) const h7_tb_entry *tb_entry(h7_cpu *c, uint32_t
     }
     if (n == 0)
         n = 1;
-    *e = (h7_tb_entry){addr, size, n, sev};
+    *e = (h7_tb_entry){.addr = addr, .size = size, .count = n, .sev = sev};
+    e->idle = h7_idle_candidate(c, addr, size);
     return e;
 }
 
@@ -576,6 +579,13 @@ static __attribute__((noinline)) bool block_slow(h7_cpu *c, uc_engine *uc, uint3
         deliver_sev(c);
     if (c->nflash_stores)
         apply_flash_stores(c);
+    if (c->ff_probe && h7_idle_confirm(c, addr)) {
+        /* an idle loop: its instructions up to the window end are charged, the core is parked */
+        c->stop_reason = H7_STOP_BUDGET;
+        c->resume_pc = addr;
+        uc_emu_stop(uc);
+        return false;
+    }
     if (c->icount >= c->budget || c->want_stop || c->halt_request) {
         bool budget_only = !c->want_stop && !c->halt_request && c->stop_reason == H7_STOP_NONE;
         if (budget_only && h7_machine_next_window(c->m, c))
@@ -627,12 +637,17 @@ static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     h7_cpu *c = ud;
     uint32_t addr = (uint32_t)address;
     bool rare = (c->icount >= c->budget) | c->want_stop | c->halt_request | c->sev_pending | c->bus_error |
-                c->irq_check | (c->nflash_stores != 0) | (c->m->break_addr[c->id] != 0);
+                c->irq_check | (c->nflash_stores != 0) | (c->m->break_addr[c->id] != 0) | (c->ff_probe != NULL);
     if (__builtin_expect(rare, 0) && !block_slow(c, uc, addr))
         return;
-    const h7_tb_entry *e = &c->tbc[(addr >> 1) & (TBC_SIZE - 1)];
+    h7_tb_entry *e = &c->tbc[(addr >> 1) & (TBC_SIZE - 1)];
     if (__builtin_expect(e->addr != addr || e->size != size || !e->count, 0))
         e = tb_entry(c, addr, size);
+    if (__builtin_expect(e->idle, 0)) {
+        c->ff_loads_only += e->count;   /* a block that cannot store (idle.c) */
+        if (c->m->ff_enabled)
+            h7_idle_probe(c, e, addr);
+    }
     c->blk_addr = addr;
     c->blk_size = size;
     c->icount += e->count;
@@ -741,12 +756,14 @@ static bool hk_write_prot(uc_engine *uc, uc_mem_type type, uint64_t address, int
 static uint64_t ppb_read(uc_engine *uc, uint64_t offset, unsigned size, void *ud)
 {
     h7_cpu *c = ud;
+    c->mmio_count++;
     return h7_nvic_ppb_read(&c->nvic, (uint32_t)offset, size);
 }
 
 static void ppb_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *ud)
 {
     h7_cpu *c = ud;
+    c->mmio_count++;
     h7_nvic_ppb_write(&c->nvic, (uint32_t)offset, (uint32_t)value, size);
 }
 
@@ -754,6 +771,7 @@ static uint64_t periph_read(uc_engine *uc, uint64_t offset, unsigned size, void 
 {
     h7_mmio_ctx *x = ud;
     h7_cpu *c = x->cpu;
+    c->mmio_count++;
     uint32_t addr = x->base + (uint32_t)offset;
     const h7_window *w = h7_soc_find_window(&c->m->soc, addr);
     if (!w) {
@@ -770,6 +788,7 @@ static void periph_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t
 {
     h7_mmio_ctx *x = ud;
     h7_cpu *c = x->cpu;
+    c->mmio_count++;
     uint32_t addr = x->base + (uint32_t)offset;
     const h7_window *w = h7_soc_find_window(&c->m->soc, addr);
     if (!w) {
@@ -913,6 +932,8 @@ void h7_cpu_reset(h7_cpu *c, uint32_t boot, bool held)
     h7_nvic_reset(&c->nvic, boot);   /* VTOR = boot address (facts §1.2) */
     c->event_reg = false;
     c->sev_pending = false;
+    c->ff_probe = NULL;
+    c->ff_parked = false;
     c->deep_sleep = false;
     c->irq_check = false;
     c->want_stop = false;
@@ -1062,6 +1083,8 @@ void h7_cpu_run(h7_cpu *c, h7_time_ps until)
     h7_machine *m = c->m;
     c->until = until;   /* the block hook may move it on (h7_machine_next_window) */
     c->leave_run = false;
+    if (c->ff_parked && h7_idle_skip_window(c, until))
+        return;   /* still in its idle loop: the window's instructions are charged (idle.c) */
     while (c->state == H7_CPU_RUNNING && !m->stop_requested && !m->sysreset_pending && !c->leave_run) {
         if (!h7_cpu_set_budget(c, c->until))
             break;

@@ -11,6 +11,8 @@
 
 #define DEFAULT_QUANTUM_PS (5 * H7_PS_PER_US)
 
+bool h7_machine_no_fast_forward;
+
 const char *h7_cpu_state_name(h7_cpu_state s)
 {
     switch (s) {
@@ -255,6 +257,7 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
     m->running = -1;
     m->console_usart = m->board.console_usart;
     m->quantum = cfg->quantum ? cfg->quantum : DEFAULT_QUANTUM_PS;
+    m->ff_enabled = !cfg->no_fast_forward && !h7_machine_no_fast_forward;
     h7_trace_init(&m->trace);
     for (int p = 0; p < H7_PHYS_COUNT; p++) {
         void *buf = mmap(NULL, h7_phys_mems[p].size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -408,9 +411,11 @@ static bool core_can_run(const h7_cpu *c) { return c->state == H7_CPU_RUNNING; }
 static void sync_flash(h7_machine *m)
 {
     uint32_t lo, hi;
-    if (h7_flash_take_dirty(&m->soc.flash, &lo, &hi))
+    if (h7_flash_take_dirty(&m->soc.flash, &lo, &hi)) {
+        m->code_epoch++;
         for (int k = 0; k < H7_NCORES; k++)
             h7_cpu_flush_code(&m->cpu[k], lo, hi);
+    }
 }
 
 static h7_run_result run_windows(h7_machine *m, h7_time_ps duration);
@@ -483,6 +488,11 @@ static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
 {
     m->run_end = m->time + duration;
     m->in_run_loop = true;
+    /* Between runs, scenario steps and the debugger may change memory or registers. */
+    for (int k = 0; k < H7_NCORES; k++) {
+        m->cpu[k].ff_parked = false;
+        m->cpu[k].ff_probe = NULL;
+    }
     h7_run_result r = H7_RUN_TIME_LIMIT;
     while (m->time < m->run_end) {
         if (m->stop_requested) {

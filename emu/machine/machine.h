@@ -41,7 +41,13 @@ struct h7_machine;
 
 typedef enum { H7_HALT_NONE, H7_HALT_REQUEST, H7_HALT_BREAKPOINT, H7_HALT_WATCHPOINT, H7_HALT_STEP } h7_halt_reason;
 
-typedef struct h7_tb_entry { uint32_t addr, size, count; bool sev; } h7_tb_entry;
+typedef struct h7_tb_entry {
+    uint32_t addr, size, count;
+    bool sev;                /* holds a SEV */
+    bool idle;               /* could be an idle loop (idle.c) */
+    uint8_t ff_backoff;      /* idle probes of a busy loop get rarer: 2^backoff blocks apart */
+    uint16_t ff_countdown;
+} h7_tb_entry;
 
 typedef struct h7_flash_store { uint32_t addr; unsigned size; uint64_t value; uint8_t old[8]; } h7_flash_store;
 
@@ -66,6 +72,19 @@ typedef struct h7_cpu {
     bool want_stop;
     bool irq_check;         /* something may be deliverable: evaluate at the next block start */
     bool sev_pending;       /* the block running holds a SEV: signal it once the block has run */
+    /* idle-loop fast-forward (idle.c) */
+    uint64_t mmio_count;         /* peripheral / PPB accesses so far */
+    uint64_t ff_skipped;         /* instructions charged without being executed */
+    uint64_t ff_loads_only;      /* instructions executed in blocks that cannot store */
+    uint64_t nff;                /* idle loops found */
+    h7_tb_entry *ff_probe;       /* probing this block: confirm at the next block start */
+    uint32_t ff_probe_addr;
+    uint64_t ff_probe_icount, ff_probe_mmio;
+    uint32_t ff_probe_regs[16];
+    bool ff_parked;              /* in an idle loop: windows are skipped without the engine */
+    uint32_t ff_park_n;
+    uint64_t ff_park_other;
+    unsigned ff_park_code_epoch;
     uint32_t blk_addr, blk_size;
     uint32_t resume_pc;          /* block start where a block hook stopped the engine, 0 = none */
     h7_tb_entry *tbc;       /* instruction count per translation block, direct-mapped cache */
@@ -115,6 +134,7 @@ typedef struct h7_machine_config {
     h7_time_ps quantum;           /* 0 = default (5 us) */
     const h7_board *board;        /* NULL = nucleo-h755zi-q */
     h7_violation_policy policy;   /* what a locking rule does (--on-violation) */
+    bool no_fast_forward;         /* --no-fast-forward: execute idle loops instruction by instruction */
 } h7_machine_config;
 
 /* One rule violation with its root-cause analysis (printed by h7_machine_print_diagnosis). */
@@ -146,6 +166,8 @@ typedef struct h7_machine {
     /* the run loop's window [time, window_end) (machine.c run_windows) */
     h7_time_ps window_end, run_end;
     bool window_open, in_run_loop, in_hook;
+    bool ff_enabled;              /* idle-loop fast-forward (!cfg.no_fast_forward) */
+    unsigned code_epoch;          /* translated code was flushed this many times */
     unsigned window_seq;
     h7_trace trace;
     FILE *uart_out;               /* --uart capture of the console USART */
@@ -187,6 +209,8 @@ void h7_machine_power_on(h7_machine *m);
 void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software);
 /* Run for `duration` of virtual time (or until a breakpoint / all cores stopped). */
 h7_run_result h7_machine_run_for(h7_machine *m, h7_time_ps duration);
+/* Set by the CLI's --no-fast-forward: every machine created runs idle loops in full. */
+extern bool h7_machine_no_fast_forward;
 /* From a core's block hook at the end of its window budget (machine.c): true = the run loop's
  * work was done here and the core has a new budget; false = stop as usual. */
 bool h7_machine_next_window(h7_machine *m, h7_cpu *c);

@@ -230,6 +230,12 @@ int main(void)
     }
     g_boot_ok = 1;
     uart_print("CM7: done\r\n");
+#ifdef IDLE_IN_HAL_DELAY
+    for (int on = 0;; on = !on) {   /* a main loop that blinks LD1 every 500 ms and polls in between */
+        LED_Set(LD1_PORT, LD1_PIN, on);
+        HAL_Delay(500);
+    }
+#endif
     for (;;)
         WFI();
 }
@@ -265,6 +271,12 @@ int main(void)
 #endif
     print_mhz("CM4: up at ", SystemCoreClock);
     g_boot_ok = 1;
+#ifdef IDLE_IN_HAL_DELAY
+    for (int on = 0;; on = !on) {
+        LED_Set(LD2_PORT, LD2_PIN, on);
+        HAL_Delay(250);
+    }
+#endif
     for (;;)
         WFI();
 }
