@@ -87,6 +87,37 @@ static void test_a_block_of_sevs_sets_the_event_register_without_a_hook_per_sev(
     h7_machine_destroy(m);
 }
 
+/* Both cores blink LEDs with HAL_Delay after the dual-core boot: their idle loops are skipped, and
+ * every count the firmware or a trace could see is what full execution gives. */
+static void test_idle_loops_are_skipped_with_exactly_the_cycles_of_full_execution(void **state)
+{
+    (void)state;
+    h7_machine *m[2];
+    for (int ff = 0; ff < 2; ff++) {
+        h7_machine_no_fast_forward = ff == 0;
+        m[ff] = boot("boot_idle_cm7.elf", "boot_idle_cm4.elf");
+        h7_machine_run_for(m[ff], 300 * H7_PS_PER_MS);
+    }
+    h7_machine_no_fast_forward = false;
+    for (int k = 0; k < 2; k++) {
+        h7_cpu *slow = &m[0]->cpu[k], *fast = &m[1]->cpu[k];
+        assert_true(slow->nff == 0 && slow->ff_skipped == 0);
+        assert_true(fast->nff > 100);                            /* after each SysTick interrupt */
+        assert_true(fast->ff_skipped > fast->icount / 2);        /* most of the time is idle */
+        assert_int_equal(fast->icount, slow->icount);            /* cycles, hence every timestamp */
+        assert_int_equal(fast->nexceptions, slow->nexceptions);
+        assert_int_equal(h7_cpu_pc(fast), h7_cpu_pc(slow));
+        assert_int_equal(global(m[1], (h7_core_id)k, "uwTick"), global(m[0], (h7_core_id)k, "uwTick"));
+    }
+    assert_int_equal(m[1]->trace.n, m[0]->trace.n);
+    for (size_t i = 0; i < m[0]->trace.n; i++) {
+        assert_true(m[1]->trace.ev[i].t == m[0]->trace.ev[i].t);
+        assert_string_equal(m[1]->trace.ev[i].text, m[0]->trace.ev[i].text);
+    }
+    for (int ff = 0; ff < 2; ff++)
+        h7_machine_destroy(m[ff]);
+}
+
 static h7_machine *run_fault(const char *img, h7_time_ps t)
 {
     h7_machine *m = boot(img, NULL);
@@ -207,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_fpu_double_on_cm7_single_on_cm4_and_extended_frames),
         cmocka_unit_test(test_sev_and_wfe_between_the_cores),
         cmocka_unit_test(test_a_block_of_sevs_sets_the_event_register_without_a_hook_per_sev),
+        cmocka_unit_test(test_idle_loops_are_skipped_with_exactly_the_cycles_of_full_execution),
         cmocka_unit_test(test_precise_busfault_is_taken_by_the_firmware),
         cmocka_unit_test(test_disabled_busfault_escalates_to_hardfault),
         cmocka_unit_test(test_fault_in_hardfault_is_a_lockup),
