@@ -152,11 +152,19 @@ int main(int argc, char **argv)
         }
     }
     if (exists(fw("compute_cm7.elf")) && exists(fw("compute_cm4.elf"))) {
-        result r7 = {0}, r4 = {0};
-        if (run_h7(fw("compute_cm7.elf"), fw("compute_cm4.elf"), t, &r7, &r4))
-            printf("\nboth cores together (compute_cm7 + compute_cm4): %.1f + %.1f = %.1f MIPS aggregate (%.3f host s)\n",
+        result r7 = {0}, r4 = {0}, a7 = {0}, a4 = {0};
+        bool alone = run_h7(fw("compute_cm7.elf"), NULL, t, &a7, NULL) && run_h7(NULL, fw("compute_cm4.elf"), t, NULL, &a4);
+        if (alone)
+            printf("\ncompute_cm7 alone %.1f MIPS (%.3f host s), compute_cm4 alone %.1f MIPS (%.3f host s)\n", a7.mips,
+                   a7.secs, a4.mips, a4.secs);
+        if (run_h7(fw("compute_cm7.elf"), fw("compute_cm4.elf"), t, &r7, &r4)) {
+            printf("both cores together (compute_cm7 + compute_cm4): %.1f + %.1f = %.1f MIPS aggregate (%.3f host s)\n",
                    (double)r7.insns / r7.secs / 1e6, (double)r4.insns / r4.secs / 1e6,
                    (double)(r7.insns + r4.insns) / r7.secs / 1e6, r7.secs);
+            if (alone)   /* same work: 1.0 = together costs exactly the sum of each alone */
+                printf("together vs the sum of each alone: %.2f (host s %.3f vs %.3f + %.3f)\n",
+                       (a7.secs + a4.secs) / r7.secs, r7.secs, a7.secs, a4.secs);
+        }
     }
     if (exists(fw("boot_cm7.elf")) && exists(fw("boot_cm4.elf"))) {
         result r7 = {0}, r4 = {0};

@@ -161,6 +161,7 @@ void h7_idle_probe(h7_cpu *c, h7_tb_entry *e, uint32_t addr)
     c->ff_probe_addr = addr;
     c->ff_probe_icount = c->icount;
     c->ff_probe_mmio = c->mmio_count;
+    c->ff_probe_other = real_insns(other_core(c));
     read_state(c, c->ff_probe_regs);
 }
 
@@ -170,8 +171,9 @@ bool h7_idle_confirm(h7_cpu *c, uint32_t addr)
     c->ff_probe = NULL;
     if (e->addr != c->ff_probe_addr)
         return false;   /* the cache slot was reused meanwhile */
+    /* The other core may run between the two (at a window end): it must not have stored. */
     bool idle = addr == c->ff_probe_addr && c->icount == c->ff_probe_icount + e->count &&
-                c->mmio_count == c->ff_probe_mmio && quiet(c);
+                c->mmio_count == c->ff_probe_mmio && real_insns(other_core(c)) == c->ff_probe_other && quiet(c);
     if (idle) {
         uint32_t now[IDLE_REGS];
         read_state(c, now);

@@ -79,7 +79,7 @@ typedef struct h7_cpu {
     uint64_t nff;                /* idle loops found */
     h7_tb_entry *ff_probe;       /* probing this block: confirm at the next block start */
     uint32_t ff_probe_addr;
-    uint64_t ff_probe_icount, ff_probe_mmio;
+    uint64_t ff_probe_icount, ff_probe_mmio, ff_probe_other;
     uint32_t ff_probe_regs[16];
     bool ff_parked;              /* in an idle loop: windows are skipped without the engine */
     uint32_t ff_park_n;
