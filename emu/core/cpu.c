@@ -645,7 +645,9 @@ static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         e = tb_entry(c, addr, size);
     if (__builtin_expect(e->idle, 0)) {
         c->ff_loads_only += e->count;   /* a block that cannot store (idle.c) */
-        if (c->m->ff_enabled)
+        if (e->ff_countdown)
+            e->ff_countdown--;   /* a busy loop: probed again only after 2^backoff runs */
+        else if (c->m->ff_enabled)
             h7_idle_probe(c, e, addr);
     }
     c->blk_addr = addr;

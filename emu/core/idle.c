@@ -151,10 +151,6 @@ static bool quiet(const h7_cpu *c)
 
 void h7_idle_probe(h7_cpu *c, h7_tb_entry *e, uint32_t addr)
 {
-    if (e->ff_countdown) {
-        e->ff_countdown--;
-        return;
-    }
     if (!quiet(c))
         return;
     c->ff_probe = e;

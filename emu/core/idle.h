@@ -13,7 +13,7 @@ struct h7_tb_entry;
 /* Block decode: could [addr, addr+size) be an idle loop? Every instruction is a load or a
  * register-only operation, and the last one branches back to addr. */
 bool h7_idle_candidate(struct h7_cpu *c, uint32_t addr, uint32_t size);
-/* Block hook, at the start of a candidate block (rarely: exponential back-off per block). */
+/* Block hook, at the start of a candidate block whose back-off countdown is 0. */
 void h7_idle_probe(struct h7_cpu *c, struct h7_tb_entry *e, uint32_t addr);
 /* Block hook, at the block start after a probe. True: the loop is idle, the core's instruction
  * count went to the window's end and it is parked (the caller stops the engine at addr). */
