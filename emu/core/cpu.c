@@ -102,6 +102,13 @@ static bool is_thumb32(uint16_t hw) { return (hw >> 11) >= 0x1D; }
 
 static bool is_sev(uint16_t hw, uint16_t hw2) { return hw == 0xBF40 || (hw == 0xF3AF && hw2 == 0x8004); }
 
+/* CPSIE/CPSID and MSR (PRIMASK, FAULTMASK, BASEPRI, CONTROL...): may make a pending exception
+ * takeable, so the block hook checks interrupts again after the block (ARMv7-M B5.2). */
+static bool is_mask_write(uint16_t hw, uint16_t hw2)
+{
+    return (hw & 0xFFE0) == 0xB660 || ((hw & 0xFFF0) == 0xF380 && (hw2 & 0x8000));
+}
+
 /* The translation block [addr, addr+size): its instruction count and whether it holds a SEV,
  * decoded once and cached per block (direct-mapped; h7_cpu_flush_code empties it). */
 static __attribute__((noinline)) h7_tb_entry *tb_entry(h7_cpu *c, uint32_t addr, uint32_t size)
@@ -110,7 +117,7 @@ static __attribute__((noinline)) h7_tb_entry *tb_entry(h7_cpu *c, uint32_t addr,
     if (e->addr == addr && e->size == size && e->count)
         return e;
     uint32_t n = 0, off = 0;
-    bool sev = false;
+    bool sev = false, masks = false;
     while (off < size) {
         uint16_t hw = 0, hw2 = 0;
         if (!read_u16(c, addr + off, &hw))
@@ -119,12 +126,13 @@ static __attribute__((noinline)) h7_tb_entry *tb_entry(h7_cpu *c, uint32_t addr,
         if (wide)
             read_u16(c, addr + off + 2, &hw2);
         sev |= is_sev(hw, hw2);
+        masks |= is_mask_write(hw, hw2);
         off += wide ? 4 : 2;
         n++;
     }
     if (n == 0)
         n = 1;
-    *e = (h7_tb_entry){.addr = addr, .size = size, .count = n, .sev = sev};
+    *e = (h7_tb_entry){.addr = addr, .size = size, .count = n, .sev = sev, .masks = masks};
     e->idle = h7_idle_candidate(c, addr, size);
     return e;
 }
@@ -579,10 +587,11 @@ static __attribute__((noinline)) bool block_slow(h7_cpu *c, uc_engine *uc, uint3
         deliver_sev(c);
     if (c->nflash_stores)
         apply_flash_stores(c);
-    if (c->ff_probe && h7_idle_confirm(c, addr)) {
+    uint32_t ff_resume;
+    if (c->ff_probe && h7_idle_step(c, addr, &ff_resume)) {
         /* an idle loop: its instructions up to the window end are charged, the core is parked */
         c->stop_reason = H7_STOP_BUDGET;
-        c->resume_pc = addr;
+        c->resume_pc = ff_resume;
         uc_emu_stop(uc);
         return false;
     }
@@ -624,8 +633,9 @@ go_on:
             exc_entry(c, exc, addr);
             return false;
         }
-        if (!h7_nvic_any_pending(&c->nvic))
-            c->irq_check = false;
+        /* Nothing takeable now. Checked again when that may change: an exception going pending, an
+         * NVIC/SCB write (ppb_write), a mask write (the block decode), an exception return. */
+        c->irq_check = false;
     }
     return true;
 }
@@ -647,13 +657,14 @@ static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         c->ff_loads_only += e->count;   /* a block that cannot store (idle.c) */
         if (e->ff_countdown)
             e->ff_countdown--;   /* a busy loop: probed again only after 2^backoff runs */
-        else if (c->m->ff_enabled)
+        else if (c->m->ff_enabled && !c->ff_probe)
             h7_idle_probe(c, e, addr);
     }
     c->blk_addr = addr;
     c->blk_size = size;
     c->icount += e->count;
     c->sev_pending = e->sev;
+    c->irq_check |= e->masks;
 }
 
 static void hk_intr(uc_engine *uc, uint32_t intno, void *ud)
@@ -766,6 +777,7 @@ static void ppb_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t va
 {
     h7_cpu *c = ud;
     c->mmio_count++;
+    c->irq_check = true;   /* enables, priorities, PRIGROUP...: evaluate at the next block start */
     h7_nvic_ppb_write(&c->nvic, (uint32_t)offset, (uint32_t)value, size);
 }
 
@@ -773,8 +785,9 @@ static uint64_t periph_read(uc_engine *uc, uint64_t offset, unsigned size, void 
 {
     h7_mmio_ctx *x = ud;
     h7_cpu *c = x->cpu;
-    c->mmio_count++;
     uint32_t addr = x->base + (uint32_t)offset;
+    if (!h7_idle_stable_read(addr))
+        c->mmio_count++;
     const h7_window *w = h7_soc_find_window(&c->m->soc, addr);
     if (!w) {
         c->bus_error = true;

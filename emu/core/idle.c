@@ -1,24 +1,30 @@
 /* Idle-loop fast-forward (idle.h), in the spirit of mGBA's idle-loop detection, kept exact:
  *
- * 1. Decode (once per translation block): the block is a candidate if its last instruction
- *    branches back to its own start and every other one is a load or a register-only operation
- *    (no store, no call, no exception-generating or system instruction, no FP/coprocessor).
- * 2. Probe: at the start of a candidate block, snapshot the registers, the instruction count and
- *    the core's peripheral-access count. Confirm at the next block start: the same block again,
- *    exactly one iteration later, no peripheral access in between and the same registers. A loop
- *    iteration is then a function of registers and memory only, and it reproduced its own
- *    starting state: while memory does not change it repeats identically for ever.
- * 3. While a core runs its part of a window, nothing else runs (one host thread; the other core
+ * 1. Decode (once per translation block): a block is *load-only* if every instruction is a load,
+ *    a register-only operation or a branch/call/return (no store, no exception-generating, system
+ *    or FP/coprocessor instruction). Only load-only blocks can form an idle loop.
+ * 2. Probe: at the start of a load-only block (exponential back-off per block), snapshot the
+ *    registers, the instruction count, the core's count of peripheral accesses (reads of the few
+ *    registers that change only at events or by writes do not count, `stable_read`) and the
+ *    other core's count of instructions that could store, the count of events fired. Then, at every block start, record the
+ *    block (address, offset in the iteration, registers) until the probed block comes back. It
+ *    is idle if every block in between was load-only, nothing else changed and the registers are
+ *    those of the probe: an iteration is then a function of registers and memory only and
+ *    reproduced its own state, so it repeats identically for ever while memory does not change.
+ * 3. While a core runs its part of a window nothing else runs (one host thread; the other core
  *    runs before or after it; events fire at window ends), so memory changes only by this core,
- *    which no longer stores. Full execution would retire n instructions per iteration and stop at
- *    the first block start with icount >= budget: the skip sets icount to exactly that value.
- * 4. The core is then parked: each later window is skipped arithmetically (no Unicorn at all) as
- *    long as nothing it could observe changed: no interrupt to check, no SEV/flash/fault work,
- *    the other core executed nothing but load-only blocks (such as its own idle loop), translated code was not flushed, no debugger
- *    breakpoint/watchpoint or run-until address, and the machine did not leave the run loop
- *    (scenario steps and GDB may write memory or registers between runs).
- * Peripheral registers are not handled (a loop reading one is never skipped): they would need
- * each model to declare which registers are stable until an event. */
+ *    which no longer stores. Full execution would stop at the first block start with
+ *    icount >= budget: the skip sets icount to exactly that value and puts the core at the start
+ *    of that block of the loop, with that block's registers.
+ * 4. The core is then parked: each later window is skipped the same way (no Unicorn run) as long
+ *    as nothing it could observe changed: no interrupt to check, no SEV/flash/fault work, the
+ *    other core executed nothing but load-only blocks (such as its own idle loop), translated
+ *    code was not flushed, no scheduled event fired (it may change a polled register or pend an
+ *    interrupt), no debugger breakpoint/watchpoint or run-until address, and the
+ *    machine did not leave the run loop (scenario steps and GDB may write memory or registers
+ *    between runs).
+ * Peripheral registers other than those of `stable_read` stop the skip: a model would have to
+ * declare which of its registers change only at events. */
 #include "idle.h"
 
 #include "cpu.h"
@@ -43,40 +49,7 @@ static void read_state(h7_cpu *c, uint32_t *out)
     uc_reg_read_batch(c->uc, (int *)idle_regs, vals, IDLE_REGS);
 }
 
-static int32_t sext(uint32_t v, unsigned bits) { return (int32_t)(v << (32 - bits)) >> (32 - bits); }
-
-/* Branch target of a 16-bit B/B<cond> or 32-bit B.W/B<cond>.W at pc; false if not one. */
-static bool branch_target(uint32_t pc, uint16_t hw, uint16_t hw2, bool wide, uint32_t *target)
-{
-    if (!wide) {
-        if ((hw & 0xF000) == 0xD000 && (hw & 0x0E00) != 0x0E00) {   /* B<cond> T1 (not UDF/SVC) */
-            *target = pc + 4 + (uint32_t)(sext(hw & 0xFFu, 8) * 2);
-            return true;
-        }
-        if ((hw & 0xF800) == 0xE000) {                               /* B T2 */
-            *target = pc + 4 + (uint32_t)(sext(hw & 0x7FFu, 11) * 2);
-            return true;
-        }
-        return false;
-    }
-    if ((hw & 0xF800) != 0xF000)
-        return false;
-    uint32_t s = (hw >> 10) & 1u, j1 = (hw2 >> 13) & 1u, j2 = (hw2 >> 11) & 1u;
-    if ((hw2 & 0xD000) == 0x8000 && ((hw >> 6) & 0xEu) != 0xEu) {    /* B<cond>.W T3 */
-        uint32_t imm = (s << 20) | (j2 << 19) | (j1 << 18) | ((hw & 0x3Fu) << 12) | ((hw2 & 0x7FFu) << 1);
-        *target = pc + 4 + (uint32_t)sext(imm, 21);
-        return true;
-    }
-    if ((hw2 & 0xD000) == 0x9000) {                                  /* B.W T4 */
-        uint32_t i1 = !(j1 ^ s), i2 = !(j2 ^ s);
-        uint32_t imm = (s << 24) | (i1 << 23) | (i2 << 22) | ((hw & 0x3FFu) << 12) | ((hw2 & 0x7FFu) << 1);
-        *target = pc + 4 + (uint32_t)sext(imm, 25);
-        return true;
-    }
-    return false;
-}
-
-/* A load or a register-only operation (Thumb / Thumb-2, ARMv7-M A5). */
+/* A load, a register-only operation or a branch/call/return (Thumb / Thumb-2, ARMv7-M A5). */
 static bool harmless(uint16_t hw, uint16_t hw2, bool wide)
 {
     if (!wide) {
@@ -86,8 +59,8 @@ static bool harmless(uint16_t hw, uint16_t hw2, bool wide)
             unsigned rd = ((hw >> 4) & 8u) | (hw & 7u);
             return (hw & 0xFF00) == 0x4500 || rd != 15;
         }
-        if (hw < 0x4800)                                   /* BX/BLX */
-            return false;
+        if (hw < 0x4800)                                   /* BX/BLX Rm: a branch (and LR) */
+            return (hw & 0x0007) == 0;
         if (hw < 0x5000)                                   /* LDR literal */
             return true;
         if (hw < 0x6000)                                   /* register offset: loads are op >= 3 */
@@ -100,14 +73,23 @@ static bool harmless(uint16_t hw, uint16_t hw2, bool wide)
             return true;                                   /* SP +/- imm, extend, REV */
         if ((hw & 0xFF00) == 0xBF00)                       /* NOP and IT only (not WFE/WFI/SEV/YIELD) */
             return hw == 0xBF00 || (hw & 0x000F) != 0;
+        if ((hw & 0xF500) == 0xB100 || (hw & 0xFE00) == 0xBC00)   /* CBZ/CBNZ, POP (loads, PC too) */
+            return true;
         if ((hw & 0xF800) == 0xC800)                       /* LDM */
             return true;
-        return false;
+        if ((hw & 0xF000) == 0xD000)                       /* B<cond>, not UDF/SVC */
+            return (hw & 0x0E00) != 0x0E00;
+        return (hw & 0xF800) == 0xE000;                    /* B */
     }
     if ((hw & 0xFE00) == 0xEA00 || (hw & 0xFE00) == 0xFA00)   /* data processing (register), multiply */
         return true;
-    if ((hw & 0xF800) == 0xF000)                               /* data processing (immediate) */
-        return (hw2 & 0x8000) == 0;
+    if ((hw & 0xF800) == 0xF000) {
+        if ((hw2 & 0x8000) == 0)                               /* data processing (immediate) */
+            return true;
+        if ((hw2 & 0xD000) == 0x8000)                          /* B<cond>.W (not MSR/MRS/hints) */
+            return ((hw >> 6) & 0xEu) != 0xEu;
+        return (hw2 & 0x5000) == 0x1000;                       /* B.W, BL (LR only) */
+    }
     if ((hw & 0xFE00) == 0xF800)                               /* load/store single: loads */
         return (hw & 0x0010) != 0;
     return false;
@@ -125,14 +107,11 @@ bool h7_idle_candidate(h7_cpu *c, uint32_t addr, uint32_t size)
         bool wide = (hw >> 11) >= 0x1D;
         if (wide && !read_hw(c, addr + off + 2, &hw2))
             return false;
-        uint32_t len = wide ? 4 : 2, target;
-        if (off + len >= size)   /* the last instruction: a branch back to the block start */
-            return branch_target(addr + off, hw, hw2, wide, &target) && target == addr;
         if (!harmless(hw, hw2, wide))
             return false;
-        off += len;
+        off += wide ? 4 : 2;
     }
-    return false;
+    return size > 0;
 }
 
 /* Instructions that could have stored to memory (executed, outside load-only blocks). */
@@ -149,63 +128,146 @@ static bool quiet(const h7_cpu *c)
            c->nwps == 0 && m->break_addr[c->id] == 0;
 }
 
-void h7_idle_probe(h7_cpu *c, h7_tb_entry *e, uint32_t addr)
+/* The machine's registers that change only by a write or at a scheduled event, read without side
+ * effects (rcc.c cr_value / SWS, pwr.c csr1_value / VOSRDY): polling them is like polling RAM. */
+bool h7_idle_stable_read(uint32_t addr)
 {
-    if (!quiet(c))
-        return;
-    c->ff_probe = e;
-    c->ff_probe_addr = addr;
-    c->ff_probe_icount = c->icount;
-    c->ff_probe_mmio = c->mmio_count;
-    c->ff_probe_other = real_insns(other_core(c));
-    read_state(c, c->ff_probe_regs);
+    switch (addr & ~3u) {
+    case 0x58024400u:   /* RCC_CR: oscillator/PLL ready, D1/D2 clock ready */
+    case 0x58024410u:   /* RCC_CFGR: SWS */
+    case 0x58024804u:   /* PWR_CSR1: ACTVOSRDY, ACTVOS */
+    case 0x58024818u:   /* PWR_D3CR: VOSRDY */
+        return true;
+    default:
+        return false;
+    }
 }
 
-bool h7_idle_confirm(h7_cpu *c, uint32_t addr)
+#define XPSR_IT_BITS 0x0600FC00u
+
+static void end_probe(h7_cpu *c, bool busy)
 {
     h7_tb_entry *e = c->ff_probe;
     c->ff_probe = NULL;
-    if (e->addr != c->ff_probe_addr)
-        return false;   /* the cache slot was reused meanwhile */
-    /* The other core may run between the two (at a window end): it must not have stored. */
-    bool idle = addr == c->ff_probe_addr && c->icount == c->ff_probe_icount + e->count &&
-                c->mmio_count == c->ff_probe_mmio && real_insns(other_core(c)) == c->ff_probe_other && quiet(c);
-    if (idle) {
-        uint32_t now[IDLE_REGS];
-        read_state(c, now);
-        idle = memcmp(now, c->ff_probe_regs, sizeof now) == 0;
-    }
-    if (!idle) {   /* a busy loop: probe it again later, ever more rarely */
+    if (busy && e->addr == c->ff_phase_addr[0]) {   /* a busy loop: probe it again later, ever more rarely */
         if (e->ff_backoff < BACKOFF_MAX)
             e->ff_backoff++;
         e->ff_countdown = (uint16_t)(1u << e->ff_backoff);
-        return false;
     }
-    e->ff_backoff = 0;
-    uint64_t n = e->count;
-    if (c->icount < c->budget) {
-        uint64_t skip = (c->budget - c->icount + n - 1) / n * n;
-        c->icount += skip;
-        c->ff_skipped += skip;
+}
+
+void h7_idle_probe(h7_cpu *c, h7_tb_entry *e, uint32_t addr)
+{
+    if (!quiet(c) || c->ff_probe)
+        return;
+    c->ff_probe = e;
+    c->ff_probe_icount = c->icount;
+    c->ff_probe_mmio = c->mmio_count;
+    c->ff_probe_other = real_insns(other_core(c));
+    c->ff_probe_loads = c->ff_loads_only - e->count;   /* the hook counted this block already */
+    c->ff_probe_events = c->m->events_fired;
+    c->ff_nphases = 1;
+    c->ff_phase_addr[0] = addr;
+    c->ff_phase_off[0] = 0;
+    read_state(c, c->ff_phase_regs[0]);
+}
+
+/* Registers of block `j` of the loop back into the engine (PC: the caller). */
+static void load_phase(h7_cpu *c, unsigned j)
+{
+    for (int i = 0; i < IDLE_REGS; i++) {
+        int reg = idle_regs[i] == UC_ARM_REG_XPSR ? UC_ARM_REG_XPSR_NZCVQG : idle_regs[i];
+        uc_reg_write(c->uc, reg, &c->ff_phase_regs[j][i]);
     }
-    c->ff_parked = true;
+}
+
+/* From the start of block `phase` at icount `at`: where full execution stops for c->budget (the
+ * first block start with icount >= budget). Charges the skipped instructions. */
+static unsigned skip_to_budget(h7_cpu *c, unsigned phase)
+{
+    if (c->icount >= c->budget)
+        return phase;
+    uint64_t n = c->ff_park_n;
+    uint64_t start = c->icount - c->ff_phase_off[phase];   /* this iteration's start */
+    uint64_t d = c->budget - start, q = d / n, r = d % n;
+    unsigned j = 0;
+    if (r) {
+        while (j < c->ff_nphases && c->ff_phase_off[j] < r)
+            j++;
+        if (j == c->ff_nphases) {
+            q++;
+            j = 0;
+        }
+    }
+    uint64_t target = start + q * n + c->ff_phase_off[j];
+    c->ff_skipped += target - c->icount;
+    c->icount = target;
+    return j;
+}
+
+int h7_idle_step(h7_cpu *c, uint32_t addr, uint32_t *resume)
+{
+    uint64_t n = c->icount - c->ff_probe_icount;
+    bool ok = c->ff_loads_only - c->ff_probe_loads == n && c->mmio_count == c->ff_probe_mmio &&
+              real_insns(other_core(c)) == c->ff_probe_other && c->m->events_fired == c->ff_probe_events &&
+              quiet(c) && n > 0 && n <= 4096;
+    if (!ok) {
+        end_probe(c, true);
+        return 0;
+    }
+    uint32_t now[IDLE_REGS];
+    read_state(c, now);
+    if (now[IDLE_REGS - 1] & XPSR_IT_BITS) {   /* inside an IT block: not a place to park */
+        end_probe(c, true);
+        return 0;
+    }
+    if (addr != c->ff_phase_addr[0]) {          /* one more block of the iteration */
+        if (c->ff_nphases == sizeof c->ff_phase_addr / sizeof c->ff_phase_addr[0]) {
+            end_probe(c, true);
+            return 0;
+        }
+        unsigned j = c->ff_nphases++;
+        c->ff_phase_addr[j] = addr;
+        c->ff_phase_off[j] = (uint32_t)n;
+        memcpy(c->ff_phase_regs[j], now, sizeof now);
+        return 0;
+    }
+    if (memcmp(now, c->ff_phase_regs[0], sizeof now) != 0) {
+        end_probe(c, true);
+        return 0;
+    }
+    c->ff_probe->ff_backoff = 0;
+    end_probe(c, false);
     c->ff_park_n = (uint32_t)n;
     c->ff_park_other = real_insns(other_core(c));
     c->ff_park_code_epoch = c->m->code_epoch;
+    c->ff_park_events = c->m->events_fired;
+    c->ff_parked = true;
     c->nff++;
-    return true;
+    unsigned j = skip_to_budget(c, 0);
+    if (j != 0)
+        load_phase(c, j);
+    c->ff_phase = j;
+    *resume = c->ff_phase_addr[j];
+    return 1;
 }
 
 bool h7_idle_skip_window(h7_cpu *c, uint64_t until)
 {
-    if (!quiet(c) || real_insns(other_core(c)) != c->ff_park_other || c->m->code_epoch != c->ff_park_code_epoch) {
-        c->ff_parked = false;   /* run it for real from the loop's start (the engine's PC) */
+    /* Any event may have changed a register the loop polls (stable_read) or pended an interrupt. */
+    if (!quiet(c) || real_insns(other_core(c)) != c->ff_park_other || c->m->code_epoch != c->ff_park_code_epoch ||
+        c->m->events_fired != c->ff_park_events) {
+        c->ff_parked = false;   /* run it for real from the engine's PC (the block it is parked at) */
         return false;
     }
     if (h7_cpu_set_budget(c, until)) {
-        uint64_t n = c->ff_park_n, skip = (c->budget - c->icount + n - 1) / n * n;
-        c->icount += skip;
-        c->ff_skipped += skip;
+        unsigned j = skip_to_budget(c, c->ff_phase);
+        if (j != c->ff_phase) {
+            load_phase(c, j);
+            uint32_t pc = c->ff_phase_addr[j] | 1u;
+            uc_reg_write(c->uc, UC_ARM_REG_PC, &pc);
+            c->ff_phase = j;
+        }
     }
     return true;
 }

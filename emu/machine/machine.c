@@ -459,7 +459,7 @@ static void close_window(h7_machine *m)
     for (int k = 0; k < H7_NCORES; k++)
         if (!core_can_run(&m->cpu[k]))
             h7_cpu_catch_up(&m->cpu[k], t_end);
-    h7_sched_run_until(&m->sched, t_end);
+    m->events_fired += h7_sched_run_until(&m->sched, t_end);
     if (!m->in_hook)   /* translated code is not dropped from inside a block hook: see below */
         sync_flash(m);
     h7_trace_flush(&m->trace);
@@ -492,6 +492,7 @@ static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
     for (int k = 0; k < H7_NCORES; k++) {
         m->cpu[k].ff_parked = false;
         m->cpu[k].ff_probe = NULL;
+        m->cpu[k].irq_check = true;
     }
     h7_run_result r = H7_RUN_TIME_LIMIT;
     while (m->time < m->run_end) {

@@ -44,7 +44,8 @@ typedef enum { H7_HALT_NONE, H7_HALT_REQUEST, H7_HALT_BREAKPOINT, H7_HALT_WATCHP
 typedef struct h7_tb_entry {
     uint32_t addr, size, count;
     bool sev;                /* holds a SEV */
-    bool idle;               /* could be an idle loop (idle.c) */
+    bool masks;              /* writes PRIMASK/FAULTMASK/BASEPRI (CPS, MSR) */
+    bool idle;               /* loads and register operations only: can be part of an idle loop (idle.c) */
     uint8_t ff_backoff;      /* idle probes of a busy loop get rarer: 2^backoff blocks apart */
     uint16_t ff_countdown;
 } h7_tb_entry;
@@ -77,14 +78,18 @@ typedef struct h7_cpu {
     uint64_t ff_skipped;         /* instructions charged without being executed */
     uint64_t ff_loads_only;      /* instructions executed in blocks that cannot store */
     uint64_t nff;                /* idle loops found */
-    h7_tb_entry *ff_probe;       /* probing this block: confirm at the next block start */
-    uint32_t ff_probe_addr;
-    uint64_t ff_probe_icount, ff_probe_mmio, ff_probe_other;
-    uint32_t ff_probe_regs[16];
+    h7_tb_entry *ff_probe;       /* probing a loop starting at this block (idle.c) */
+    uint64_t ff_probe_icount, ff_probe_mmio, ff_probe_other, ff_probe_loads, ff_probe_events;
+    unsigned ff_nphases;         /* blocks of one iteration seen so far */
+    uint32_t ff_phase_addr[8];   /* each block of the loop: its address, */
+    uint32_t ff_phase_off[8];    /* its instruction offset in the iteration, */
+    uint32_t ff_phase_regs[8][16];   /* and the registers at its start */
+    unsigned ff_phase;           /* parked at the start of this block of the loop */
     bool ff_parked;              /* in an idle loop: windows are skipped without the engine */
-    uint32_t ff_park_n;
+    uint32_t ff_park_n;          /* instructions per iteration */
     uint64_t ff_park_other;
     unsigned ff_park_code_epoch;
+    uint64_t ff_park_events;
     uint32_t blk_addr, blk_size;
     uint32_t resume_pc;          /* block start where a block hook stopped the engine, 0 = none */
     h7_tb_entry *tbc;       /* instruction count per translation block, direct-mapped cache */
@@ -168,6 +173,7 @@ typedef struct h7_machine {
     bool window_open, in_run_loop, in_hook;
     bool ff_enabled;              /* idle-loop fast-forward (!cfg.no_fast_forward) */
     unsigned code_epoch;          /* translated code was flushed this many times */
+    uint64_t events_fired;        /* scheduled events fired by the run loop so far */
     unsigned window_seq;
     h7_trace trace;
     FILE *uart_out;               /* --uart capture of the console USART */
