@@ -88,7 +88,7 @@ static bool harmless(uint16_t hw, uint16_t hw2, bool wide)
             return true;
         if ((hw2 & 0xD000) == 0x8000)                          /* B<cond>.W (not MSR/MRS/hints) */
             return ((hw >> 6) & 0xEu) != 0xEu;
-        return (hw2 & 0x5000) == 0x1000;                       /* B.W, BL (LR only) */
+        return (hw2 & 0x1000) != 0;                            /* B.W, BL (LR only); not BLX to ARM */
     }
     if ((hw & 0xFE00) == 0xF800)                               /* load/store single: loads */
         return (hw & 0x0010) != 0;

@@ -7,19 +7,34 @@
 
 volatile uint32_t g_seen;
 
+volatile uint32_t g_key = 0x5A5A0000u;   /* rounds 11-20: FLAG = round ^ g_key */
+
+#if CORE_CM7
+/* Rounds 11-20 poll through a call: the loop spans several translation blocks, and r0 holds a
+ * different value at the start of each of them (FLAG in the caller's block after the call, FLAG ^ key
+ * before the next call). */
+__attribute__((noinline)) static uint32_t read_flag(void) { return FLAG; }
+#endif
+
 int main(void)
 {
 #if CORE_CM7
     for (uint32_t round = 1; round <= 20; round++) {
-        while (FLAG != round)
-            ;
+        if (round <= 10)
+            while (FLAG != round)
+                ;
+        else {
+            uint32_t key = g_key;
+            while ((read_flag() ^ key) != round)
+                ;
+        }
         g_seen = round;
     }
 #else
     for (uint32_t round = 1; round <= 20; round++) {
         for (uint32_t i = 700u * round; i; i--)   /* a register-only countdown: no store */
             __asm volatile("");
-        FLAG = round;
+        FLAG = round <= 10 ? round : round ^ g_key;
         g_seen = round;
     }
 #endif

@@ -105,6 +105,11 @@ static void same_with_and_without_fast_forward(const char *cm7, const char *cm4,
         assert_int_equal(fast->icount, slow->icount);            /* cycles, hence every timestamp */
         assert_int_equal(fast->nexceptions, slow->nexceptions);
         assert_int_equal(h7_cpu_pc(fast), h7_cpu_pc(slow));
+        static const int regs[] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4,
+                                   UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R12, UC_ARM_REG_SP,
+                                   UC_ARM_REG_LR, UC_ARM_REG_XPSR};
+        for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)   /* a core parked in its loop too */
+            assert_int_equal(h7_cpu_reg(fast, regs[i]), h7_cpu_reg(slow, regs[i]));
         assert_int_equal(global(m[1], (h7_core_id)k, var), global(m[0], (h7_core_id)k, var));
     }
     assert_true(m[1]->cpu[H7_CM7].nff >= min_ff);
@@ -122,8 +127,13 @@ static void test_idle_loops_are_skipped_with_exactly_the_cycles_of_full_executio
     (void)state;
     /* HAL_Delay on both cores: found idle after each SysTick interrupt, most of the time skipped */
     same_with_and_without_fast_forward("boot_idle_cm7.elf", "boot_idle_cm4.elf", 300 * H7_PS_PER_MS, "uwTick", 100);
-    /* the CM7 polls a flag the CM4 stores: the skip must end exactly when the store happens */
-    same_with_and_without_fast_forward("poll_cm7.elf", "poll_cm4.elf", 5 * H7_PS_PER_MS, "g_seen", 10);
+    /* the CM7 polls a flag the CM4 stores (in one block, then through a call): the skip must end
+     * exactly when the store happens */
+    same_with_and_without_fast_forward("poll_cm7.elf", "poll_cm4.elf", 5 * H7_PS_PER_MS, "g_seen", 20);
+    /* ... and stopped while the CM7 is still polling through the call: its registers are those of
+     * the block of the loop full execution stopped at */
+    for (unsigned us = 1900; us < 2000; us += 7)
+        same_with_and_without_fast_forward("poll_cm7.elf", "poll_cm4.elf", us * H7_PS_PER_US, "g_seen", 1);
 }
 
 static h7_machine *run_fault(const char *img, h7_time_ps t)
