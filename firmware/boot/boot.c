@@ -241,7 +241,7 @@ int main(void)
         HAL_Delay(50);
     }
     g_boot_ok = 1;
-    uart_print("CM7: done\r\n");
+    uart_print("CM7: done\r\n"); IDLE_MAIN_LOOP(LD1_PORT, LD1_PIN, 500u);   /* boot_idle: blink, never returns */
     for (;;)
         WFI();
 }
@@ -276,7 +276,7 @@ int main(void)
     REG(0x58026400u + 4u * 3u) = (HSEM_COREID_CM7 << 8);   /* release as if we were the CM7 */
 #endif
     print_mhz("CM4: up at ", SystemCoreClock);
-    g_boot_ok = 1;
+    g_boot_ok = 1; IDLE_MAIN_LOOP(LD2_PORT, LD2_PIN, 250u);
     for (;;)
         WFI();
 }
