@@ -315,10 +315,16 @@ void h7_cpu_stop(h7_cpu *c, h7_cpu_state state, const char *why)
 static void lockup(h7_cpu *c, const char *what)
 {
     char pcs[128];
-    describe_pc(c, rr(c->uc, UC_ARM_REG_PC), pcs, sizeof pcs);
+    describe_pc(c, c->resume_pc ? c->resume_pc : rr(c->uc, UC_ARM_REG_PC), pcs, sizeof pcs);
     snprintf(c->fault_text, sizeof c->fault_text, "lockup: %.300s (pc %s)", what, pcs);
     h7_machine_trace(c->m, h7_core_name(c->id), "%s", c->fault_text);
     stop_core(c, H7_CPU_LOCKUP);
+    /* A lockup is often raised from the interrupt hook (a prefetch abort in HardFault, an erased
+     * HardFault vector): Unicorn then re-executes the faulting fetch at once, without reaching the
+     * block hook that honours want_stop. Stop the engine here (ARMv7-M B1.5.15: the core stops
+     * fetching). Harmless when the engine is not running. */
+    if (c->m->running == (int)c->id)
+        uc_emu_stop(c->uc);
 }
 
 static const char *exc_name(unsigned exc)
@@ -347,7 +353,12 @@ static void raise_fault(h7_cpu *c, unsigned exc, uint32_t cfsr_bits, bool addr_v
     if (ipsr == H7_EXC_HARDFAULT || ipsr == H7_EXC_NMI || masks.faultmask) {
         char buf[200];
         snprintf(buf, sizeof buf, "%s at %s while in %s", what, pcs, exc_name(ipsr ? ipsr : H7_EXC_HARDFAULT));
-        wr(c->uc, UC_ARM_REG_PC, ret_addr | 1u);
+        /* Inside a hook, a PC write makes Unicorn restart the engine and discard uc_emu_stop():
+         * leave PC alone and set it once the engine has stopped (fix_resume_pc). */
+        if (c->m->running == (int)c->id)
+            c->resume_pc = ret_addr;
+        else
+            wr(c->uc, UC_ARM_REG_PC, ret_addr | 1u);
         lockup(c, buf);
         return;
     }
@@ -597,6 +608,11 @@ static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 static void hk_intr(uc_engine *uc, uint32_t intno, void *ud)
 {
     h7_cpu *c = ud;
+    if (c->state != H7_CPU_RUNNING) {
+        /* Locked up (or stopped) in an earlier pass whose PC write made Unicorn resume. */
+        uc_emu_stop(uc);
+        return;
+    }
     uint32_t pc = rr(uc, UC_ARM_REG_PC);
     switch (intno) {
     case 2:   /* SVC: PC is the next instruction */

@@ -10,6 +10,10 @@
 #include "supervisor.h"
 
 #define DEFAULT_QUANTUM_PS (5 * H7_PS_PER_US)
+/* The reset generator stretches every internal reset source to at least 20 us (RM0399 §9.4,
+ * reset pulse generator). It also guarantees that a reset loop (HardFault -> NVIC_SystemReset)
+ * moves virtual time forward. */
+#define RESET_PULSE_PS (20 * H7_PS_PER_US)
 
 const char *h7_cpu_state_name(h7_cpu_state s)
 {
@@ -199,6 +203,10 @@ static void cpu_sev_on_pend(void *ctx)
 static void cpu_system_reset(void *ctx)
 {
     h7_cpu *c = ctx;
+    if (!c->m->sysreset_pending) {
+        h7_time_ps t = h7_machine_now(c->m);
+        c->m->sysreset_at = (t > c->m->time ? t : c->m->time) + RESET_PULSE_PS;
+    }
     c->m->sysreset_pending = true;
     c->m->sysreset_source = c->id;
     c->want_stop = true;
@@ -436,8 +444,19 @@ static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
             m->stop_requested = false;
             return H7_RUN_STOPPED;
         }
-        if (m->sysreset_pending)
+        if (m->sysreset_pending) {
+            /* Time only moves forward: the reset happens at the end of its pulse, after the
+             * request; the cores are held meanwhile. */
+            if (m->sysreset_at > m->time) {
+                h7_time_ps t = m->sysreset_at < end ? m->sysreset_at : end;
+                for (int k = 0; k < H7_NCORES; k++)
+                    h7_cpu_catch_up(&m->cpu[k], t);
+                m->time = t;
+                if (t < m->sysreset_at)
+                    break;   /* still in reset when the run ends */
+            }
             h7_machine_system_reset(m, m->sysreset_source, true);
+        }
         bool any = core_can_run(&m->cpu[H7_CM7]) || core_can_run(&m->cpu[H7_CM4]);
         h7_time_ps next = h7_sched_next(&m->sched);
         h7_time_ps t_end = any ? m->time + m->quantum : end;

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -33,7 +34,7 @@ static const char *usage_scn =
     "exit codes: 0 passed, 1 an expectation failed, 2 bad scenario or image.\n";
 
 static const char *usage_test =
-    "usage: h7emu test DIR_OR_FILES... [--jobs N] [--junit FILE] [--out DIR] [--no-color]\n"
+    "usage: h7emu test DIR_OR_FILES... [--jobs N] [--junit FILE] [--out DIR] [--timeout SECONDS] [--no-color]\n"
     "\n"
     "Runs every scenario (*.yaml / *.yml; directories are searched one level deep, sorted), each in\n"
     "its own process, N at a time (default 2). Prints one line per scenario as it completes and a\n"
@@ -41,7 +42,9 @@ static const char *usage_test =
     "diagnosis).\n"
     "  --junit FILE   JUnit XML report (one testcase per scenario)\n"
     "  --out DIR      keep each scenario's timeline, JSON Lines, VCD and SVG in DIR\n"
-    "exit codes: 0 all passed, 1 some failed, 2 input errors (bad scenario, missing image).\n";
+    "  --timeout S    host (wall-clock) seconds a scenario may take before it is killed and\n"
+    "                 reported as TIMEOUT (default 600; 0 = no limit)\n"
+    "exit codes: 0 all passed, 1 some failed, 2 input errors, crashes or timeouts.\n";
 
 void h7_close_outputs(FILE *const *files, size_t n)
 {
@@ -176,8 +179,9 @@ out:
 typedef struct job {
     char *path;
     pid_t pid;
-    int rc;            /* 0 pass, 1 fail, 2 error, 3 crashed */
-    char out_path[64]; /* captured report */
+    int rc;            /* 0 pass, 1 fail, 2 error, 3 crashed, 4 timed out */
+    int out_fd;        /* captured report: an anonymous file (nothing left on disk) */
+    bool timed_out;
     struct timespec t0;
     double secs;
     char *report;      /* captured output (on failure) */
@@ -210,10 +214,13 @@ static int collect(const char *arg, char ***list, size_t *n)
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.' || !h7_is_scenario_path(e->d_name))
             continue;
-        char p[4096];
-        snprintf(p, sizeof p, "%s/%s", arg, e->d_name);
+        char *p = NULL;
+        if (asprintf(&p, "%s/%s", arg, e->d_name) < 0) {
+            closedir(d);
+            return -1;
+        }
         *list = realloc(*list, (*n + 1) * sizeof **list);
-        (*list)[(*n)++] = strdup(p);
+        (*list)[(*n)++] = p;
     }
     closedir(d);
     qsort(*list + first, *n - first, sizeof **list, cmp_str);
@@ -222,19 +229,48 @@ static int collect(const char *arg, char ***list, size_t *n)
     return 0;
 }
 
-static char *slurp(const char *path)
+/* The captured output of a scenario process, from the start of its anonymous file. */
+static char *slurp_fd(int fd)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return strdup("");
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc(n > 0 ? (size_t)n + 1 : 1);
-    size_t got = n > 0 ? fread(buf, 1, (size_t)n, f) : 0;
-    buf[got] = '\0';
-    fclose(f);
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        return NULL;
+    if (fd >= 0 && lseek(fd, 0, SEEK_SET) == 0) {
+        for (;;) {
+            if (len + 1 >= cap) {
+                char *nb = realloc(buf, cap * 2);
+                if (!nb)
+                    break;
+                buf = nb;
+                cap *= 2;
+            }
+            ssize_t got = read(fd, buf + len, cap - 1 - len);
+            if (got <= 0)
+                break;
+            len += (size_t)got;
+        }
+    }
+    buf[len] = '\0';
     return buf;
+}
+
+/* An anonymous file for a child's output: memfd (never on disk), else an unlinked mkstemp file
+ * in $TMPDIR (O_EXCL, mode 0600: no predictable name, nothing left behind when killed). */
+static int capture_fd(void)
+{
+    int fd = memfd_create("h7emu-test", MFD_CLOEXEC);
+    if (fd >= 0)
+        return fd;
+    const char *dir = getenv("TMPDIR");
+    char *tmpl = NULL;
+    if (asprintf(&tmpl, "%s/h7emu-test-XXXXXX", dir && *dir ? dir : "/tmp") < 0)
+        return -1;
+    fd = mkostemp(tmpl, O_CLOEXEC);
+    if (fd >= 0)
+        unlink(tmpl);
+    free(tmpl);
+    return fd;
 }
 
 /* The line after "FAIL name" / the ERROR message: the first reason, for the table and JUnit. */
@@ -251,7 +287,7 @@ static char *first_reason(const char *report, int rc)
             p++;
     }
     if (!p)
-        return strdup(rc == 3 ? "the h7emu process crashed" : "");
+        return strdup(rc == 3 ? "the h7emu process crashed" : rc == 4 ? "timed out (killed)" : "");
     while (*p == ' ')
         p++;
     const char *e = strchr(p, '\n');
@@ -292,19 +328,17 @@ static const char *scenario_name(const char *path)
     return b ? b + 1 : path;
 }
 
-static void start_job(job *j, const char *self, const char *outdir, int index)
+static void start_job(job *j, const char *self, const char *outdir)
 {
-    snprintf(j->out_path, sizeof j->out_path, "/tmp/h7emu-test-%d-%d.txt", (int)getpid(), index);
+    j->out_fd = capture_fd();
     clock_gettime(CLOCK_MONOTONIC, &j->t0);
     pid_t pid = fork();
     if (pid == 0) {
-        int fd = open(j->out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-            close(fd);
+        if (j->out_fd >= 0) {
+            dup2(j->out_fd, 1);
+            dup2(j->out_fd, 2);
         }
-        char trace[4200], jsonl[4200], vcd[4200], svg[4200];
+        char *trace = NULL, *jsonl = NULL, *vcd = NULL, *svg = NULL;
         const char *args[20];
         int k = 0;
         args[k++] = self;
@@ -315,10 +349,11 @@ static void start_job(job *j, const char *self, const char *outdir, int index)
             const char *base = scenario_name(j->path);
             const char *dot = strrchr(base, '.');
             int stem = dot ? (int)(dot - base) : (int)strlen(base);
-            snprintf(trace, sizeof trace, "%s/%.*s.timeline.txt", outdir, stem, base);
-            snprintf(jsonl, sizeof jsonl, "%s/%.*s.jsonl", outdir, stem, base);
-            snprintf(vcd, sizeof vcd, "%s/%.*s.vcd", outdir, stem, base);
-            snprintf(svg, sizeof svg, "%s/%.*s.svg", outdir, stem, base);
+            if (asprintf(&trace, "%s/%.*s.timeline.txt", outdir, stem, base) < 0 ||
+                asprintf(&jsonl, "%s/%.*s.jsonl", outdir, stem, base) < 0 ||
+                asprintf(&vcd, "%s/%.*s.vcd", outdir, stem, base) < 0 ||
+                asprintf(&svg, "%s/%.*s.svg", outdir, stem, base) < 0)
+                _exit(2);
             args[k++] = "--trace";
             args[k++] = trace;
             args[k++] = "--jsonl";
@@ -345,8 +380,21 @@ static void finish_job(job *j, int status)
     j->rc = WIFEXITED(status) ? WEXITSTATUS(status) : 3;
     if (j->rc > 3)
         j->rc = 3;
-    j->report = slurp(j->out_path);
-    unlink(j->out_path);
+    if (j->timed_out)
+        j->rc = 4;
+    j->report = slurp_fd(j->out_fd);
+    if (!j->report)
+        j->report = strdup("");
+    if (j->timed_out) {
+        char *r = NULL;
+        if (asprintf(&r, "%s\nh7emu test: killed after %.0f s of host time (--timeout)\n", j->report, j->secs) >= 0) {
+            free(j->report);
+            j->report = r;
+        }
+    }
+    if (j->out_fd >= 0)
+        close(j->out_fd);
+    j->out_fd = -1;
     j->reason = first_reason(j->report, j->rc);
     j->title = scenario_title(j->report);
     j->done = true;
@@ -414,6 +462,7 @@ int h7_cmd_test(int argc, char **argv)
 {
     const char *junit = NULL, *outdir = NULL;
     int jobs_max = 2;
+    double timeout_s = 600.0;
     bool color = isatty(1);
     char **paths = NULL;
     size_t n = 0;
@@ -422,7 +471,8 @@ int h7_cmd_test(int argc, char **argv)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage_test, stdout);
             return 0;
-        } else if (!strcmp(a, "--junit") || !strcmp(a, "--jobs") || !strcmp(a, "-j") || !strcmp(a, "--out")) {
+        } else if (!strcmp(a, "--junit") || !strcmp(a, "--jobs") || !strcmp(a, "-j") || !strcmp(a, "--out") ||
+                   !strcmp(a, "--timeout")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "h7emu: option %s needs a value\n", a);
                 return 2;
@@ -432,6 +482,14 @@ int h7_cmd_test(int argc, char **argv)
                 junit = v;
             } else if (!strcmp(a, "--out")) {
                 outdir = v;
+            } else if (!strcmp(a, "--timeout")) {
+                char *end;
+                double t = strtod(v, &end);
+                if (end == v || *end || !(t >= 0) || t > 1e7) {
+                    fprintf(stderr, "h7emu: --timeout wants seconds (0 = no limit), not '%s'\n", v);
+                    return 2;
+                }
+                timeout_s = t;
             } else {
                 char *end;
                 long k = strtol(v, &end, 10);
@@ -461,29 +519,47 @@ int h7_cmd_test(int argc, char **argv)
     }
     char self[4096];
     ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (sl <= 0) {
+    if (sl <= 0 || (size_t)sl >= sizeof self - 1) {
         fprintf(stderr, "h7emu: cannot find its own executable\n");
         return 2;
     }
     self[sl] = '\0';
     job *jobs = calloc(n, sizeof *jobs);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         jobs[i].path = paths[i];
+        jobs[i].out_fd = -1;
+    }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     size_t next = 0, running = 0, done = 0;
     const char *green = color ? "\033[32m" : "", *red = color ? "\033[31m" : "", *reset = color ? "\033[0m" : "";
-    static const char *const label[4] = {"PASS", "FAIL", "ERROR", "CRASH"};
+    static const char *const label[5] = {"PASS", "FAIL", "ERROR", "CRASH", "TIMEOUT"};
     while (done < n) {
         while (running < (size_t)jobs_max && next < n) {
-            start_job(&jobs[next], self, outdir, (int)next);
+            start_job(&jobs[next], self, outdir);
             next++;
             running++;
         }
         int status;
-        pid_t pid = wait(&status);
+        pid_t pid = waitpid(-1, &status, timeout_s > 0 ? WNOHANG : 0);
         if (pid < 0)
             break;
+        if (pid == 0) {
+            /* Per-scenario wall-clock limit: a runaway (a firmware bug in the emulator, a host
+             * overload) cannot hang the suite; the JUnit is still written. */
+            struct timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            for (size_t i = 0; i < next; i++) {
+                job *j = &jobs[i];
+                double age = (double)(now.tv_sec - j->t0.tv_sec) + (double)(now.tv_nsec - j->t0.tv_nsec) / 1e9;
+                if (!j->done && !j->timed_out && j->pid > 0 && age > timeout_s) {
+                    j->timed_out = true;
+                    kill(j->pid, SIGKILL);
+                }
+            }
+            nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+            continue;
+        }
         for (size_t i = 0; i < n; i++) {
             if (jobs[i].pid != pid || jobs[i].done)
                 continue;
@@ -498,7 +574,7 @@ int h7_cmd_test(int argc, char **argv)
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double total = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    size_t count[4] = {0};
+    size_t count[5] = {0};
     for (size_t i = 0; i < n; i++)
         count[jobs[i].rc]++;
     for (size_t i = 0; i < n; i++)
@@ -509,9 +585,10 @@ int h7_cmd_test(int argc, char **argv)
     for (size_t i = 0; i < n; i++)
         printf("%-40s %s%-6s%s %6.2f s  %s\n", scenario_name(jobs[i].path), jobs[i].rc ? red : green, label[jobs[i].rc],
                reset, jobs[i].secs, jobs[i].title ? jobs[i].title : "");
-    printf("%zu scenarios: %zu passed, %zu failed, %zu errors%s in %.1f s\n", n, count[0], count[1], count[2] + count[3],
-           count[3] ? " (crashes counted as errors)" : "", total);
-    int rc = (count[2] + count[3]) ? 2 : count[1] ? 1 : 0;
+    printf("%zu scenarios: %zu passed, %zu failed, %zu errors%s in %.1f s\n", n, count[0], count[1],
+           count[2] + count[3] + count[4], (count[3] || count[4]) ? " (crashes and timeouts counted as errors)" : "",
+           total);
+    int rc = (count[2] + count[3] + count[4]) ? 2 : count[1] ? 1 : 0;
     if (junit && write_junit(junit, jobs, n, total) != 0)
         rc = 2;
     for (size_t i = 0; i < n; i++) {
