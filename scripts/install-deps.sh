@@ -2,7 +2,8 @@
 # Install the Debian packages h7emu needs (idempotent: installs only what is missing).
 set -euo pipefail
 PKGS=(cmake make gcc pkg-config libunicorn-dev libelf-dev libdw-dev libyaml-dev libcmocka-dev
-      gcc-arm-none-eabi libnewlib-arm-none-eabi gdb-multiarch qemu-system-arm libxml2-utils librsvg2-bin fonts-dejavu-core)
+      gcc-arm-none-eabi libnewlib-arm-none-eabi gdb-multiarch qemu-system-arm libxml2-utils librsvg2-bin fonts-dejavu-core
+      clang libclang-rt-14-dev)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

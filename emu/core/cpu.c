@@ -1212,7 +1212,8 @@ bool h7_cpu_set_watchpoint(h7_cpu *c, uint32_t addr, uint32_t len, int type, boo
         }
     if (!on)
         return true;
-    if (c->nwps == sizeof c->wps / sizeof c->wps[0] || len == 0)
+    /* A range past 0xFFFFFFFF would wrap, and Unicorn takes begin > end as "every address". */
+    if (c->nwps == sizeof c->wps / sizeof c->wps[0] || len == 0 || (uint64_t)addr + len - 1 > 0xFFFFFFFFu)
         return false;
     int kinds = type == 2 ? UC_HOOK_MEM_WRITE : type == 3 ? UC_HOOK_MEM_READ : (UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE);
     uc_hook h;

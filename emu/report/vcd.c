@@ -183,7 +183,12 @@ static void segment_label(int sig, uint32_t val, char *buf, size_t len)
     case SIG_SYSCLK: snprintf(buf, len, "%u MHz", val); break;
     case SIG_HSEM0: case SIG_HSEM1: case SIG_HSEM2: case SIG_HSEM3:
         snprintf(buf, len, "%s", val == 3 ? "cm7" : val == 1 ? "cm4" : "free"); break;
-    case SIG_UART: snprintf(buf, len, (val >= 0x20 && val < 0x7F && val != '<' && val != '&') ? "%c" : "", (int)val); break;
+    case SIG_UART:
+        if (val >= 0x20 && val < 0x7F && val != '<' && val != '&' && val != '>' && val != '"')
+            snprintf(buf, len, "%c", (int)val);
+        else if (len)
+            buf[0] = '\0';
+        break;
     default: snprintf(buf, len, "%u", val); break;
     }
 }
