@@ -146,7 +146,9 @@ static int load_symbols(Elf *e, h7_image *img, const char *path, char *err, size
         GElf_Shdr sh;
         if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB)
             continue;
-        if (sh.sh_link >= shnum || sh.sh_entsize == 0)
+        if (sh.sh_entsize == 0)
+            return fail(err, errlen, path, "corrupt symbol table (entry size 0)");
+        if (sh.sh_link >= shnum)
             return fail(err, errlen, path, "corrupt symbol table (bad string table link)");
         Elf_Data *d = elf_getdata(scn, NULL);
         if (!d)
@@ -250,7 +252,8 @@ int h7_image_load(const char *path, h7_image *img, char *err, size_t errlen)
     memset(img, 0, sizeof *img);
     if (elf_version(EV_CURRENT) == EV_NONE)
         return fail(err, errlen, path, "libelf initialisation failed");
-    int fd = open(path, O_RDONLY);
+    /* O_NONBLOCK: a FIFO given as the image must not block the open; it is refused below. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
     if (fd < 0)
         return fail(err, errlen, path, "cannot open: %s", strerror(errno));
     struct stat st;
