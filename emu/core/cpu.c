@@ -618,6 +618,9 @@ static void hk_intr(uc_engine *uc, uint32_t intno, void *ud)
     case 2:   /* SVC: PC is the next instruction */
         if (h7_nvic_group_prio(&c->nvic, H7_EXC_SVCALL) >= h7_nvic_exec_prio(&c->nvic, &(h7_masks){0}) ||
             read_masks(c).primask) {
+            /* An SVC that cannot be taken escalates: HardFault with HFSR.FORCED (ARMv7-M B1.5.4). */
+            if (c->state == H7_CPU_RUNNING && current_ipsr(c) != H7_EXC_HARDFAULT)
+                c->nvic.hfsr |= H7_HFSR_FORCED;
             raise_fault(c, H7_EXC_HARDFAULT, 0, false, 0, pc, "svc with SVCall masked or not above the current priority");
             return;
         }
@@ -629,6 +632,9 @@ static void hk_intr(uc_engine *uc, uint32_t intno, void *ud)
         return;
     case 7:   /* BKPT with no debugger attached: HardFault (DebugMonitor not enabled) */
         c->nvic.dfsr |= 2u;
+        /* ARMv7-M C1.4 / B3.2.16: a debug event escalated to HardFault sets HFSR.DEBUGEVT. */
+        if (current_ipsr(c) != H7_EXC_HARDFAULT)
+            c->nvic.hfsr |= 1u << 31;
         raise_fault(c, H7_EXC_HARDFAULT, 0, false, 0, pc, "bkpt without a debugger");
         return;
     case 3:   /* prefetch abort: branch into execute-never space (e.g. EXC_RETURN in Thread mode) */
@@ -893,7 +899,7 @@ void h7_cpu_reset(h7_cpu *c, uint32_t boot, bool held)
         wr(uc, UC_ARM_REG_S0 + i, 0);
     wr(uc, UC_ARM_REG_FPSCR, 0);
     uint32_t sp = 0xFFFFFFFFu, pc = 0xFFFFFFFFu;
-    const uint8_t *vt = host_ptr(c, boot, 8);
+    const uint8_t *vt = host_ptr(c, boot, 8);   /* NULL: the boot address is not memory */
     if (vt) {
         memcpy(&sp, vt, 4);
         memcpy(&pc, vt + 4, 4);
@@ -917,9 +923,23 @@ void h7_cpu_reset(h7_cpu *c, uint32_t boot, bool held)
     h7_nvic_set_core_hz(&c->nvic, c->hz);
     if (held) {
         c->state = H7_CPU_HELD;
-    } else if ((sp == 0xFFFFFFFFu && pc == 0xFFFFFFFFu) || (sp == 0 && pc == 0)) {
+    } else if (!vt) {
+        c->state = H7_CPU_LOCKUP;
+        snprintf(c->fault_text, sizeof c->fault_text,
+                 "lockup at reset: boot address 0x%08X is not memory (a peripheral or a hole), the vector fetch fails",
+                 boot);
+    } else if (sp == 0xFFFFFFFFu && pc == 0xFFFFFFFFu) {
         c->state = H7_CPU_NOFW;
-        snprintf(c->fault_text, sizeof c->fault_text, "no firmware at its boot address 0x%08X (%s)", boot, sp ? "erased flash" : "empty memory");
+        snprintf(c->fault_text, sizeof c->fault_text, "no firmware at its boot address 0x%08X (erased flash)", boot);
+    } else if (sp == 0 && pc == 0) {
+        /* An all-zero vector table: PC 0 with the Thumb bit clear faults at the first fetch
+         * (INVSTATE, escalated to HardFault), whose vector is 0 as well -> lockup (ARMv7-M B1.5.5). */
+        c->state = H7_CPU_LOCKUP;
+        c->nvic.cfsr |= H7_CFSR_INVSTATE;
+        c->nvic.hfsr |= H7_HFSR_FORCED;
+        snprintf(c->fault_text, sizeof c->fault_text,
+                 "lockup at the first instruction fetch: the vector table at 0x%08X is all zero (reset PC 0x00000000 "
+                 "without the Thumb bit: INVSTATE, escalated to HardFault, whose vector is 0 too)", boot);
     } else if (!vector_ok(c, sp, pc)) {
         c->state = H7_CPU_LOCKUP;
         snprintf(c->fault_text, sizeof c->fault_text,
@@ -1012,6 +1032,14 @@ static void handle_error(h7_cpu *c, uc_err err)
         return;
     }
     case UC_ERR_INSN_INVALID: {
+        if (!(rr(c->uc, UC_ARM_REG_XPSR) & (1u << 24))) {
+            /* BX/BLX/POP/LDR to an even address clears EPSR.T; the next instruction is an
+             * INVSTATE UsageFault (ARMv7-M A7.7.20, B1.4.2). Unicorn 2.0.1 reports an invalid
+             * ARM-state instruction instead. */
+            raise_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_INVSTATE, false, 0, pc,
+                        "execution with EPSR.T = 0 (branch to an even address)");
+            return;
+        }
         uint16_t hw = 0;
         read_u16(c, pc, &hw);
         char what[80];

@@ -528,8 +528,10 @@ bool h7_machine_firmware_faulted(h7_machine *m, char *why, size_t len)
          * is there when the run ends is reported with the call site (LR). */
         if (c->state == H7_CPU_RUNNING || c->state == H7_CPU_SLEEP_WFI || c->state == H7_CPU_SLEEP_WFE) {
             char where[160], caller[160];
-            h7_machine_symbolize(m, c->id, h7_cpu_pc(c), where, sizeof where);
-            if (!strncmp(where + 11, "Error_Handler", 13)) {
+            uint32_t off = 0;
+            const h7_symbol *sym = m->has_img[k] ? h7_image_symbolize(&m->img[k], h7_cpu_pc(c) & ~1u, &off) : NULL;
+            if (sym && sym->name && !strcmp(sym->name, "Error_Handler")) {   /* exact name, not a prefix */
+                h7_machine_symbolize(m, c->id, h7_cpu_pc(c), where, sizeof where);
                 h7_machine_symbolize(m, c->id, (h7_cpu_reg(c, UC_ARM_REG_LR) & ~1u) - 4u, caller, sizeof caller);
                 snprintf(why, len, "%s: stuck in Error_Handler (HAL error path) at %s, called from %s", h7_core_name(c->id),
                          where, caller);
