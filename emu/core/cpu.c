@@ -923,6 +923,12 @@ void h7_cpu_reset(h7_cpu *c, uint32_t boot, bool held)
     h7_nvic_set_core_hz(&c->nvic, c->hz);
     if (held) {
         c->state = H7_CPU_HELD;
+    } else if (!c->m->has_img[c->id] && (!vt || (sp == 0 && pc == 0))) {
+        /* No image for this core (e.g. the CM4 started from empty SRAM with BOOT0 = 1): say so
+         * rather than report a firmware fault. */
+        c->state = H7_CPU_NOFW;
+        snprintf(c->fault_text, sizeof c->fault_text, "no firmware at its boot address 0x%08X (%s)", boot,
+                 vt ? "empty memory" : "not memory");
     } else if (!vt) {
         c->state = H7_CPU_LOCKUP;
         snprintf(c->fault_text, sizeof c->fault_text,
