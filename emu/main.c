@@ -239,7 +239,10 @@ static int cmd_run(int argc, char **argv)
         h7_vcd_write_svg(wave, sf, title, m->time);
         h7_vcd_close(wave, m->time);
     }
-    h7_close_outputs((FILE *[]){tf, jf, uf, vf, sf}, 5);
+    if (h7_close_outputs((FILE *[]){tf, jf, uf, vf, sf},
+                         (const char *[]){trace_path, jsonl_path, uart_path, vcd_path, svg_path}, 5) != 0 ||
+        h7_check_stdout() != 0)
+        rc = EXIT_USAGE;   /* an output file is incomplete: say which, never exit 0 */
     h7_machine_destroy(m);
     return rc;
 io_error:
@@ -268,9 +271,24 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (!strcmp(cmd, "run")) {
-        for (int i = 2; i < argc; i++)
-            if (h7_is_scenario_path(argv[i]) && (i == 2 || strcmp(argv[i - 1], "--board")))
-                return h7_cmd_run_scenario(argc - 2, argv + 2);
+        /* A scenario run has a positional *.yaml; `--trace out.yaml` or `--board b.yaml` are option
+         * values, and --cm7/--cm4 always mean an ELF run. */
+        static const char *const with_value[] = {"--cm7", "--cm4", "--for", "--trace", "--jsonl", "--uart", "--board",
+                                                 "--quantum", "--vcd", "--svg", NULL};
+        bool elf_run = false, scenario = false;
+        for (int i = 2; i < argc; i++) {
+            bool takes = false;
+            for (const char *const *w = with_value; *w; w++)
+                takes |= !strcmp(argv[i], *w);
+            elf_run |= !strcmp(argv[i], "--cm7") || !strcmp(argv[i], "--cm4");
+            if (takes) {
+                i++;
+                continue;
+            }
+            scenario |= argv[i][0] != '-' && h7_is_scenario_path(argv[i]);
+        }
+        if (scenario && !elf_run)
+            return h7_cmd_run_scenario(argc - 2, argv + 2);
         return cmd_run(argc - 2, argv + 2);
     }
     if (!strcmp(cmd, "test"))

@@ -46,11 +46,34 @@ static const char *usage_test =
     "                 reported as TIMEOUT (default 600; 0 = no limit)\n"
     "exit codes: 0 all passed, 1 some failed, 2 input errors, crashes or timeouts.\n";
 
-void h7_close_outputs(FILE *const *files, size_t n)
+int h7_close_outputs(FILE *const *files, const char *const *paths, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (files[i] && files[i] != stdout)
-            fclose(files[i]);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!files[i])
+            continue;
+        bool bad = fflush(files[i]) != 0 || ferror(files[i]);
+        int e = errno;
+        if (files[i] != stdout && fclose(files[i]) != 0 && !bad) {
+            bad = true;
+            e = errno;
+        }
+        if (bad) {
+            fprintf(stderr, "h7emu: error writing %s: %s\n", paths[i] && strcmp(paths[i], "-") ? paths[i] : "standard output",
+                    strerror(e ? e : EIO));
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+int h7_check_stdout(void)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "h7emu: error writing standard output: %s\n", strerror(errno ? errno : EIO));
+        return -1;
+    }
+    return 0;
 }
 
 FILE *h7_open_output(const char *path, const char *what)
@@ -169,7 +192,9 @@ int h7_cmd_run_scenario(int argc, char **argv)
                           .report = stdout, .verbose = verbose};
     rc = h7_scenario_run(&s, &o);
 out:
-    h7_close_outputs((FILE *[]){tf, jf, vf, sf}, 4);
+    if (h7_close_outputs((FILE *[]){tf, jf, vf, sf}, (const char *[]){trace, jsonl, vcd, svg}, 4) != 0 ||
+        h7_check_stdout() != 0)
+        rc = 2;
     h7_scenario_free(&s);
     return rc;
 }
@@ -455,7 +480,7 @@ static int write_junit(const char *path, job *jobs, size_t n, double total)
         fprintf(f, "</%s>\n    </testcase>\n", j->rc == 1 ? "failure" : "error");
     }
     fprintf(f, "  </testsuite>\n</testsuites>\n");
-    return fclose(f) == 0 ? 0 : -1;
+    return h7_close_outputs((FILE *[]){f}, (const char *[]){path}, 1);
 }
 
 int h7_cmd_test(int argc, char **argv)
@@ -590,6 +615,8 @@ int h7_cmd_test(int argc, char **argv)
            total);
     int rc = (count[2] + count[3] + count[4]) ? 2 : count[1] ? 1 : 0;
     if (junit && write_junit(junit, jobs, n, total) != 0)
+        rc = 2;
+    if (h7_check_stdout() != 0)
         rc = 2;
     for (size_t i = 0; i < n; i++) {
         free(jobs[i].path);
