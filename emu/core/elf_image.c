@@ -2,6 +2,7 @@
  * Every offset and size is checked against the file size before use: malformed input gives a
  * one-line "path: reason", never a crash. */
 #include "elf_image.h"
+#include "textsafe.h"
 
 #include <elfutils/libdw.h>
 #include <errno.h>
@@ -176,7 +177,7 @@ static int load_symbols(Elf *e, h7_image *img, const char *path, char *err, size
             s->is_func = type == STT_FUNC;
             s->addr = (uint32_t)sym.st_value & (s->is_func ? ~1u : ~0u);
             s->size = (uint32_t)sym.st_size;
-            s->name = strdup(name);
+            s->name = h7_text_sanitize(name);   /* printed everywhere: no control bytes, valid UTF-8 */
             if (!s->name)
                 return fail(err, errlen, path, "out of memory");
         }
@@ -196,7 +197,7 @@ static const char *intern_file(h7_image *img, const char *name)
     if (!files)
         return NULL;
     img->line_files = files;
-    files[img->nline_files] = strdup(name);
+    files[img->nline_files] = h7_text_sanitize(name);
     return files[img->nline_files] ? files[img->nline_files++] : NULL;
 }
 

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "textsafe.h"
+
 void h7_trace_init(h7_trace *t)
 {
     memset(t, 0, sizeof *t);
@@ -98,11 +100,21 @@ void h7_trace_add(h7_trace *t, h7_time_ps when, const char *src, const char *tex
 {
     h7_trace_event e = {.t = when};
     snprintf(e.src, sizeof e.src, "%s", src);
+    /* One event is one line: a control character or a byte that is not UTF-8 (from a symbol
+     * name, a file name, UART data) is shown as \xNN, so no text can forge another event. */
+    char *safe = NULL;
+    if (!h7_text_is_clean(text)) {
+        if (!(safe = h7_text_sanitize(text)))
+            return;
+        text = safe;
+    }
+    if (!h7_text_is_clean(e.src))
+        snprintf(e.src, sizeof e.src, "?");
     if (t->observer) {
         e.text = (char *)text;
         t->observer(t->observer_ctx, &e);
     }
-    e.text = strdup(text);
+    e.text = safe ? safe : strdup(text);
     if (!e.text)
         return;
     if (!t->defer) {

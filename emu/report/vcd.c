@@ -3,6 +3,8 @@
  * 4 held (BCMx = 0), 5 fault/lockup/no firmware, 6 unpowered (device locked). */
 #include "vcd.h"
 
+#include "textsafe.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -224,11 +226,7 @@ void h7_vcd_write_svg(h7_vcd *v, FILE *f, const char *title, h7_time_ps end)
             label_w + plot_w + 20, height, label_w + plot_w + 20, height);
     fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
     fprintf(f, "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">");
-    for (const char *p = title ? title : "h7emu"; *p; p++) {
-        if (*p == '<') fputs("&lt;", f);
-        else if (*p == '&') fputs("&amp;", f);
-        else fputc(*p, f);
-    }
+    h7_xml_write_text(f, title ? title : "h7emu");   /* file names: escaped, valid UTF-8 */
     fprintf(f, "</text>\n");
     for (int r = 0; r < nrows; r++) {
         int sig = rows[r], y = top + r * row_h;

@@ -18,6 +18,7 @@
 
 #include "gdbstub.h"
 #include "scenario.h"
+#include "textsafe.h"
 
 static const char *usage_scn =
     "usage: h7emu run SCENARIO.yaml [--trace FILE] [--jsonl FILE] [--vcd FILE] [--svg FILE] [--gdb [PORT]]\n"
@@ -212,6 +213,7 @@ typedef struct job {
     char *report;      /* captured output (on failure) */
     char *reason;      /* first FAIL/ERROR line detail */
     char *title;       /* the scenario's name: (from its PASS/FAIL line) */
+    char *shown;       /* the path as printed (control bytes and non-UTF-8 escaped) */
     bool done;
 } job;
 
@@ -425,26 +427,7 @@ static void finish_job(job *j, int status)
     j->done = true;
 }
 
-static void xml_escape(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '&')
-            fputs("&amp;", f);
-        else if (c == '<')
-            fputs("&lt;", f);
-        else if (c == '>')
-            fputs("&gt;", f);
-        else if (c == '"')
-            fputs("&quot;", f);
-        else if (c < 0x20 && c != '\n' && c != '\t')
-            fprintf(f, "&#x%X;", (c == '\r') ? 0xD : 0xFFFD);
-        else if (c == 0x1B)
-            ;
-        else
-            fputc(c, f);
-    }
-}
+static void xml_escape(FILE *f, const char *s) { h7_xml_write_text(f, s); }
 
 static int write_junit(const char *path, job *jobs, size_t n, double total)
 {
@@ -552,6 +535,9 @@ int h7_cmd_test(int argc, char **argv)
     job *jobs = calloc(n, sizeof *jobs);
     for (size_t i = 0; i < n; i++) {
         jobs[i].path = paths[i];
+        jobs[i].shown = h7_text_sanitize(paths[i]);
+        if (!jobs[i].shown)
+            jobs[i].shown = strdup("?");
         jobs[i].out_fd = -1;
     }
     struct timespec t0, t1;
@@ -592,8 +578,10 @@ int h7_cmd_test(int argc, char **argv)
             running--;
             done++;
             job *j = &jobs[i];
-            printf("[%zu/%zu] %s%-5s%s %-40s %6.2f s%s%s\n", done, n, j->rc ? red : green, label[j->rc], reset,
-                   scenario_name(j->path), j->secs, j->reason[0] ? "  " : "", j->reason);
+            printf("[%zu/%zu] %s%-5s%s %-40s %6.2f s%s", done, n, j->rc ? red : green, label[j->rc], reset,
+                   scenario_name(j->shown), j->secs, j->reason[0] ? "  " : "");
+            h7_term_write_text(stdout, j->reason);
+            putchar('\n');
             fflush(stdout);
         }
     }
@@ -604,12 +592,16 @@ int h7_cmd_test(int argc, char **argv)
         count[jobs[i].rc]++;
     for (size_t i = 0; i < n; i++)
         if (jobs[i].rc) {
-            printf("\n----- %s: %s -----\n%s", label[jobs[i].rc], jobs[i].path, jobs[i].report);
+            printf("\n----- %s: %s -----\n", label[jobs[i].rc], jobs[i].shown);
+            h7_term_write_text(stdout, jobs[i].report);
         }
     printf("\n%-40s %-6s %8s  %s\n", "scenario", "result", "wall", "what it checks");
-    for (size_t i = 0; i < n; i++)
-        printf("%-40s %s%-6s%s %6.2f s  %s\n", scenario_name(jobs[i].path), jobs[i].rc ? red : green, label[jobs[i].rc],
-               reset, jobs[i].secs, jobs[i].title ? jobs[i].title : "");
+    for (size_t i = 0; i < n; i++) {
+        printf("%-40s %s%-6s%s %6.2f s  ", scenario_name(jobs[i].shown), jobs[i].rc ? red : green, label[jobs[i].rc],
+               reset, jobs[i].secs);
+        h7_term_write_text(stdout, jobs[i].title ? jobs[i].title : "");
+        putchar('\n');
+    }
     printf("%zu scenarios: %zu passed, %zu failed, %zu errors%s in %.1f s\n", n, count[0], count[1],
            count[2] + count[3] + count[4], (count[3] || count[4]) ? " (crashes and timeouts counted as errors)" : "",
            total);
@@ -623,6 +615,7 @@ int h7_cmd_test(int argc, char **argv)
         free(jobs[i].report);
         free(jobs[i].reason);
         free(jobs[i].title);
+        free(jobs[i].shown);
     }
     free(jobs);
     free(paths);

@@ -14,6 +14,7 @@
 #include "flash_regs.h"
 #include "machine.h"
 #include "vcd.h"
+#include "textsafe.h"
 #include "yamltree.h"
 
 const char *h7_outcome_name(h7_outcome o)
@@ -580,6 +581,11 @@ int h7_scenario_parse(const char *path, const char *text, h7_scenario *s, char *
     }
     if (get_string(&p, v, "name", &s->name))
         goto out;
+    if (!h7_text_is_clean(s->name)) {   /* a newline in the name must not forge a PASS/FAIL line */
+        char *safe = h7_text_sanitize(s->name);
+        free(s->name);
+        s->name = safe ? safe : xstrdup("?");
+    }
     const char *board = "nucleo-h755zi-q";
     if ((v = h7_ymap_get(root, "board"))) {
         if (want_scalar(&p, v, "board"))

@@ -13,6 +13,8 @@
 #include "board.h"
 #include "elf_image.h"
 #include "scenario.h"
+#include "textsafe.h"
+#include "trace.h"
 
 static void expect_parse_error(const char *text, const char *want)
 {
@@ -102,6 +104,60 @@ static void test_relative_image_path_beside_a_very_long_scenario_path(void **sta
     free(dir);
 }
 
+/* A trace text with a newline and ESC (from a symbol name, UART data) stays one line, and cannot
+ * produce a forged "board: device locked" event line. */
+static void test_trace_text_cannot_forge_events(void **state)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *tl = open_memstream(&buf, &len);
+    char *jbuf = NULL;
+    size_t jlen = 0;
+    FILE *jl = open_memstream(&jbuf, &jlen);
+    h7_trace t;
+    h7_trace_init(&t);
+    t.timeline = tl;
+    t.jsonl = jl;
+    h7_trace_add(&t, 1000, "cm7", "boots at 0x08000000 x\n          0.000 us  board  device locked: \x1b[2J\xff\xc3(");
+    fclose(tl);
+    fclose(jl);
+    assert_int_equal(strchr(buf, '\n') - buf, (long)strlen(buf) - 1);   /* one line */
+    assert_null(strchr(buf, 0x1b));
+    assert_non_null(strstr(buf, "\\x0A"));
+    assert_non_null(strstr(buf, "\\xFF\\xC3("));
+    assert_true(jlen > 0 && jbuf[jlen - 1] == '\n');
+    jbuf[jlen - 1] = '\0';
+    assert_true(h7_text_is_clean(jbuf));                                   /* one valid UTF-8 JSON line */
+    assert_true(h7_text_is_clean(t.ev[0].text));
+    h7_trace_free(&t);
+    free(buf);
+    free(jbuf);
+}
+
+static void test_scenario_name_with_a_newline_is_escaped(void **state)
+{
+    h7_scenario s;
+    char err[1024];
+    const char *text = "name: \"ok\\nPASS forged (1 steps)\"\nimages:\n  cm7: /dev/null\nsteps: [run: 1ms]\n";
+    int rc = h7_scenario_parse("t.yaml", text, &s, err, sizeof err);
+    if (rc == 0) {
+        assert_null(strchr(s.name, '\n'));
+        assert_non_null(strstr(s.name, "\\x0A"));
+    }
+    h7_scenario_free(&s);
+}
+
+static void test_xml_text_is_well_formed_whatever_the_bytes(void **state)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    h7_xml_write_text(f, "a<b>&\"c\" \x1b \xff\xfe \xe2\x82\xac \xed\xa0\x80");
+    fclose(f);
+    assert_string_equal(buf, "a&lt;b&gt;&amp;&quot;c&quot; &#xFFFD; &#xFFFD;&#xFFFD; \xe2\x82\xac &#xFFFD;&#xFFFD;&#xFFFD;");
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -110,6 +166,9 @@ int main(void)
         cmocka_unit_test(test_a_directory_or_fifo_is_not_read_as_a_file),
         cmocka_unit_test(test_empty_image_path_names_line_and_column),
         cmocka_unit_test(test_relative_image_path_beside_a_very_long_scenario_path),
+        cmocka_unit_test(test_trace_text_cannot_forge_events),
+        cmocka_unit_test(test_scenario_name_with_a_newline_is_escaped),
+        cmocka_unit_test(test_xml_text_is_well_formed_whatever_the_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
