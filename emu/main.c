@@ -60,6 +60,8 @@ static const char *usage_run =
     "  --jsonl FILE      write the trace as JSON Lines (one event per line) to FILE\n"
     "  --vcd FILE        waveform for GTKWave: core states, D1/D2, VOS, ACTVOSRDY, sys_ck, HSEM, LEDs\n"
     "  --svg FILE        the same signals as an SVG timing diagram\n"
+    "  --max-trace-size SIZE  cap of the timeline and the JSON Lines each (default 1G; 64k, 100M...);\n"
+    "                    past it a note line says the trace was cut, the run goes on\n"
     "  --uart FILE       write exactly the bytes the firmware sent on the console USART to FILE\n"
     "  --boot0           hold the BOOT0 pin high (boot from BOOT_CMx_ADD1: system memory)\n"
     "  --quantum TIME    longest stretch one core runs before the other (default 5us)\n"
@@ -92,6 +94,7 @@ static int cmd_run(int argc, char **argv)
     h7_time_ps duration = 100 * H7_PS_PER_MS;
     const char *trace_path = NULL, *jsonl_path = NULL, *uart_path = NULL, *board = "nucleo-h755zi-q";
     const char *vcd_path = NULL, *svg_path = NULL;
+    unsigned long long max_trace = 0;
     bool quiet = false, color = isatty(1), verbose = false, boot0 = false, gdb = false, for_given = false;
     h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_ALL};
     for (int i = 0; i < argc; i++) {
@@ -99,7 +102,7 @@ static int cmd_run(int argc, char **argv)
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes = !strcmp(a, "--cm7") || !strcmp(a, "--cm4") || !strcmp(a, "--for") || !strcmp(a, "--trace") ||
                      !strcmp(a, "--jsonl") || !strcmp(a, "--uart") || !strcmp(a, "--board") || !strcmp(a, "--quantum") ||
-                     !strcmp(a, "--vcd") || !strcmp(a, "--svg");
+                     !strcmp(a, "--vcd") || !strcmp(a, "--svg") || !strcmp(a, "--max-trace-size");
         if (takes && !val)
             return usage_error("option %s needs a value", a);
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -140,6 +143,9 @@ static int cmd_run(int argc, char **argv)
             vcd_path = val;
         } else if (!strcmp(a, "--svg")) {
             svg_path = val;
+        } else if (!strcmp(a, "--max-trace-size")) {
+            if (!h7_parse_size(val, &max_trace))
+                return usage_error("bad --max-trace-size '%s' (examples: 100M, 1G, 65536)", val);
         } else if (!strcmp(a, "--board")) {
             board = val;
         } else if (!strcmp(a, "--boot0")) {
@@ -198,6 +204,8 @@ static int cmd_run(int argc, char **argv)
     m->trace.timeline = tf ? tf : (quiet ? NULL : stdout);
     m->trace.color = !tf && color;
     m->trace.jsonl = jf;
+    if (max_trace)
+        m->trace.max_bytes = max_trace;
     m->uart_out = uf;
 
     h7_machine_power_on(m);
@@ -274,7 +282,7 @@ int main(int argc, char **argv)
         /* A scenario run has a positional *.yaml; `--trace out.yaml` or `--board b.yaml` are option
          * values, and --cm7/--cm4 always mean an ELF run. */
         static const char *const with_value[] = {"--cm7", "--cm4", "--for", "--trace", "--jsonl", "--uart", "--board",
-                                                 "--quantum", "--vcd", "--svg", NULL};
+                                                 "--quantum", "--vcd", "--svg", "--max-trace-size", NULL};
         bool elf_run = false, scenario = false;
         for (int i = 2; i < argc; i++) {
             bool takes = false;

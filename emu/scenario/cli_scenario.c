@@ -22,13 +22,15 @@
 
 static const char *usage_scn =
     "usage: h7emu run SCENARIO.yaml [--trace FILE] [--jsonl FILE] [--vcd FILE] [--svg FILE] [--gdb [PORT]]\n"
-    "                               [--quiet] [--no-color] [-v]\n"
+    "                               [--max-trace-size SIZE] [--quiet] [--no-color] [-v]\n"
     "\n"
     "Runs one scenario (docs/scenarios.md): the timeline goes to stdout (or --trace FILE), then the\n"
     "summary, any diagnosis, and PASS/FAIL with the first expectation that was not met.\n"
     "  --jsonl FILE   the trace as JSON Lines (docs/scenarios.md#json-lines)\n"
     "  --vcd FILE     a waveform for GTKWave (core states, domains, VOS, sys_ck, HSEM, LEDs, UART)\n"
     "  --svg FILE     the same signals as an SVG timing diagram\n"
+    "  --max-trace-size SIZE  cap of the timeline and the JSON Lines each (default 1G; 64k, 100M...):\n"
+    "                 past it a note line says the trace was cut, the run goes on\n"
     "  --gdb [PORT]   instead of the steps: serve the scenario's machine (board, images, option\n"
     "                 bytes, BOOT0) to GDB, CM7 on PORT (3333), CM4 on PORT+1; --gdb-wait holds\n"
     "                 the cores until a debugger attaches\n"
@@ -125,11 +127,13 @@ static int serve_scenario(h7_scenario *s, const h7_gdb_options *gdbo, bool quiet
 int h7_cmd_run_scenario(int argc, char **argv)
 {
     const char *path = NULL, *trace = NULL, *jsonl = NULL, *vcd = NULL, *svg = NULL;
+    unsigned long long max_trace = 0;
     bool quiet = false, color = isatty(1), verbose = false, gdb = false;
     h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_ALL};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        bool takes = !strcmp(a, "--trace") || !strcmp(a, "--jsonl") || !strcmp(a, "--vcd") || !strcmp(a, "--svg");
+        bool takes = !strcmp(a, "--trace") || !strcmp(a, "--jsonl") || !strcmp(a, "--vcd") || !strcmp(a, "--svg") ||
+                     !strcmp(a, "--max-trace-size");
         if (takes && i + 1 >= argc) {
             fprintf(stderr, "h7emu: option %s needs a value\n", a);
             return 2;
@@ -145,6 +149,11 @@ int h7_cmd_run_scenario(int argc, char **argv)
             vcd = argv[++i];
         } else if (!strcmp(a, "--svg")) {
             svg = argv[++i];
+        } else if (!strcmp(a, "--max-trace-size")) {
+            if (!h7_parse_size(argv[++i], &max_trace)) {
+                fprintf(stderr, "h7emu: bad --max-trace-size '%s' (examples: 100M, 1G, 65536)\n", argv[i]);
+                return 2;
+            }
         } else if (!strcmp(a, "--gdb")) {
             gdb = true;
             if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9' &&
@@ -190,7 +199,7 @@ int h7_cmd_run_scenario(int argc, char **argv)
         (svg && !(sf = h7_open_output(svg, "SVG"))))
         goto out;
     h7_scenario_opts o = {.timeline = tf ? tf : (quiet ? NULL : stdout), .color = !tf && color, .jsonl = jf, .vcd = vf, .svg = sf,
-                          .report = stdout, .verbose = verbose};
+                          .report = stdout, .verbose = verbose, .max_trace_bytes = max_trace};
     rc = h7_scenario_run(&s, &o);
 out:
     if (h7_close_outputs((FILE *[]){tf, jf, vf, sf}, (const char *[]){trace, jsonl, vcd, svg}, 4) != 0 ||

@@ -1084,6 +1084,8 @@ int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
     m->trace.timeline = o->timeline;
     m->trace.color = o->color;
     m->trace.jsonl = o->jsonl;
+    if (o->max_trace_bytes)
+        m->trace.max_bytes = o->max_trace_bytes;
     m->trace.observer = observe;
     m->trace.observer_ctx = &r;
     if (o->vcd || o->svg)

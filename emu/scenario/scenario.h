@@ -95,6 +95,7 @@ typedef struct h7_scenario_opts {
     FILE *svg;                  /* the same signals as an SVG timing diagram, NULL = none */
     FILE *report;               /* pass/fail report (stdout) */
     bool verbose;
+    unsigned long long max_trace_bytes;   /* cap of the timeline and JSON Lines, 0 = the default */
 } h7_scenario_opts;
 
 struct h7_machine;

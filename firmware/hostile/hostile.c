@@ -87,6 +87,16 @@ int main(void)
 #elif HOSTILE_SVC_MASKED
     /* SVC while PRIMASK masks it: it cannot be taken, so it escalates (HFSR.FORCED). */
     __asm volatile("cpsid i\n svc #1\n");
+#elif HOSTILE_GPIO_STORM
+    /* LD1 (PB0) toggled as fast as the core can: one trace event per edge, for ever. The
+     * waveform writers must stay bounded in memory (--svg decimates, --vcd streams). */
+    RCC_AHB4ENR |= 1u << 1;
+    (void)RCC_AHB4ENR;
+    REG(0x58020400u) = (REG(0x58020400u) & ~3u) | 1u;   /* GPIOB_MODER: PB0 output */
+    for (;;) {
+        REG(0x58020418u) = 1u;          /* BSRR: set PB0 */
+        REG(0x58020418u) = 1u << 16;    /* reset PB0 */
+    }
 #elif HOSTILE_BKPT
     /* BKPT with no debugger and DebugMonitor off: HardFault with HFSR.DEBUGEVT. */
     __asm volatile("bkpt #0x42\n");
