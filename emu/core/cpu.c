@@ -4,6 +4,7 @@
 #include "cpu.h"
 
 #include "supervisor.h"
+#include "traps.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,7 @@ void h7_cpu_flush_code(h7_cpu *c, uint32_t lo, uint32_t hi)
 {
     if (hi > lo)
         uc_ctl_remove_cache(c->uc, lo, hi);
-    memset(c->tbc, 0, TBC_SIZE * sizeof *c->tbc);
+    memset(c->tbc, 0, TBC_SIZE * sizeof *c->tbc);   /* new code: decoded (and its trap sites found) again */
 }
 
 /* ------------------------------------------------------------------ guest memory access */
@@ -97,12 +98,15 @@ static bool read_u16(const h7_cpu *c, uint32_t addr, uint16_t *v)
 
 static bool is_thumb32(uint16_t hw) { return (hw >> 11) >= 0x1D; }
 
-/* Number of instructions in the translation block [addr, addr+size) (cached per block). */
-static uint32_t tb_count(h7_cpu *c, uint32_t addr, uint32_t size)
+/* Number of instructions in the translation block [addr, addr+size) (cached per block); *fresh
+ * is set when the block was decoded now (first execution, or evicted from the cache). */
+static uint32_t tb_count(h7_cpu *c, uint32_t addr, uint32_t size, bool *fresh)
 {
     h7_tb_entry *e = &c->tbc[(addr >> 1) & (TBC_SIZE - 1)];
+    *fresh = false;
     if (e->addr == addr && e->size == size && e->count)
         return e->count;
+    *fresh = true;
     uint32_t n = 0, off = 0;
     while (off < size) {
         uint16_t hw = 0;
@@ -533,6 +537,71 @@ static void data_fault(h7_cpu *c, uint32_t addr, bool write)
     raise_fault(c, H7_EXC_BUSFAULT, H7_CFSR_PRECISERR | H7_CFSR_BFARVALID, true, addr, pc, what);
 }
 
+/* ------------------------------------------------------------------ traps Unicorn does not raise */
+
+#define TRAP_FP 1u
+#define TRAP_DIV 2u
+
+/* CPACR.CP10 (b21:20; CP11 must match): 00 no access, 01 privileged only, 11 full (B3.2.20). */
+static bool fp_denied(h7_cpu *c)
+{
+    unsigned cp10 = (c->nvic.cpacr >> 20) & 3u;
+    if (cp10 == 3u)
+        return false;
+    if (cp10 == 1u)
+        return current_ipsr(c) == 0 && (rr(c->uc, UC_ARM_REG_CONTROL) & CONTROL_NPRIV);
+    return true;
+}
+
+static unsigned traps_armed(h7_cpu *c)
+{
+    return (((c->nvic.cpacr >> 20) & 3u) != 3u ? TRAP_FP : 0u) | ((c->nvic.ccr & (1u << 4)) ? TRAP_DIV : 0u);
+}
+
+/* Code hook on one FP or divide instruction (runs before it, registers exact). */
+static void hk_trap(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+{
+    h7_cpu *c = ud;
+    uint32_t pc = (uint32_t)address;
+    uint16_t hw = 0, hw2 = 0;
+    unsigned rm = 0;
+    if (c->state != H7_CPU_RUNNING || !read_u16(c, pc, &hw) || !read_u16(c, pc + 2, &hw2))
+        return;
+    h7_trap_kind kind = h7_trap_classify(hw, hw2, &rm);
+    uint32_t xpsr = rr(uc, UC_ARM_REG_XPSR);
+    if (kind == H7_TRAP_NONE || !h7_trap_cond_passed(h7_trap_it_cond(xpsr), xpsr))
+        return;   /* code changed under the hook, or a false IT condition: no fault */
+    if (kind == H7_TRAP_FP && fp_denied(c))
+        raise_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_NOCP, false, 0, pc, "FP instruction with the FPU disabled (CPACR)");
+    else if (kind == H7_TRAP_DIV && (c->nvic.ccr & (1u << 4)) && reg_val(c, rm, pc) == 0)
+        raise_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_DIVBYZERO, false, 0, pc, "divide by zero (CCR.DIV_0_TRP)");
+}
+
+/* First execution of a block while a trap is armed: hook its FP / divide instructions. True if a
+ * hook was added (the block must be translated again to see it). */
+static bool hook_trap_sites(h7_cpu *c, uint32_t addr, uint32_t size, unsigned armed)
+{
+    bool added = false;
+    for (uint32_t pc = addr; pc < addr + size;) {
+        uint16_t hw = 0, hw2 = 0;
+        unsigned rm;
+        if (!read_u16(c, pc, &hw))
+            break;
+        bool wide = is_thumb32(hw);
+        if (wide && !read_u16(c, pc + 2, &hw2))
+            break;
+        h7_trap_kind k = wide ? h7_trap_classify(hw, hw2, &rm) : H7_TRAP_NONE;
+        if (((k == H7_TRAP_FP && (armed & TRAP_FP)) || (k == H7_TRAP_DIV && (armed & TRAP_DIV))) &&
+            h7_trap_add_site(c->traps, pc)) {
+            uc_hook h;
+            if (uc_hook_add(c->uc, &h, UC_HOOK_CODE, (void *)hk_trap, c, pc, pc) == UC_ERR_OK)
+                added = true;
+        }
+        pc += wide ? 4 : 2;
+    }
+    return added;
+}
+
 /* ------------------------------------------------------------------ hooks */
 
 static void apply_flash_stores(h7_cpu *c)
@@ -600,9 +669,25 @@ static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         if (!h7_nvic_any_pending(&c->nvic))
             c->irq_check = false;
     }
+    unsigned armed = traps_armed(c);
+    if (armed != c->traps_armed) {   /* a trap was armed or disarmed: decode the blocks again */
+        memset(c->tbc, 0, TBC_SIZE * sizeof *c->tbc);
+        c->traps_armed = armed;
+    }
+    bool fresh;
+    uint32_t n = tb_count(c, addr, size, &fresh);
+    if (armed && fresh && hook_trap_sites(c, addr, size, armed)) {
+        /* Hooks apply to blocks translated after them: drop this one and run it again. */
+        c->retranslate_lo = addr;
+        c->retranslate_hi = addr + size;
+        c->stop_reason = H7_STOP_RETRANSLATE;
+        c->resume_pc = addr;
+        uc_emu_stop(uc);
+        return;
+    }
     c->blk_addr = addr;
     c->blk_size = size;
-    c->icount += tb_count(c, addr, size);
+    c->icount += n;
 }
 
 static void hk_intr(uc_engine *uc, uint32_t intno, void *ud)
@@ -798,7 +883,8 @@ int h7_cpu_open(h7_cpu *c, h7_machine *m, h7_core_id id, char *err, size_t errle
     c->id = id;
     c->hz = 64000000u;
     c->tbc = calloc(TBC_SIZE, sizeof *c->tbc);
-    if (!c->tbc)
+    c->traps = calloc(1, sizeof *c->traps);
+    if (!c->tbc || !c->traps)
         return -1;
     uc_err e = uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &c->uc);
     if (e != UC_ERR_OK) {
@@ -841,6 +927,10 @@ void h7_cpu_close(h7_cpu *c)
     free(c->tbc);
     free(c->mmio);
     free(c->sev_sites);
+    if (c->traps)
+        h7_trap_free(c->traps);
+    free(c->traps);
+    c->traps = NULL;
     c->tbc = NULL;
     c->mmio = NULL;
     c->sev_sites = NULL;
@@ -1091,6 +1181,10 @@ void h7_cpu_run(h7_cpu *c, h7_time_ps until)
         uc_err err = uc_emu_start(c->uc, pc | 1u, UNTIL_ADDR, 0, 0);
         m->running = -1;
         fix_resume_pc(c);
+        if (c->retranslate_hi) {
+            uc_ctl_remove_cache(c->uc, c->retranslate_lo, c->retranslate_hi);
+            c->retranslate_lo = c->retranslate_hi = 0;
+        }
         if (c->nflash_stores)
             apply_flash_stores(c);
         if (err != UC_ERR_OK) {
@@ -1106,6 +1200,7 @@ void h7_cpu_run(h7_cpu *c, h7_time_ps until)
         }
         switch (c->stop_reason) {
         case H7_STOP_BUDGET:
+        case H7_STOP_RETRANSLATE:
             break;
         case H7_STOP_WFE:
             if (c->event_reg)

@@ -7,7 +7,7 @@
 
 #include "machine.h"
 
-enum { H7_STOP_NONE, H7_STOP_BUDGET, H7_STOP_WFE, H7_STOP_REQUEST };
+enum { H7_STOP_NONE, H7_STOP_BUDGET, H7_STOP_WFE, H7_STOP_REQUEST, H7_STOP_RETRANSLATE };
 
 int h7_cpu_open(h7_cpu *c, h7_machine *m, h7_core_id id, char *err, size_t errlen);
 void h7_cpu_close(h7_cpu *c);

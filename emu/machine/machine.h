@@ -103,6 +103,9 @@ typedef struct h7_cpu {
     size_t nmmio;
     uint32_t *sev_sites;
     size_t nsev_sites;
+    struct h7_trap_sites *traps; /* NOCP / DIV_0_TRP sites (core/traps.h) */
+    unsigned traps_armed;        /* which of them were armed when the blocks were decoded */
+    uint32_t retranslate_lo, retranslate_hi;   /* drop these blocks once the engine stopped */
 } h7_cpu;
 
 /* What to do when a datasheet rule is violated (board layer). */

@@ -69,7 +69,8 @@ int main(void)
 #elif HOSTILE_DIV0
     SCB_SHCSR |= SHCSR_USGFAULTENA;
     SCB_CCR |= CCR_DIV_0_TRP;
-    __asm volatile("movs r1, #0\n movs r0, #7\n sdiv r0, r0, r1\n" ::: "r0", "r1");
+    /* The ISB makes the CCR change effective for what follows (ARMv7-M B3.2.8 recommends it). */
+    __asm volatile("dsb\n isb\n movs r1, #0\n movs r0, #7\n sdiv r0, r0, r1\n" ::: "r0", "r1");
 #elif HOSTILE_UNALIGN_TRP
     SCB_SHCSR |= SHCSR_USGFAULTENA;
     SCB_CCR |= CCR_UNALIGN_TRP;
