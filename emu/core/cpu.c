@@ -541,6 +541,7 @@ static void data_fault(h7_cpu *c, uint32_t addr, bool write)
 
 #define TRAP_FP 1u
 #define TRAP_DIV 2u
+#define TRAP_ALIGN 4u
 
 /* CPACR.CP10 (b21:20; CP11 must match): 00 no access, 01 privileged only, 11 full (B3.2.20). */
 static bool fp_denied(h7_cpu *c)
@@ -555,26 +556,58 @@ static bool fp_denied(h7_cpu *c)
 
 static unsigned traps_armed(h7_cpu *c)
 {
-    return (((c->nvic.cpacr >> 20) & 3u) != 3u ? TRAP_FP : 0u) | ((c->nvic.ccr & (1u << 4)) ? TRAP_DIV : 0u);
+    return (((c->nvic.cpacr >> 20) & 3u) != 3u ? TRAP_FP : 0u) | ((c->nvic.ccr & (1u << 4)) ? TRAP_DIV : 0u) |
+           ((c->nvic.ccr & (1u << 3)) ? TRAP_ALIGN : 0u);
 }
 
-/* Code hook on one FP or divide instruction (runs before it, registers exact). */
+/* ARMv7-M A3.2.1: LDRD/STRD, LDM/STM/PUSH/POP and the exclusives need word alignment always; with
+ * CCR.UNALIGN_TRP every halfword/word access must be aligned too. Only checked while UNALIGN_TRP
+ * is set (checking them always would need a hook on every load/store site). */
+static bool access_misaligned(const mem_insn *mi)
+{
+    uint32_t len = mi->hi - mi->lo;
+    uint32_t align = len >= 4 ? 4u : len;
+    return mi->known && align > 1 && (mi->lo & (align - 1)) != 0;
+}
+
+/* Stop before the instruction at pc and take the fault once the engine has returned. */
+static void trap_fault(h7_cpu *c, unsigned exc, uint32_t cfsr, uint32_t pc, const char *what)
+{
+    h7_trap_sites *t = c->traps;
+    t->pending = true;
+    t->exc = exc;
+    t->cfsr = cfsr;
+    t->pc = pc;
+    snprintf(t->what, sizeof t->what, "%s", what);
+    c->stop_reason = H7_STOP_RETRANSLATE;
+    uc_emu_stop(c->uc);   /* from a code hook: stops before the instruction (PC exact) */
+}
+
+/* Code hook on one FP, divide or (UNALIGN_TRP) load/store instruction: runs before it. */
 static void hk_trap(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
     h7_cpu *c = ud;
     uint32_t pc = (uint32_t)address;
     uint16_t hw = 0, hw2 = 0;
     unsigned rm = 0;
-    if (c->state != H7_CPU_RUNNING || !read_u16(c, pc, &hw) || !read_u16(c, pc + 2, &hw2))
+    if (c->state != H7_CPU_RUNNING || !read_u16(c, pc, &hw) || (is_thumb32(hw) && !read_u16(c, pc + 2, &hw2)))
         return;
-    h7_trap_kind kind = h7_trap_classify(hw, hw2, &rm);
+    h7_trap_kind kind = is_thumb32(hw) ? h7_trap_classify(hw, hw2, &rm) : H7_TRAP_NONE;
     uint32_t xpsr = rr(uc, UC_ARM_REG_XPSR);
-    if (kind == H7_TRAP_NONE || !h7_trap_cond_passed(h7_trap_it_cond(xpsr), xpsr))
-        return;   /* code changed under the hook, or a false IT condition: no fault */
+    if (!h7_trap_cond_passed(h7_trap_it_cond(xpsr), xpsr))
+        return;   /* a false IT condition: no fault */
+    mem_insn mi;
+    if (kind != H7_TRAP_FP && (c->nvic.ccr & (1u << 3)) && decode_mem_insn(c, pc, hw, hw2, &mi) &&
+        access_misaligned(&mi)) {
+        char what[96];
+        snprintf(what, sizeof what, "unaligned access to 0x%08X (CCR.UNALIGN_TRP)", mi.lo);
+        trap_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_UNALIGNED, pc, what);
+        return;
+    }
     if (kind == H7_TRAP_FP && fp_denied(c))
-        raise_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_NOCP, false, 0, pc, "FP instruction with the FPU disabled (CPACR)");
+        trap_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_NOCP, pc, "FP instruction with the FPU disabled (CPACR)");
     else if (kind == H7_TRAP_DIV && (c->nvic.ccr & (1u << 4)) && reg_val(c, rm, pc) == 0)
-        raise_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_DIVBYZERO, false, 0, pc, "divide by zero (CCR.DIV_0_TRP)");
+        trap_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_DIVBYZERO, pc, "divide by zero (CCR.DIV_0_TRP)");
 }
 
 /* First execution of a block while a trap is armed: hook its FP / divide instructions. True if a
@@ -591,7 +624,9 @@ static bool hook_trap_sites(h7_cpu *c, uint32_t addr, uint32_t size, unsigned ar
         if (wide && !read_u16(c, pc + 2, &hw2))
             break;
         h7_trap_kind k = wide ? h7_trap_classify(hw, hw2, &rm) : H7_TRAP_NONE;
-        if (((k == H7_TRAP_FP && (armed & TRAP_FP)) || (k == H7_TRAP_DIV && (armed & TRAP_DIV))) &&
+        mem_insn mi;
+        bool mem = (armed & TRAP_ALIGN) && k != H7_TRAP_FP && decode_mem_insn(c, pc, hw, hw2, &mi);
+        if (((k == H7_TRAP_FP && (armed & TRAP_FP)) || (k == H7_TRAP_DIV && (armed & TRAP_DIV)) || mem) &&
             h7_trap_add_site(c->traps, pc)) {
             uc_hook h;
             if (uc_hook_add(c->uc, &h, UC_HOOK_CODE, (void *)hk_trap, c, pc, pc) == UC_ERR_OK)
@@ -1185,6 +1220,13 @@ void h7_cpu_run(h7_cpu *c, h7_time_ps until)
             uc_ctl_remove_cache(c->uc, c->retranslate_lo, c->retranslate_hi);
             c->retranslate_lo = c->retranslate_hi = 0;
         }
+        if (c->traps->pending && err == UC_ERR_OK) {
+            c->traps->pending = false;
+            wr(c->uc, UC_ARM_REG_PC, c->traps->pc | 1u);
+            raise_fault(c, c->traps->exc, c->traps->cfsr, false, 0, c->traps->pc, c->traps->what);
+            continue;
+        }
+        c->traps->pending = false;
         if (c->nflash_stores)
             apply_flash_stores(c);
         if (err != UC_ERR_OK) {

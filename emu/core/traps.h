@@ -24,6 +24,12 @@ bool h7_trap_cond_passed(unsigned cond, uint32_t xpsr);
 typedef struct h7_trap_sites {
     uint32_t *sites;
     size_t nsites;
+    /* A fault found by a site hook, delivered once the engine has stopped (a PC write inside a
+     * code hook is not reliable in Unicorn 2.0.1: inside an IT block it was lost). */
+    bool pending;
+    unsigned exc;
+    uint32_t cfsr, pc;
+    char what[96];
 } h7_trap_sites;
 
 #define H7_TRAP_MAX_SITES 4096u

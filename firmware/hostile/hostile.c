@@ -74,7 +74,7 @@ int main(void)
 #elif HOSTILE_UNALIGN_TRP
     SCB_SHCSR |= SHCSR_USGFAULTENA;
     SCB_CCR |= CCR_UNALIGN_TRP;
-    __asm volatile("ldr r0, =0x20000001\n ldr r1, =0x30000001\n cmp r1, #0\n it ne\n ldrne r0, [r0]\n"
+    __asm volatile("dsb\n isb\n ldr r0, =0x38000001\n ldr r1, =0x30000001\n cmp r1, #0\n it ne\n ldrne r0, [r0]\n"
                    ::: "r0", "r1");
 #elif HOSTILE_LDRD_UNALIGNED
     SCB_SHCSR |= SHCSR_USGFAULTENA;
