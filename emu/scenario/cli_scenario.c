@@ -534,13 +534,11 @@ int h7_cmd_test(int argc, char **argv)
         fprintf(stderr, "h7emu: cannot create %s: %s\n", outdir, strerror(errno));
         return 2;
     }
-    char self[4096];
-    ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (sl <= 0 || (size_t)sl >= sizeof self - 1) {
-        fprintf(stderr, "h7emu: cannot find its own executable\n");
+    char *self = realpath("/proc/self/exe", NULL);   /* any length */
+    if (!self) {
+        fprintf(stderr, "h7emu: cannot find its own executable: %s\n", strerror(errno));
         return 2;
     }
-    self[sl] = '\0';
     job *jobs = calloc(n, sizeof *jobs);
     for (size_t i = 0; i < n; i++) {
         jobs[i].path = paths[i];
@@ -628,5 +626,6 @@ int h7_cmd_test(int argc, char **argv)
     }
     free(jobs);
     free(paths);
+    free(self);
     return rc;
 }
