@@ -563,8 +563,10 @@ static unsigned traps_armed(h7_cpu *c)
 /* ARMv7-M A3.2.1: LDRD/STRD, LDM/STM/PUSH/POP and the exclusives need word alignment always; with
  * CCR.UNALIGN_TRP every halfword/word access must be aligned too. Only checked while UNALIGN_TRP
  * is set (checking them always would need a hook on every load/store site). */
-static bool access_misaligned(const mem_insn *mi)
+static bool access_misaligned(const mem_insn *mi, uint16_t hw)
 {
+    if ((hw & 0xFFE0u) == 0xE8C0u)   /* TBB/TBH, byte/halfword exclusives: not word accesses */
+        return false;
     uint32_t len = mi->hi - mi->lo;
     uint32_t align = len >= 4 ? 4u : len;
     return mi->known && align > 1 && (mi->lo & (align - 1)) != 0;
@@ -598,7 +600,7 @@ static void hk_trap(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         return;   /* a false IT condition: no fault */
     mem_insn mi;
     if (kind != H7_TRAP_FP && (c->nvic.ccr & (1u << 3)) && decode_mem_insn(c, pc, hw, hw2, &mi) &&
-        access_misaligned(&mi)) {
+        access_misaligned(&mi, hw)) {
         char what[96];
         snprintf(what, sizeof what, "unaligned access to 0x%08X (CCR.UNALIGN_TRP)", mi.lo);
         trap_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_UNALIGNED, pc, what);
