@@ -78,7 +78,7 @@ int main(void)
                    ::: "r0", "r1");
 #elif HOSTILE_LDRD_UNALIGNED
     SCB_SHCSR |= SHCSR_USGFAULTENA;
-    __asm volatile("mov r2, sp\n adds r2, #2\n ldrd r0, r1, [r2]\n" ::: "r0", "r1", "r2");
+    __asm volatile("mov r2, sp\n subs r2, #14\n ldrd r0, r1, [r2]\n" ::: "r0", "r1", "r2");
 #elif HOSTILE_LDM_UNALIGNED
     SCB_SHCSR |= SHCSR_USGFAULTENA;
     __asm volatile("mov r2, sp\n subs r2, #6\n ldm r2, {r0, r1}\n" ::: "r0", "r1", "r2");
