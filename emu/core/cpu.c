@@ -1191,6 +1191,21 @@ static void handle_error(h7_cpu *c, uc_err err)
     }
 }
 
+/* A fault found by a trap hook (trap_fault) is taken once the engine has stopped in front of the
+ * instruction. True if one was. */
+static bool deliver_trap(h7_cpu *c, uc_err err)
+{
+    h7_trap_sites *t = c->traps;
+    if (!t->pending)
+        return false;
+    t->pending = false;
+    if (err != UC_ERR_OK)
+        return false;
+    wr(c->uc, UC_ARM_REG_PC, t->pc | 1u);
+    raise_fault(c, t->exc, t->cfsr, false, 0, t->pc, t->what);
+    return true;
+}
+
 /* After a stop requested by the block hook, PC must be the start of the block that was not run. */
 static void fix_resume_pc(h7_cpu *c)
 {
@@ -1222,13 +1237,8 @@ void h7_cpu_run(h7_cpu *c, h7_time_ps until)
             uc_ctl_remove_cache(c->uc, c->retranslate_lo, c->retranslate_hi);
             c->retranslate_lo = c->retranslate_hi = 0;
         }
-        if (c->traps->pending && err == UC_ERR_OK) {
-            c->traps->pending = false;
-            wr(c->uc, UC_ARM_REG_PC, c->traps->pc | 1u);
-            raise_fault(c, c->traps->exc, c->traps->cfsr, false, 0, c->traps->pc, c->traps->what);
+        if (deliver_trap(c, err))
             continue;
-        }
-        c->traps->pending = false;
         if (c->nflash_stores)
             apply_flash_stores(c);
         if (err != UC_ERR_OK) {
@@ -1334,6 +1344,11 @@ void h7_cpu_step(h7_cpu *c)
     uc_err err = uc_emu_start(c->uc, rr(c->uc, UC_ARM_REG_PC) | 1u, UNTIL_ADDR, 0, 1);
     c->m->running = -1;
     fix_resume_pc(c);
+    if (c->retranslate_hi) {
+        uc_ctl_remove_cache(c->uc, c->retranslate_lo, c->retranslate_hi);
+        c->retranslate_lo = c->retranslate_hi = 0;
+    }
+    deliver_trap(c, err);   /* the step is the exception entry */
     if (c->nflash_stores)
         apply_flash_stores(c);
     c->bp_skip = 0;
