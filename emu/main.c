@@ -64,10 +64,10 @@ static const char *usage_run =
     "  --boot0           hold the BOOT0 pin high (boot from BOOT_CMx_ADD1: system memory)\n"
     "  --quantum TIME    longest stretch one core runs before the other (default 5us)\n"
     "  --gdb [PORT]      serve GDB: the CM7 on PORT (default 3333), the CM4 on PORT+1, 127.0.0.1\n"
-    "                    only; runs until the debuggers detach (or --for if given)\n"
-    "  --gdb-wait        hold both cores in reset until a debugger attaches to the CM7\n"
-    "  --gdb-halt=all|core  halting one core stops virtual time for both (all, default, like the\n"
-    "                    H7 cross-trigger) or only for the halted core (core)\n"
+    "                    only; runs until --for elapses or h7emu gets Ctrl-C/SIGTERM\n"
+    "  --gdb-wait        hold each core until its own debugger attaches\n"
+    "  --gdb-halt=core|all  halting a core stops only that core (core, default, as on silicon\n"
+    "                    without cross-trigger) or virtual time for both (all)\n"
     "  --quiet           no timeline on stdout, only the summary\n"
     "  --no-color        no colours even on a terminal\n"
     "  -v, --verbose     also list guest errors and unimplemented accesses as they happen\n"
@@ -93,7 +93,7 @@ static int cmd_run(int argc, char **argv)
     const char *trace_path = NULL, *jsonl_path = NULL, *uart_path = NULL, *board = "nucleo-h755zi-q";
     const char *vcd_path = NULL, *svg_path = NULL;
     bool quiet = false, color = isatty(1), verbose = false, boot0 = false, gdb = false, for_given = false;
-    h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_ALL};
+    h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_CORE};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;

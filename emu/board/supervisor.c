@@ -95,11 +95,7 @@ static void lock_device(h7_machine *m, h7_violation *v, const char *cause)
         h7_machine_trace(m, "rule", "%s: --on-violation=warn: running on out of spec", h7_rules[v->rule].id);
         return;
     }
-    m->locked = true;
-    for (int k = 0; k < H7_NCORES; k++)
-        h7_cpu_stop(&m->cpu[k], H7_CPU_UNPOWERED, "core supply lost");
-    h7_machine_trace(m, "board", "device locked: %s", cause);
-    h7_machine_trace(m, "debug", "link lost: %s", ST_LINK_LOST);
+    h7_machine_lock(m, cause);
 }
 
 static void decode_cr3(uint32_t v, char *buf, size_t len)

@@ -372,6 +372,7 @@ void h7_machine_power_on(h7_machine *m)
             write_segments(m, (h7_core_id)k, false);
     h7_usart_flush_line(&m->soc.usart3);
     h7_machine_trace(m, "machine", "power-on reset%s", m->boot0 ? " (boot0 = 1)" : "");
+    m->lock_pending = false;
     h7_sup_power_on(m);
     h7_soc_reset(&m->soc, H7_RESET_POWER_ON);
     flush_all_code(m);
@@ -519,6 +520,37 @@ bool h7_machine_firmware_faulted(h7_machine *m, char *why, size_t len)
         }
     }
     return false;
+}
+
+static void lock_now(h7_machine *m)
+{
+    m->locked = true;
+    m->lock_pending = false;
+    for (int k = 0; k < H7_NCORES; k++)
+        h7_cpu_stop(&m->cpu[k], H7_CPU_UNPOWERED, "core supply lost");
+    h7_machine_trace(m, "board", "device locked: %s", m->lock_cause);
+    h7_machine_trace(m, "debug", "link lost: The interface firmware FAILED to reset/halt the target MCU");
+}
+
+void h7_machine_lock(h7_machine *m, const char *cause)
+{
+    snprintf(m->lock_cause, sizeof m->lock_cause, "%s", cause);
+    h7_cpu *c = m->running >= 0 ? &m->cpu[m->running] : NULL;
+    if (c && c->halt_request && (c->halt_reason == H7_HALT_WATCHPOINT || c->halt_reason == H7_HALT_BREAKPOINT)) {
+        /* The debugger asked to stop at this access: the core halts there first (imprecise, like
+         * a DWT watchpoint: at the end of the block) and the device locks on continue. */
+        m->lock_pending = true;
+        m->stop_requested = true;
+        h7_machine_trace(m, "debug", "%s stopped by the debugger at the access that locks the device", h7_core_name(c->id));
+        return;
+    }
+    lock_now(m);
+}
+
+void h7_machine_apply_pending_lock(h7_machine *m)
+{
+    if (m->lock_pending)
+        lock_now(m);
 }
 
 bool h7_machine_debug_link_ok(h7_machine *m, char *msg, size_t len)

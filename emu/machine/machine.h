@@ -93,6 +93,7 @@ typedef struct h7_cpu {
     int halt_reason;            /* h7_halt_reason of the last halt */
     uint32_t halt_addr;         /* breakpoint or watchpoint address */
     uint32_t bp_skip;           /* resume over the breakpoint at this address once */
+    bool step_first;            /* single step: the first instruction has not started yet */
     struct { uint32_t addr; uc_hook h; } bps[32];
     unsigned nbps;
     struct { uint32_t addr, len; int type; uc_hook h; } wps[8];
@@ -157,6 +158,8 @@ typedef struct h7_machine {
     h7_board board;
     bool boot0;                   /* BOOT0 pin level now */
     bool locked;                  /* core supply lost: cores stopped, debug link lost */
+    bool lock_pending;            /* ... but a debugger watching the access holds it (h7_machine_lock) */
+    char lock_cause[200];
     h7_violation viol[32];
     size_t nviol;
     bool rule_fired[H7_RULE_COUNT];
@@ -197,6 +200,12 @@ bool h7_machine_read_mem(h7_machine *m, h7_core_id core, uint32_t addr, void *bu
 void h7_machine_trace(h7_machine *m, const char *src, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Print the root-cause report of every rule violation (nothing if none). */
 void h7_machine_print_diagnosis(h7_machine *m, FILE *out);
+/* The board's verdict "core supply lost": cores unpowered, debug link lost. If a debugger
+ * watchpoint or breakpoint fired on the access that caused it, the core first stops at that
+ * access (lock_pending) and the lock follows when the debugger lets it go on
+ * (h7_machine_apply_pending_lock). */
+void h7_machine_lock(h7_machine *m, const char *cause);
+void h7_machine_apply_pending_lock(h7_machine *m);
 /* The debug link: false with the ST-LINK's message in msg while the device is locked. */
 bool h7_machine_debug_link_ok(h7_machine *m, char *msg, size_t len);
 /* Debug-link operations (fail like an ST-LINK when the device is locked). */
