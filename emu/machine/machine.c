@@ -132,11 +132,17 @@ static void host_core_release(void *ctx, h7_core_id core)
 {
     h7_machine *m = ctx;
     h7_cpu *c = &m->cpu[core];
-    if (c->state != H7_CPU_HELD)
+    /* A debugger may hold the gated core halted: it is released into the halt, at its reset vector. */
+    bool debug_halted = c->state == H7_CPU_HALTED && c->state_before_halt == H7_CPU_HELD;
+    if (c->state != H7_CPU_HELD && !debug_halted)
         return;
     h7_cpu_catch_up(c, h7_machine_now(m));
     uint32_t boot = h7_flash_boot_address(&m->soc.flash, core, m->boot0);
     h7_cpu_reset(c, boot, false);
+    if (debug_halted && c->state == H7_CPU_RUNNING) {
+        c->state_before_halt = H7_CPU_RUNNING;
+        c->state = H7_CPU_HALTED;
+    }
     h7_machine_trace(m, h7_core_name(core), "released from boot gating, starts at 0x%08X", boot);
 }
 
