@@ -1362,6 +1362,7 @@ int h7_gdb_serve(h7_machine *m, const h7_gdb_options *opt, char *err, size_t err
     fprintf(stderr, "h7emu: gdb server: cm7 on %s:%d, cm4 on %s:%d%s\n", addr, opt->port, addr, opt->port + 1,
             opt->wait_attach ? " (each core held until its debugger attaches)" : "");
     h7_time_ps start = m->time;
+    m->trace_hold_ahead = true;   /* halts cut windows short: keep the timeline in time order */
     while (!g_stop_signal) {
         if (opt->limit && m->time - start >= opt->limit)
             break;
@@ -1403,6 +1404,8 @@ int h7_gdb_serve(h7_machine *m, const h7_gdb_options *opt, char *err, size_t err
         tell_held_clients(&s);
         report_stops(&s);
     }
+    m->trace_hold_ahead = false;
+    h7_trace_flush(&m->trace);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     for (int k = 0; k < H7_NCORES; k++) {

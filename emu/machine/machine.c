@@ -424,13 +424,21 @@ static void sync_flash(h7_machine *m)
 
 static h7_run_result run_windows(h7_machine *m, h7_time_ps duration);
 
+static void flush_trace(h7_machine *m)
+{
+    if (m->trace_hold_ahead)
+        h7_trace_flush_until(&m->trace, m->time);
+    else
+        h7_trace_flush(&m->trace);
+}
+
 /* The trace of a window is written out in time order at the window's end (trace.h `defer`). */
 h7_run_result h7_machine_run_for(h7_machine *m, h7_time_ps duration)
 {
     bool was = m->trace.defer;
     m->trace.defer = true;
     h7_run_result r = run_windows(m, duration);
-    h7_trace_flush(&m->trace);
+    flush_trace(m);
     m->trace.defer = was;
     return r;
 }
@@ -471,7 +479,7 @@ static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
                 h7_cpu_catch_up(&m->cpu[k], t_end);
         h7_sched_run_until(&m->sched, t_end);
         sync_flash(m);
-        h7_trace_flush(&m->trace);
+        flush_trace(m);
     }
     return H7_RUN_TIME_LIMIT;
 }

@@ -152,6 +152,9 @@ typedef struct h7_machine {
     bool sysreset_pending;
     h7_core_id sysreset_source;
     bool stop_requested;          /* a breakpoint/condition asks the run loop to return */
+    bool trace_hold_ahead;        /* trace events later than `time` stay held at a window's end: a
+                                   * stop cut the window short, the other core has not caught up
+                                   * (the GDB server sets it so the timeline never goes back) */
     uint32_t break_addr[H7_NCORES];  /* run-until-address (0 = none) */
     bool break_hit[H7_NCORES];
 

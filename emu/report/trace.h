@@ -37,6 +37,9 @@ void h7_trace_free(h7_trace *t);
 void h7_trace_add(h7_trace *t, h7_time_ps when, const char *src, const char *text);
 /* Write out the held events in time order (see `defer`). */
 void h7_trace_flush(h7_trace *t);
+/* The same for the held events up to `limit`; later ones stay held (written before the next
+ * event added after them). */
+void h7_trace_flush_until(h7_trace *t, h7_time_ps limit);
 /* "   1234.567 us" right-aligned (microseconds with nanosecond precision). */
 void h7_trace_format_time(h7_time_ps t, char *buf, size_t len);
 void h7_trace_print_event(const h7_trace_event *e, FILE *out, bool color);

@@ -636,6 +636,46 @@ static void test_load_after_boot0_recovery_programs_the_flash(void **state)
     assert_int_equal(stop_server(&s), 0);
 }
 
+/* A halt cuts a scheduling window short while the other core has not caught up: the printed
+ * timeline still never goes back in time (the other core's later events are not printed before
+ * the earlier ones it produces once it runs again). */
+static void test_timeline_never_goes_back_across_halts(void **state)
+{
+    if (!have_gdb())
+        skip();
+    char trace[64], extra[128];
+    snprintf(trace, sizeof trace, "/tmp/h7emu_gdb_trace_%d.txt", (int)getpid());
+    snprintf(extra, sizeof extra, "--gdb-wait --gdb-halt=all --trace %s", trace);
+    server s = start_server(h7t_fw("boot_cm7.elf"), h7t_fw("boot_cm4.elf"), extra);
+    int fd4 = connect_to(s.port + 1);
+    assert_non_null(strstr(rsp(fd4, "?"), "T"));
+    rsp_send(fd4, "c");
+    /* boot.c:179 follows the PWR_D3CR.VOS write (a traced event of the CM7) */
+    const char *cmds[] = {"break boot.c:179", "continue", "delete", "break uart_print", "continue", "continue",
+                          "detach", NULL};
+    expect_in(gdb(s.port, h7t_fw("boot_cm7.elf"), cmds), "Breakpoint 2, uart_print");
+    close(fd4);
+    assert_int_equal(stop_server(&s), 0);
+    FILE *f = fopen(trace, "r");
+    assert_non_null(f);
+    char line[512], prev_line[512] = "";
+    double prev = -1;
+    unsigned n = 0;
+    while (fgets(line, sizeof line, f)) {
+        double t;
+        if (sscanf(line, "%lf us", &t) != 1)
+            continue;
+        if (t < prev)
+            fail_msg("timeline goes back:\n%s%s", prev_line, line);
+        prev = t;
+        snprintf(prev_line, sizeof prev_line, "%s", line);
+        n++;
+    }
+    fclose(f);
+    unlink(trace);
+    assert_true(n > 10);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -657,6 +697,7 @@ int main(void)
         cmocka_unit_test(test_watchpoint_on_pwr_cr3_stops_before_the_lock),
         cmocka_unit_test(test_lock_diagnosis_reaches_the_gdb_console),
         cmocka_unit_test(test_load_after_boot0_recovery_programs_the_flash),
+        cmocka_unit_test(test_timeline_never_goes_back_across_halts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
