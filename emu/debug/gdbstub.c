@@ -297,6 +297,14 @@ static bool machine_may_run(server *s)
     return !awaiting || other;
 }
 
+static bool any_halted_session(server *s)
+{
+    for (int k = 0; k < H7_NCORES; k++)
+        if (s->cl[k].fd >= 0 && s->m->cpu[k].state == H7_CPU_HALTED)
+            return true;
+    return false;
+}
+
 /* --gdb-wait: a core stays halted until its own debugger attaches (also across resets). */
 static void hold_awaiting_cores(server *s)
 {
@@ -373,7 +381,8 @@ static void drop_client(server *s, client *c, const char *why)
     c->waiting = false;
     clear_debug_units(s, c);
     h7_machine_apply_pending_lock(s->m);
-    h7_cpu_resume(&s->m->cpu[c->core]);
+    if (!s->awaiting_debugger[c->core])   /* a port probe does not release a --gdb-wait hold */
+        h7_cpu_resume(&s->m->cpu[c->core]);
 }
 
 /* System reset; with `halt`, every core that has a debugger stops at its reset vector. */
@@ -1064,6 +1073,7 @@ static void step_core(server *s, client *c)
 static void handle_packet(server *s, client *c, char *p, size_t n)
 {
     h7_cpu *cpu = &s->m->cpu[c->core];
+    s->awaiting_debugger[c->core] = false;   /* a debugger, not a port probe: --gdb-wait is over */
     switch (p[0]) {
     case 'q':
     case 'Q':
@@ -1265,7 +1275,6 @@ static void accept_client(server *s, int k)
     memset(c, 0, sizeof *c);
     c->fd = fd;
     c->core = (h7_core_id)k;
-    s->awaiting_debugger[k] = false;
     char msg[160];
     if (!h7_machine_debug_link_ok(s->m, msg, sizeof msg)) {
         h7_machine_trace(s->m, "debug", "%s debugger connects: %s", h7_core_name(c->core), msg);
@@ -1379,6 +1388,7 @@ int h7_gdb_serve(h7_machine *m, const h7_gdb_options *opt, char *err, size_t err
                 continue;
             break;
         }
+        bool talked = false;
         for (int k = 0; k < H7_NCORES; k++) {
             /* input first: a gdb that reconnects closed its old socket just before */
             client *c = &s.cl[k];
@@ -1389,12 +1399,15 @@ int h7_gdb_serve(h7_machine *m, const h7_gdb_options *opt, char *err, size_t err
                 else {
                     c->inlen += (size_t)r;
                     process_input(&s, c);
+                    talked = true;
                 }
             }
             if (pf[2 * k].revents & POLLIN)
                 accept_client(&s, k);
         }
-        if (machine_may_run(&s)) {
+        /* A debugger that just talked (a burst of steps, memory reads) is answered before the
+         * next slice of machine time: its own steps advance time. */
+        if (machine_may_run(&s) && !(talked && any_halted_session(&s))) {
             h7_time_ps slice = SLICE_PS;
             if (opt->limit && opt->limit - (m->time - start) < slice)
                 slice = opt->limit - (m->time - start);

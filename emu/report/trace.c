@@ -139,7 +139,8 @@ void h7_trace_flush_until(h7_trace *t, h7_time_ps limit)
     size_t n = 0;
     while (n < t->npending && t->pending[n].t <= limit)
         emit(t, &t->pending[n++]);
-    memmove(t->pending, t->pending + n, (t->npending - n) * sizeof *t->pending);
+    if (n && n < t->npending)
+        memmove(t->pending, t->pending + n, (t->npending - n) * sizeof *t->pending);
     t->npending -= n;
 }
 

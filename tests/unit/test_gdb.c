@@ -392,8 +392,41 @@ static void step_after_ctrl_c(int port)
             fail_msg("step %d after Ctrl-C: no stop reply ('%s')", i, r);
         assert_int_not_equal(rsp_pc(fd), pc0);
     }
+    /* after `monitor reset halt` (qRcmd): one step = one instruction of the Reset_Handler */
+    char cmd[64] = "qRcmd,", *o = cmd + 6;
+    for (const char *q = "reset halt"; *q; q++)
+        o += sprintf(o, "%02x", (unsigned char)*q);
+    rsp_send(fd, cmd);
+    char con[512] = "";
+    assert_string_equal(rsp_reply(fd, 5000, con, sizeof con), "OK");
+    assert_non_null(strstr(con, "flushregs"));
+    uint32_t pc0 = rsp_pc(fd);
+    assert_non_null(strstr(rsp(fd, "vCont;s:1"), "T05"));
+    uint32_t pc1 = rsp_pc(fd);
+    assert_int_not_equal(pc1, pc0);
+    if (pc1 != pc0 + 2 && pc1 != pc0 + 4 && (pc1 < 0x08000000u || pc1 >= 0x08200000u))
+        fail_msg("one step after reset halt went from 0x%08x to 0x%08x", pc0, pc1);
     rsp(fd, "D");
     close(fd);
+}
+
+/* --gdb-wait: a port probe (connect, close) does not release the held core. */
+static void test_gdb_wait_survives_a_port_probe(void **state)
+{
+    server s = start_server(h7t_fw("systick_cm7.elf"), NULL, "--gdb-wait");
+    close(connect_to(s.port));
+    usleep(300000);
+    int fd = connect_to(s.port);
+    assert_non_null(strstr(rsp(fd, "?"), "T"));
+    /* still at the reset vector: Reset_Handler is the ELF entry, read from the vector table */
+    const char *vt = rsp(fd, "m8000004,4");
+    unsigned b[4];
+    assert_int_equal(sscanf(vt, "%2x%2x%2x%2x", &b[0], &b[1], &b[2], &b[3]), 4);
+    uint32_t reset = (b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24) & ~1u;
+    assert_int_equal(rsp_pc(fd), reset);
+    rsp(fd, "D");
+    close(fd);
+    assert_int_equal(stop_server(&s), 0);
 }
 
 static void test_step_after_ctrl_c_on_both_cores(void **state)
@@ -698,6 +731,7 @@ int main(void)
         cmocka_unit_test(test_lock_diagnosis_reaches_the_gdb_console),
         cmocka_unit_test(test_load_after_boot0_recovery_programs_the_flash),
         cmocka_unit_test(test_timeline_never_goes_back_across_halts),
+        cmocka_unit_test(test_gdb_wait_survives_a_port_probe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
