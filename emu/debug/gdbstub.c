@@ -319,7 +319,7 @@ static void advance_machine_to(server *s, h7_cpu *cpu)
 {
     h7_machine *m = s->m;
     h7_time_ps t = h7_cpu_local_time(cpu);
-    if (t > m->time && !m->locked) {
+    if (t > m->time && !m->locked && !m->lock_pending) {
         h7_machine_run_for(m, t - m->time);
         m->stop_requested = false;
     }
