@@ -709,6 +709,23 @@ static void test_timeline_never_goes_back_across_halts(void **state)
     assert_true(n > 10);
 }
 
+/* Read and access watchpoints report themselves as such (rwatch:/awatch: stop replies), so gdb
+ * names the kind that fired. */
+static void test_read_and_access_watchpoints_report_their_kind(void **state)
+{
+    if (!have_gdb())
+        skip();
+    server s = start_server(h7t_fw("systick_cm7.elf"), NULL, NULL);
+    const char *cmds[] = {"rwatch g_ticks", "continue", "delete", "awatch g_ticks", "continue", "delete", "detach", NULL};
+    const char *out = gdb(s.port, h7t_fw("systick_cm7.elf"), cmds);
+    expect_in(out, "Hardware read watchpoint 1: g_ticks\n\nValue = ");
+    /* the handler's read and write of g_ticks are in one block: gdb sees the value changed */
+    if (!strstr(out, "Hardware access (read/write) watchpoint 2: g_ticks\n\nValue = ") &&
+        !strstr(out, "Hardware access (read/write) watchpoint 2: g_ticks\n\nOld value = "))
+        fail_msg("no access watchpoint stop:\n%s", out);
+    assert_int_equal(stop_server(&s), 0);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -732,6 +749,7 @@ int main(void)
         cmocka_unit_test(test_load_after_boot0_recovery_programs_the_flash),
         cmocka_unit_test(test_timeline_never_goes_back_across_halts),
         cmocka_unit_test(test_gdb_wait_survives_a_port_probe),
+        cmocka_unit_test(test_read_and_access_watchpoints_report_their_kind),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
