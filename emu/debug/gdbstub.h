@@ -1,5 +1,5 @@
-/* A GDB remote-serial-protocol server per core: the CM7 on PORT, the CM4 on PORT+1 (the OpenOCD /
- * STM32CubeIDE convention for the dual-core H7), on 127.0.0.1 by default. Single-threaded: the
+/* A GDB remote-serial-protocol server per core: the CM7 on PORT, the CM4 on PORT+1 (the OpenOCD
+ * convention for the dual-core H7), on 127.0.0.1 by default. Single-threaded: the
  * server polls its sockets between slices of machine time.
  *
  * Halting (docs/debugging.md): with H7_GDB_HALT_CORE (default, like the H7 without cross-trigger
