@@ -83,10 +83,10 @@ static const char *usage_run =
     "  --seed S          run under the schedule variation of seed S (quantum, CM4 start offset,\n"
     "                    core order, window phase; 0 = default); same seed, same trace\n"
     "  --gdb [PORT]      serve GDB: the CM7 on PORT (default 3333), the CM4 on PORT+1, 127.0.0.1\n"
-    "                    only; runs until the debuggers detach (or --for if given)\n"
-    "  --gdb-wait        hold both cores in reset until a debugger attaches to the CM7\n"
-    "  --gdb-halt=all|core  halting one core stops virtual time for both (all, default, like the\n"
-    "                    H7 cross-trigger) or only for the halted core (core)\n"
+    "                    only; runs until --for elapses or h7emu gets Ctrl-C/SIGTERM\n"
+    "  --gdb-wait        hold each core until its own debugger attaches\n"
+    "  --gdb-halt=core|all  halting a core stops only that core (core, default, as on silicon\n"
+    "                    without cross-trigger) or virtual time for both (all)\n"
     "  --semihosting     serve Arm semihosting calls (BKPT 0xAB): console, files, virtual time,\n"
     "                    exit; SYS_EXIT ends the run (status 0 -> exit 0, non-zero -> exit 5)\n"
     "  --semihosting-root DIR  files the firmware may open (below DIR only; default: none)\n"
@@ -157,7 +157,7 @@ static int cmd_run(int argc, char **argv)
     const char *uart_n_path[H7_NUARTS + 1] = {0};
     unsigned long long seed = 0;
     const char *sh_root = NULL, *sh_cmdline = NULL;
-    h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_ALL};
+    h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_CORE};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;

@@ -188,7 +188,7 @@ void h7_trace_add_typed(h7_trace *t, h7_time_ps when, const char *src, const cha
             return;
         }
     }
-    if (!t->defer) {
+    if (!t->defer && !t->npending) {
         emit(t, &e);
         return;
     }
@@ -203,9 +203,11 @@ void h7_trace_add_typed(h7_trace *t, h7_time_ps when, const char *src, const cha
         t->cappending = cap;
     }
     t->pending[t->npending++] = e;
+    if (!t->defer)   /* events held from a cut window (h7_trace_flush_until) go out first */
+        h7_trace_flush_until(t, when);
 }
 
-void h7_trace_flush(h7_trace *t)
+void h7_trace_flush_until(h7_trace *t, h7_time_ps limit)
 {
     /* stable insertion sort by time: a window holds a handful of events */
     for (size_t i = 1; i < t->npending; i++) {
@@ -217,7 +219,12 @@ void h7_trace_flush(h7_trace *t)
         }
         t->pending[j] = e;
     }
-    for (size_t i = 0; i < t->npending; i++)
-        emit(t, &t->pending[i]);
-    t->npending = 0;
+    size_t n = 0;
+    while (n < t->npending && t->pending[n].t <= limit)
+        emit(t, &t->pending[n++]);
+    if (n && n < t->npending)
+        memmove(t->pending, t->pending + n, (t->npending - n) * sizeof *t->pending);
+    t->npending -= n;
 }
+
+void h7_trace_flush(h7_trace *t) { h7_trace_flush_until(t, UINT64_MAX); }

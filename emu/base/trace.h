@@ -50,6 +50,9 @@ void h7_trace_add_typed(h7_trace *t, h7_time_ps when, const char *src, const cha
                         const char *fields);
 /* Write out the held events in time order (see `defer`). */
 void h7_trace_flush(h7_trace *t);
+/* The same for the held events up to `limit`; later ones stay held (written before the next
+ * event added after them). */
+void h7_trace_flush_until(h7_trace *t, h7_time_ps limit);
 /* "   1234.567 us" right-aligned (microseconds with nanosecond precision). */
 void h7_trace_format_time(h7_time_ps t, char *buf, size_t len);
 /* Returns the bytes written (fprintf's count). */

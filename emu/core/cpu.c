@@ -1428,24 +1428,74 @@ void h7_cpu_resume(h7_cpu *c)
     h7_cpu_check_wake(c);
 }
 
-void h7_cpu_step(h7_cpu *c)
+static void hk_step(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+{
+    h7_cpu *c = ud;
+    if (c->step_first) {
+        c->step_first = false;
+        return;
+    }
+    uc_emu_stop(uc);   /* before the second instruction: PC is exact (code hook) */
+}
+
+/* Exception entry latency of the Cortex-M4/M7 (12 cycles, zero-wait-state memory). */
+#define EXC_ENTRY_CYCLES 12u
+
+void h7_cpu_step(h7_cpu *c, bool mask_irqs)
 {
     if (c->state != H7_CPU_HALTED)
         return;
     h7_cpu_state before = c->state_before_halt;
     if (before != H7_CPU_RUNNING && before != H7_CPU_SLEEP_WFI && before != H7_CPU_SLEEP_WFE)
         return;
+    if (before != H7_CPU_RUNNING) {
+        /* A debug halt is a wake-up event (ARMv7-M B1.5.19, C1.4): the core halted in WFI/WFE
+         * steps from the instruction after it; no interrupt is taken because of the halt. */
+        c->state = before;
+        bool irq = c->irq_check;
+        wake(c);
+        c->irq_check = irq;
+    }
     c->state = H7_CPU_RUNNING;
-    c->bp_skip = rr(c->uc, UC_ARM_REG_PC) & ~1u;
-    c->budget = UINT64_MAX;
+    uint32_t pc = rr(c->uc, UC_ARM_REG_PC) & ~1u;
+    uint64_t icount0 = c->icount;
+    c->halt_reason = H7_HALT_NONE;
+    bool irq_check = c->irq_check;
+    if (!mask_irqs && irq_check) {
+        /* The step takes a pending exception that preempts the instruction: it stops at the
+         * first instruction of the handler, as a halting-debug step does. */
+        h7_masks masks = read_masks(c);
+        unsigned exc = h7_nvic_should_take(&c->nvic, &masks);
+        if (exc) {
+            exc_entry(c, exc, pc);
+            c->icount = icount0 + EXC_ENTRY_CYCLES;
+            goto done;
+        }
+    }
+    /* Interrupts masked during the step (like OpenOCD's maskisr): the pending ones stay pending. */
+    c->irq_check = false;
+    /* One instruction: a code hook on [pc, pc+4] stops before the next sequential instruction;
+     * anything else (branch, exception) starts a new block, where the budget of one stops it.
+     * The blocks at PC are dropped so that they are translated with the hook (a cached block
+     * would run on without it, notes §9). Unicorn's own count limit is not used: removing its
+     * hook afterwards flushes the whole translation cache. */
+    uc_hook step_hook;
+    c->step_first = true;
+    uc_hook_add(c->uc, &step_hook, UC_HOOK_CODE, (void *)hk_step, c, pc, pc + 4);
+    uc_ctl_remove_cache(c->uc, pc, pc + 4);
+    c->bp_skip = pc;
+    c->budget = icount0 + 1;
     c->stop_reason = H7_STOP_NONE;
     c->want_stop = false;
+    c->halt_request = false;
     *c->env.running = (int)c->id;
     c->resume_pc = 0;
-    uc_err err = uc_emu_start(c->uc, rr(c->uc, UC_ARM_REG_PC) | 1u, UNTIL_ADDR, 0, 1);
+    uc_err err = uc_emu_start(c->uc, pc | 1u, UNTIL_ADDR, 0, 0);
     if (c->sev_pending)
         deliver_sev(c);
     *c->env.running = -1;
+    uc_hook_del(c->uc, step_hook);
+    uc_ctl_remove_cache(c->uc, pc, pc + 4);
     fix_resume_pc(c);
     if (c->retranslate_hi) {
         uc_ctl_remove_cache(c->uc, c->retranslate_lo, c->retranslate_hi);
@@ -1456,13 +1506,17 @@ void h7_cpu_step(h7_cpu *c)
         apply_flash_stores(c);
     c->bp_skip = 0;
     c->halt_request = false;
+    c->icount = icount0 + 1;   /* 1 instruction = 1 core cycle (machine.h) */
     if (err != UC_ERR_OK)
         handle_error(c, err);
+    c->irq_check = c->irq_check || irq_check;
+done:
     if (c->state == H7_CPU_RUNNING) {
         c->state_before_halt = H7_CPU_RUNNING;
         c->state = H7_CPU_HALTED;
     }
-    c->halt_reason = H7_HALT_STEP;
+    if (c->halt_reason != H7_HALT_WATCHPOINT)
+        c->halt_reason = H7_HALT_STEP;
 }
 
 bool h7_cpu_set_breakpoint(h7_cpu *c, uint32_t addr, bool on)
@@ -1491,6 +1545,16 @@ bool h7_cpu_set_breakpoint(h7_cpu *c, uint32_t addr, bool on)
     return true;
 }
 
+/* Unicorn 2.1 decides at translation time whether a load or store calls the memory hooks (2.0.1
+ * calls them from its slow store path anyway): code translated before a watchpoint was added or
+ * removed is dropped, every block. */
+static void retranslate_all(h7_cpu *c)
+{
+    uc_ctl_flush_tb(c->uc);
+    memset(c->tbc, 0, TBC_SIZE * sizeof *c->tbc);
+    c->ff_probe = NULL;
+}
+
 bool h7_cpu_set_watchpoint(h7_cpu *c, uint32_t addr, uint32_t len, int type, bool on)
 {
     for (unsigned i = 0; i < c->nwps; i++)
@@ -1498,6 +1562,7 @@ bool h7_cpu_set_watchpoint(h7_cpu *c, uint32_t addr, uint32_t len, int type, boo
             if (!on) {
                 uc_hook_del(c->uc, c->wps[i].h);
                 c->wps[i] = c->wps[--c->nwps];
+                retranslate_all(c);
             }
             return true;
         }
@@ -1515,5 +1580,6 @@ bool h7_cpu_set_watchpoint(h7_cpu *c, uint32_t addr, uint32_t len, int type, boo
     c->wps[c->nwps].type = type;
     c->wps[c->nwps].h = h;
     c->nwps++;
+    retranslate_all(c);
     return true;
 }

@@ -142,6 +142,7 @@ typedef struct h7_cpu {
     int halt_reason;            /* h7_halt_reason of the last halt */
     uint32_t halt_addr;         /* breakpoint or watchpoint address */
     uint32_t bp_skip;           /* resume over the breakpoint at this address once */
+    bool step_first;            /* single step: the first instruction has not started yet */
     struct { uint32_t addr; uc_hook h; } bps[32];
     unsigned nbps;
     struct { uint32_t addr, len; int type; uc_hook h; } wps[8];
@@ -183,8 +184,12 @@ void h7_cpu_stop(h7_cpu *c, h7_cpu_state state, const char *why);
 /* Debugger support. Halting keeps the state the core had (sleeping stays sleeping on resume). */
 void h7_cpu_halt(h7_cpu *c, h7_halt_reason why);
 void h7_cpu_resume(h7_cpu *c);
-/* Execute one instruction of a halted core (an exception entry counts as the step). */
-void h7_cpu_step(h7_cpu *c);
+/* Execute exactly one instruction of a halted core, whatever stopped it (fresh translation at
+ * PC, budget of one). mask_irqs: pending interrupts stay pending during the step; otherwise an
+ * exception that preempts the instruction is entered and counts as the step. A core halted in
+ * WFI/WFE steps from the instruction after it (the halt woke it). Time: +1 cycle (+12 for an
+ * exception entry) on the core's local clock; the caller brings the machine up to it. */
+void h7_cpu_step(h7_cpu *c, bool mask_irqs);
 bool h7_cpu_set_breakpoint(h7_cpu *c, uint32_t addr, bool on);
 /* type: 2 write, 3 read, 4 access (GDB Z2/Z3/Z4). */
 bool h7_cpu_set_watchpoint(h7_cpu *c, uint32_t addr, uint32_t len, int type, bool on);

@@ -175,11 +175,17 @@ static void react_clocks_changed(h7_machine *m)
 static void react_boot_release(h7_machine *m, h7_core_id core)
 {
     h7_cpu *c = &m->cpu[core];
-    if (c->state != H7_CPU_HELD)
+    /* A debugger may hold the gated core halted: it is released into the halt, at its reset vector. */
+    bool debug_halted = c->state == H7_CPU_HALTED && c->state_before_halt == H7_CPU_HELD;
+    if (c->state != H7_CPU_HELD && !debug_halted)
         return;
     h7_cpu_catch_up(c, h7_machine_now(m));
     uint32_t boot = h7_flash_boot_address(&m->soc.flash, core, m->boot0);
     h7_cpu_reset(c, boot, false);
+    if (debug_halted && c->state == H7_CPU_RUNNING) {
+        c->state_before_halt = H7_CPU_RUNNING;
+        c->state = H7_CPU_HALTED;
+    }
     h7_machine_emit(m, &(h7_ev){.kind = H7_EV_CORE_RELEASED, .core = core, .u.released.addr = boot});
 }
 
@@ -191,13 +197,7 @@ static void apply_verdict(h7_machine *m, const h7_verdict *v)
     switch (v->action) {
     case H7_VERDICT_NONE: break;
     case H7_VERDICT_FAULT_CORE: h7_cpu_stop(&m->cpu[v->core], H7_CPU_FAULTED, v->reason); break;
-    case H7_VERDICT_LOCK_DEVICE:
-        m->locked = true;
-        for (int k = 0; k < H7_NCORES; k++)
-            h7_cpu_stop(&m->cpu[k], H7_CPU_UNPOWERED, "core supply lost");
-        h7_machine_emit(m, &(h7_ev){.kind = H7_EV_DEVICE_LOCKED, .text = v->reason});
-        h7_machine_emit(m, &(h7_ev){.kind = H7_EV_LINK_LOST, .text = H7_ST_LINK_LOST});
-        break;
+    case H7_VERDICT_LOCK_DEVICE: h7_machine_lock(m, v->reason); break;
     }
 }
 
@@ -542,6 +542,7 @@ void h7_machine_power_on(h7_machine *m)
     h7_machine_flush_uart_lines(m);
     h7_machine_emit(m, &(h7_ev){.kind = H7_EV_POWER_ON, .u.por.boot0 = m->boot0});
     m->locked = false;
+    m->lock_pending = false;
     h7_dcache_reset(m->dcache);
     h7_sup_power_on(&m->sup);
     h7_soc_reset(&m->soc, H7_RESET_POWER_ON);
@@ -593,13 +594,21 @@ static void sync_flash(h7_machine *m)
 
 static h7_run_result run_windows(h7_machine *m, h7_time_ps duration);
 
+static void flush_trace(h7_machine *m)
+{
+    if (m->trace_hold_ahead)
+        h7_trace_flush_until(&m->trace, m->time);
+    else
+        h7_trace_flush(&m->trace);
+}
+
 /* The trace of a window is written out in time order at the window's end (trace.h `defer`). */
 h7_run_result h7_machine_run_for(h7_machine *m, h7_time_ps duration)
 {
     bool was = m->trace.defer;
     m->trace.defer = true;
     h7_run_result r = run_windows(m, duration);
-    h7_trace_flush(&m->trace);
+    flush_trace(m);
     m->trace.defer = was;
     return r;
 }
@@ -645,7 +654,7 @@ static void close_window(h7_machine *m)
     m->events_fired += h7_sched_run_until(&m->sched, t_end);
     if (!m->in_hook)   /* translated code is not dropped from inside a block hook: see below */
         sync_code(m);
-    h7_trace_flush(&m->trace);
+    flush_trace(m);
 }
 
 /* Each core runs to the window end; a core woken by the other one during the window (an
@@ -787,6 +796,37 @@ bool h7_machine_firmware_faulted(h7_machine *m, char *why, size_t len)
             return true;
     }
     return false;
+}
+
+static void lock_now(h7_machine *m)
+{
+    m->locked = true;
+    m->lock_pending = false;
+    for (int k = 0; k < H7_NCORES; k++)
+        h7_cpu_stop(&m->cpu[k], H7_CPU_UNPOWERED, "core supply lost");
+    h7_machine_emit(m, &(h7_ev){.kind = H7_EV_DEVICE_LOCKED, .text = m->lock_cause});
+    h7_machine_emit(m, &(h7_ev){.kind = H7_EV_LINK_LOST, .text = H7_ST_LINK_LOST});
+}
+
+void h7_machine_lock(h7_machine *m, const char *cause)
+{
+    snprintf(m->lock_cause, sizeof m->lock_cause, "%s", cause);
+    h7_cpu *c = m->running >= 0 ? &m->cpu[m->running] : NULL;
+    if (c && c->halt_request && (c->halt_reason == H7_HALT_WATCHPOINT || c->halt_reason == H7_HALT_BREAKPOINT)) {
+        /* The debugger asked to stop at this access: the core halts there first (imprecise, like
+         * a DWT watchpoint: at the end of the block) and the device locks on continue. */
+        m->lock_pending = true;
+        m->stop_requested = true;
+        h7_machine_trace(m, "debug", "%s stopped by the debugger at the access that locks the device", h7_core_name(c->id));
+        return;
+    }
+    lock_now(m);
+}
+
+void h7_machine_apply_pending_lock(h7_machine *m)
+{
+    if (m->lock_pending)
+        lock_now(m);
 }
 
 bool h7_machine_debug_link_ok(h7_machine *m, char *msg, size_t len)

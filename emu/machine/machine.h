@@ -66,6 +66,9 @@ typedef struct h7_machine {
     h7_core_id sysreset_source;
     h7_time_ps sysreset_at;       /* a SYSRESETREQ takes effect then (request + reset pulse) */
     bool stop_requested;          /* a breakpoint/condition asks the run loop to return */
+    bool trace_hold_ahead;        /* trace events later than `time` stay held at a window's end: a
+                                   * stop cut the window short, the other core has not caught up
+                                   * (the GDB server sets it so the timeline never goes back) */
     uint32_t break_addr[H7_NCORES];  /* run-until-address (0 = none) */
     bool break_hit[H7_NCORES];
 
@@ -74,6 +77,8 @@ typedef struct h7_machine {
     bool locked;                  /* core supply lost: cores stopped, debug link lost */
     h7_supervisor sup;            /* the rules: judge events, return verdicts the machine applies */
     h7_ev_bus observers;          /* outputs that follow the events (scenario judge, VCD/SVG, GDB) */
+    bool lock_pending;            /* a lock held back while a debugger stops at the access (h7_machine_lock) */
+    char lock_cause[200];
 
     h7_log_entry *logs;
     size_t nlogs, caplogs;
@@ -129,6 +134,12 @@ void h7_machine_emit(h7_machine *m, const h7_ev *e);
 void h7_machine_trace(h7_machine *m, const char *src, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Print the root-cause report of every rule violation (nothing if none). */
 void h7_machine_print_diagnosis(h7_machine *m, FILE *out);
+/* The board's verdict "core supply lost": cores unpowered, debug link lost. If a debugger
+ * watchpoint or breakpoint fired on the access that caused it, the core first stops at that
+ * access (lock_pending) and the lock follows when the debugger lets it go on
+ * (h7_machine_apply_pending_lock). */
+void h7_machine_lock(h7_machine *m, const char *cause);
+void h7_machine_apply_pending_lock(h7_machine *m);
 /* The debug link: false with the ST-LINK's message in msg while the device is locked. */
 bool h7_machine_debug_link_ok(h7_machine *m, char *msg, size_t len);
 /* Debug-link operations (fail like an ST-LINK when the device is locked). */

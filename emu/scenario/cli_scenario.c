@@ -36,7 +36,7 @@ static const char *usage_scn =
     "                 past it a note line says the trace was cut, the run goes on\n"
     "  --gdb [PORT]   instead of the steps: serve the scenario's machine (board, images, option\n"
     "                 bytes, BOOT0) to GDB, CM7 on PORT (3333), CM4 on PORT+1; --gdb-wait holds\n"
-    "                 the cores until a debugger attaches\n"
+    "                 each core until its debugger attaches; --gdb-halt=core|all as for ELF runs\n"
     "exit codes: 0 passed, 1 an expectation failed, 2 bad scenario or image.\n";
 
 static const char *usage_test =
@@ -153,7 +153,7 @@ int h7_cmd_run_scenario(int argc, char **argv)
     const char *path = NULL, *trace = NULL, *jsonl = NULL, *vcd = NULL, *svg = NULL;
     unsigned long long max_trace = 0;
     bool quiet = false, color = isatty(1), verbose = false, gdb = false;
-    h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_ALL};
+    h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_CORE};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool takes = !strcmp(a, "--trace") || !strcmp(a, "--jsonl") || !strcmp(a, "--vcd") || !strcmp(a, "--svg") ||
@@ -193,6 +193,8 @@ int h7_cmd_run_scenario(int argc, char **argv)
         } else if (!strcmp(a, "--gdb-wait")) {
             gdb = true;
             gdbo.wait_attach = true;
+        } else if (!strcmp(a, "--gdb-halt=all") || !strcmp(a, "--gdb-halt=core")) {
+            gdbo.halt_mode = a[11] == 'a' ? H7_GDB_HALT_ALL : H7_GDB_HALT_CORE;
         } else if (!strcmp(a, "--quiet")) {
             quiet = true;
         } else if (!strcmp(a, "--no-color")) {
