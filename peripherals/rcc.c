@@ -158,6 +158,17 @@ uint32_t h7_rcc_pclk_hz(const h7_rcc *r, int apb)
     }
 }
 
+/* Timer kernel clock (RM0399 §9.5.x, Table "Ratio between clock timer and pclk"): the APB clock
+ * when its prescaler is 1, otherwise 2 x PCLK (4 x PCLK with RCC_CFGR.TIMPRE = 1), never above
+ * rcc_hclk. APB1 clocks TIM2-7/12-14, APB2 TIM1/8/15-17. */
+uint32_t h7_rcc_tim_hz(const h7_rcc *r, int apb)
+{
+    unsigned div = apb_div(apb == 1 ? H7_FIELD_EX(r->d2cfgr, RCC_D2CFGR, D2PPRE1) : H7_FIELD_EX(r->d2cfgr, RCC_D2CFGR, D2PPRE2));
+    uint32_t hclk = h7_rcc_hclk_hz(r);
+    unsigned mult = (r->cfgr >> 15) & 1u ? 4u : 2u;   /* TIMPRE */
+    return div <= mult ? hclk : hclk / div * mult;
+}
+
 /* USART2/3/4/5/7/8 kernel clock mux, RCC_D2CCIP2R.USART234578SEL (RM0399 §9.7.x). */
 uint32_t h7_rcc_usart_kernel_hz(const h7_rcc *r, int usart)
 {
@@ -200,6 +211,8 @@ static void clocks_update(h7_rcc *r)
         fmt_mhz(now[2], b, sizeof b);
         h7_soc_trace(r->soc, "rcc", "sysclk %s (%s), cm7 %s, cm4 %s", s, sws_names[r->sws & 7u], a, b);
     }
+    if (any)
+        h7_tim_clocks_changed(r->soc);   /* timers re-read their kernel clock */
     if (any && r->soc->ops.clocks_changed)
         r->soc->ops.clocks_changed(r->soc->host);
 }
@@ -671,6 +684,7 @@ static void write32(h7_rcc *s, uint32_t off, uint32_t v, h7_master m)
         }
         s->cfgr = v & reg(A_RCC_CFGR)->rw_mask;
         try_switch(s);
+        h7_tim_clocks_changed(s->soc);   /* TIMPRE */
         return;
     }
     case A_RCC_D1CFGR: case A_RCC_D2CFGR: case A_RCC_D3CFGR:

@@ -141,6 +141,7 @@ uint32_t h7_rcc_sysclk_hz(const h7_rcc *r);
 uint32_t h7_rcc_cpu_hz(const h7_rcc *r, h7_core_id cpu);   /* CM7 = sys_ck/D1CPRE, CM4 = HCLK */
 uint32_t h7_rcc_hclk_hz(const h7_rcc *r);                  /* AXI/AHB */
 uint32_t h7_rcc_pclk_hz(const h7_rcc *r, int apb);         /* APB1..APB4 */
+uint32_t h7_rcc_tim_hz(const h7_rcc *r, int apb);          /* timer kernel clock on APB1/APB2 */
 uint32_t h7_rcc_usart_kernel_hz(const h7_rcc *r, int usart);
 /* Output of PLL n (1..3), divider 'p', 'q' or 'r'; 0 when the PLL is not locked. */
 uint32_t h7_rcc_pll_hz(const h7_rcc *r, int n, char out);

@@ -62,6 +62,20 @@ static const binding bindings[] = {
     BIND("SYSCFG", syscfg, syscfg, H7_RCC_EN_APB4, 1),
     BIND("USART3", usart, usart3, H7_RCC_EN_APB1L, 18),
     BIND("ART", art, art, H7_RCC_EN_AHB1, 14),
+    BIND("TIM1", tim, tim[H7_TIM1], H7_RCC_EN_APB2, 0),
+    BIND("TIM2", tim, tim[H7_TIM2], H7_RCC_EN_APB1L, 0),
+    BIND("TIM3", tim, tim[H7_TIM3], H7_RCC_EN_APB1L, 1),
+    BIND("TIM4", tim, tim[H7_TIM4], H7_RCC_EN_APB1L, 2),
+    BIND("TIM5", tim, tim[H7_TIM5], H7_RCC_EN_APB1L, 3),
+    BIND("TIM6", tim, tim[H7_TIM6], H7_RCC_EN_APB1L, 4),
+    BIND("TIM7", tim, tim[H7_TIM7], H7_RCC_EN_APB1L, 5),
+    BIND("TIM8", tim, tim[H7_TIM8], H7_RCC_EN_APB2, 1),
+    BIND("TIM12", tim, tim[H7_TIM12], H7_RCC_EN_APB1L, 6),
+    BIND("TIM13", tim, tim[H7_TIM13], H7_RCC_EN_APB1L, 7),
+    BIND("TIM14", tim, tim[H7_TIM14], H7_RCC_EN_APB1L, 8),
+    BIND("TIM15", tim, tim[H7_TIM15], H7_RCC_EN_APB2, 16),
+    BIND("TIM16", tim, tim[H7_TIM16], H7_RCC_EN_APB2, 17),
+    BIND("TIM17", tim, tim[H7_TIM17], H7_RCC_EN_APB2, 18),
     BIND("GPIOA", gpio, gpio[0], H7_RCC_EN_AHB4, 0),
     BIND("GPIOB", gpio, gpio[1], H7_RCC_EN_AHB4, 1),
     BIND("GPIOC", gpio, gpio[2], H7_RCC_EN_AHB4, 2),
@@ -121,6 +135,8 @@ void h7_soc_init(h7_soc *soc, const h7_host_ops *ops, void *host, h7_sched *sche
         h7_gpio_init(&soc->gpio[p], soc, p);
     h7_usart_init(&soc->usart3, soc, 3);
     h7_art_init(&soc->art, soc);
+    for (int t = 0; t < H7_TIM_COUNT; t++)
+        h7_tim_init(&soc->tim[t], soc, (h7_tim_id)t);
     build_windows(soc);
 }
 
@@ -151,6 +167,8 @@ void h7_soc_reset(h7_soc *soc, h7_reset_kind kind)
         h7_gpio_reset(&soc->gpio[p], kind);
     h7_usart_reset(&soc->usart3, kind);
     h7_art_reset(&soc->art, kind);
+    for (int t = 0; t < H7_TIM_COUNT; t++)
+        h7_tim_reset(&soc->tim[t], kind);
 }
 
 const h7_window *h7_soc_find_window(const h7_soc *soc, uint32_t addr)

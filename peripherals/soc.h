@@ -20,6 +20,7 @@
 #include "pwr.h"
 #include "rcc.h"
 #include "syscfg.h"
+#include "tim.h"
 #include "usart.h"
 
 struct h7_soc;
@@ -96,6 +97,9 @@ typedef struct h7_soc {
     h7_gpio gpio[H7_GPIO_PORTS];
     h7_usart usart3;
     h7_art art;
+    h7_tim tim[H7_TIM_COUNT];
+    h7_tim_dma_fn tim_dma_fn;   /* DMA requests of the timers (h7_tim_set_dma_hook) */
+    void *tim_dma_opaque;
 
     h7_window *windows;       /* sorted by base */
     size_t nwindows;
