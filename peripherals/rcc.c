@@ -555,6 +555,38 @@ void h7_rcc_reset(h7_rcc *s, h7_reset_kind kind)
         s->last_hz[i] = H7_RCC_HSI_HZ;
 }
 
+/* RM0399 §9.4.4 (reset source identification): a power-on reset sets every power/domain/CPU flag
+ * (0x00FE_0000, facts §3.3); any system reset resets both CPUs (C1RSTF, C2RSTF) and drives NRST low
+ * (PINRSTF), plus the flag of its source. Decision: D1RSTF/D2RSTF are left to power-on (they report
+ * a domain power switch, which a system reset does not cycle); the facts file's suggestion to set
+ * them on every reset is an unconfirmed inference. */
+uint32_t h7_rcc_rsr_flags(h7_reset_cause cause)
+{
+    const uint32_t sys = R_RCC_RSR_C1RSTF_MASK | R_RCC_RSR_C2RSTF_MASK | R_RCC_RSR_PINRSTF_MASK;
+    switch (cause) {
+    case H7_CAUSE_POWER_ON:
+        return sys | R_RCC_RSR_D1RSTF_MASK | R_RCC_RSR_D2RSTF_MASK | R_RCC_RSR_BORRSTF_MASK | R_RCC_RSR_PORRSTF_MASK;
+    case H7_CAUSE_PIN: return sys;
+    case H7_CAUSE_SFT_CM7: return sys | R_RCC_RSR_SFT1RSTF_MASK;
+    case H7_CAUSE_SFT_CM4: return sys | R_RCC_RSR_SFT2RSTF_MASK;
+    case H7_CAUSE_IWDG1: return sys | R_RCC_RSR_IWDG1RSTF_MASK;
+    case H7_CAUSE_IWDG2: return sys | R_RCC_RSR_IWDG2RSTF_MASK;
+    case H7_CAUSE_WWDG1: return sys | R_RCC_RSR_WWDG1RSTF_MASK;
+    case H7_CAUSE_WWDG2: return sys | R_RCC_RSR_WWDG2RSTF_MASK;
+    case H7_CAUSE_LPWR1: return sys | R_RCC_RSR_LPWR1RSTF_MASK;
+    case H7_CAUSE_LPWR2: return sys | R_RCC_RSR_LPWR2RSTF_MASK;
+    default: return sys;
+    }
+}
+
+const char *h7_reset_cause_name(h7_reset_cause cause)
+{
+    static const char *const names[H7_CAUSE_COUNT] = {
+        "power-on", "nrst", "cm7 sysresetreq", "cm4 sysresetreq", "iwdg1 timeout", "iwdg2 timeout",
+        "wwdg1", "wwdg2", "lpwr d1", "lpwr d2"};
+    return cause < H7_CAUSE_COUNT ? names[cause] : "?";
+}
+
 void h7_rcc_add_reset_flags(h7_rcc *r, uint32_t flags)
 {
     r->bank[0][0] |= flags;

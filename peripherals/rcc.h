@@ -69,6 +69,21 @@ H7_REG32(RCC_RSR, 0x0D0)        /* same-address bank 0x0D0-0x11C (CPUs only) */
 H7_REG32(RCC_C1_RSR, 0x130)     /* CPU1 bank 0x130-0x17C */
 H7_REG32(RCC_C2_RSR, 0x190)     /* CPU2 bank 0x190-0x1DC */
     H7_FIELD(RCC_RSR, RMVF, 16, 1)
+    H7_FIELD(RCC_RSR, C1RSTF, 17, 1)
+    H7_FIELD(RCC_RSR, C2RSTF, 18, 1)
+    H7_FIELD(RCC_RSR, D1RSTF, 19, 1)
+    H7_FIELD(RCC_RSR, D2RSTF, 20, 1)
+    H7_FIELD(RCC_RSR, BORRSTF, 21, 1)
+    H7_FIELD(RCC_RSR, PINRSTF, 22, 1)
+    H7_FIELD(RCC_RSR, PORRSTF, 23, 1)
+    H7_FIELD(RCC_RSR, SFT1RSTF, 24, 1)
+    H7_FIELD(RCC_RSR, SFT2RSTF, 25, 1)
+    H7_FIELD(RCC_RSR, IWDG1RSTF, 26, 1)
+    H7_FIELD(RCC_RSR, IWDG2RSTF, 27, 1)
+    H7_FIELD(RCC_RSR, WWDG1RSTF, 28, 1)
+    H7_FIELD(RCC_RSR, WWDG2RSTF, 29, 1)
+    H7_FIELD(RCC_RSR, LPWR1RSTF, 30, 1)
+    H7_FIELD(RCC_RSR, LPWR2RSTF, 31, 1)
 
 #define H7_RCC_BANK_WORDS 20u   /* RSR, AHB3ENR..APB4ENR, reserved, AHB3LPENR..APB4LPENR */
 #define H7_RCC_HSI_HZ 64000000u
@@ -134,6 +149,22 @@ bool h7_rcc_cpu_has_d1_alloc(const h7_rcc *r, h7_core_id cpu);
 void h7_rcc_set_domain_ready(h7_rcc *r, int domain, bool ready);
 /* From PWR: leaving system Stop selects HSI and switches the PLLs and HSE off (RM0399 §9.5.7). */
 void h7_rcc_system_stop_exit(h7_rcc *r);
+/* Why the chip (or a core) was reset; decides the RCC_RSR flags (RM0399 §9.4.4 reset source
+ * identification, RCC_RSR description §9.7.x) and the timeline text. */
+typedef enum {
+    H7_CAUSE_POWER_ON,     /* POR: PORRSTF, BORRSTF, PINRSTF, D1/D2RSTF, C1/C2RSTF */
+    H7_CAUSE_PIN,          /* NRST pin */
+    H7_CAUSE_SFT_CM7,      /* AIRCR.SYSRESETREQ of CPU1 */
+    H7_CAUSE_SFT_CM4,      /* AIRCR.SYSRESETREQ of CPU2 */
+    H7_CAUSE_IWDG1, H7_CAUSE_IWDG2,
+    H7_CAUSE_WWDG1, H7_CAUSE_WWDG2,
+    H7_CAUSE_LPWR1, H7_CAUSE_LPWR2,   /* illegal D1/D2 Stop/Standby entry (option bytes NRST_xxx) */
+    H7_CAUSE_COUNT
+} h7_reset_cause;
+/* RCC_RSR flags a reset of this cause sets (in both CPU banks). */
+uint32_t h7_rcc_rsr_flags(h7_reset_cause cause);
+/* "nrst", "cm7 sysresetreq", "iwdg1 timeout", ... (timeline text). */
+const char *h7_reset_cause_name(h7_reset_cause cause);
 /* Reset flags for RCC_RSR (both banks), OR-ed in by the machine on each reset. */
 void h7_rcc_add_reset_flags(h7_rcc *r, uint32_t flags);
 /* Clock tree, from the registers. */

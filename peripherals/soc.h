@@ -17,6 +17,7 @@
 #include "flash.h"
 #include "gpio.h"
 #include "hsem.h"
+#include "iwdg.h"
 #include "pwr.h"
 #include "rcc.h"
 #include "syscfg.h"
@@ -53,6 +54,11 @@ typedef struct h7_host_ops {
     void (*supply_configured)(void *ctx, uint32_t value, bool accepted);
     /* SYSCFG_PWRCR.ODEN changed (VOS0 overdrive). */
     void (*overdrive_changed)(void *ctx, bool oden);
+    /* A model asks for a system reset (a watchdog timeout, ...). The machine applies it at the next
+     * safe point (never from inside the callback) with the RCC_RSR flags of `cause`. */
+    void (*system_reset)(void *ctx, h7_reset_cause cause);
+    /* Is `core` halted by the debugger? (DBGMCU freeze of the watchdogs; NULL = never.) */
+    bool (*core_halted)(void *ctx, h7_core_id core);
 } h7_host_ops;
 
 /* How the chip is wired and which silicon it is (the board layer fills this in). */
@@ -98,6 +104,7 @@ typedef struct h7_soc {
     h7_usart usart3;
     h7_art art;
     h7_tim tim[H7_TIM_COUNT];
+    h7_iwdg iwdg[2];
     h7_tim_dma_fn tim_dma_fn;   /* DMA requests of the timers (h7_tim_set_dma_hook) */
     void *tim_dma_opaque;
 

@@ -170,6 +170,26 @@ static void host_overdrive_changed(void *ctx, bool oden)
     h7_sup_on_overdrive(ctx, oden);
 }
 
+static bool host_core_halted(void *ctx, h7_core_id core)
+{
+    return ((h7_machine *)ctx)->cpu[core].state == H7_CPU_HALTED;
+}
+
+/* A model asks for a system reset: noted here, applied by the run loop before the next window (the
+ * running core, if any, stops at its next block). */
+static void host_system_reset(void *ctx, h7_reset_cause cause)
+{
+    h7_machine *m = ctx;
+    if (m->sysreset_pending)
+        return;   /* the first cause wins */
+    m->sysreset_pending = true;
+    m->sysreset_cause = cause;
+    if (m->running >= 0) {
+        m->cpu[m->running].want_stop = true;
+        m->cpu[m->running].stop_reason = H7_STOP_REQUEST;
+    }
+}
+
 /* NVIC services for one core. */
 static h7_time_ps cpu_now(void *ctx)
 {
@@ -200,7 +220,7 @@ static void cpu_system_reset(void *ctx)
 {
     h7_cpu *c = ctx;
     c->m->sysreset_pending = true;
-    c->m->sysreset_source = c->id;
+    c->m->sysreset_cause = c->id == H7_CM7 ? H7_CAUSE_SFT_CM7 : H7_CAUSE_SFT_CM4;
     c->want_stop = true;
     c->stop_reason = H7_STOP_REQUEST;
 }
@@ -274,7 +294,8 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
         .now = host_now, .set_irq = host_set_irq, .send_event = host_send_event, .trace = host_trace,
         .log = host_log, .clocks_changed = host_clocks_changed, .core_release = host_core_release,
         .uart_tx = host_uart_tx, .supply_configured = host_supply_configured,
-        .overdrive_changed = host_overdrive_changed,
+        .overdrive_changed = host_overdrive_changed, .system_reset = host_system_reset,
+        .core_halted = host_core_halted,
     };
     h7_sup_init_sysmem(m);
     h7_soc_config sc = {
@@ -374,17 +395,18 @@ void h7_machine_power_on(h7_machine *m)
     h7_machine_trace(m, "machine", "power-on reset%s", m->boot0 ? " (boot0 = 1)" : "");
     h7_sup_power_on(m);
     h7_soc_reset(&m->soc, H7_RESET_POWER_ON);
+    h7_rcc_add_reset_flags(&m->soc.rcc, h7_rcc_rsr_flags(H7_CAUSE_POWER_ON));   /* 0x00FE_0000 */
     flush_all_code(m);
     reset_cores(m);
     m->sysreset_pending = false;
 }
 
-void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software)
+void h7_machine_reset_with_cause(h7_machine *m, h7_reset_cause cause)
 {
     cancel_all_events(&m->sched);
     m->sched.now = m->time;
     h7_usart_flush_line(&m->soc.usart3);   /* what was printed before the reset, then the reset */
-    h7_machine_trace(m, "machine", "system reset (%s)", software ? (source == H7_CM7 ? "cm7 sysresetreq" : "cm4 sysresetreq") : "nrst");
+    h7_machine_trace(m, "machine", "system reset (%s)", h7_reset_cause_name(cause));
     if (m->locked) {
         /* PWR_CR3 keeps the bad supply setting through a system reset (RM0399 §7.8.4): VCORE
          * stays collapsed and nothing restarts. */
@@ -393,14 +415,16 @@ void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software)
         return;
     }
     h7_soc_reset(&m->soc, H7_RESET_SYSTEM);
-    /* RCC_RSR (RM0399 §9.7.x, facts §3.3): C1/C2/D1/D2 + PINRSTF, plus SFTxRSTF for a software reset. */
-    uint32_t flags = (1u << 17) | (1u << 18) | (1u << 19) | (1u << 20) | (1u << 22);
-    if (software)
-        flags |= source == H7_CM7 ? (1u << 24) : (1u << 25);
-    h7_rcc_add_reset_flags(&m->soc.rcc, flags);
+    /* RCC_RSR: C1/C2 + PINRSTF and the flag of the source (RM0399 §9.4.4, h7_rcc_rsr_flags). */
+    h7_rcc_add_reset_flags(&m->soc.rcc, h7_rcc_rsr_flags(cause));
     flush_all_code(m);
     reset_cores(m);
     m->sysreset_pending = false;
+}
+
+void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software)
+{
+    h7_machine_reset_with_cause(m, !software ? H7_CAUSE_PIN : source == H7_CM7 ? H7_CAUSE_SFT_CM7 : H7_CAUSE_SFT_CM4);
 }
 
 /* ------------------------------------------------------------------ run loop */
@@ -437,7 +461,7 @@ static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
             return H7_RUN_STOPPED;
         }
         if (m->sysreset_pending)
-            h7_machine_system_reset(m, m->sysreset_source, true);
+            h7_machine_reset_with_cause(m, m->sysreset_cause);
         bool any = core_can_run(&m->cpu[H7_CM7]) || core_can_run(&m->cpu[H7_CM4]);
         h7_time_ps next = h7_sched_next(&m->sched);
         h7_time_ps t_end = any ? m->time + m->quantum : end;

@@ -149,7 +149,7 @@ typedef struct h7_machine {
     int console_usart;
 
     bool sysreset_pending;
-    h7_core_id sysreset_source;
+    h7_reset_cause sysreset_cause;   /* SYSRESETREQ of a core, or a model's request (watchdog) */
     bool stop_requested;          /* a breakpoint/condition asks the run loop to return */
     uint32_t break_addr[H7_NCORES];  /* run-until-address (0 = none) */
     bool break_hit[H7_NCORES];
@@ -180,6 +180,9 @@ void h7_machine_destroy(h7_machine *m);
 void h7_machine_power_on(h7_machine *m);
 /* System reset (NRST / AIRCR.SYSRESETREQ): RAM and PWR_CR3 kept. */
 void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software);
+/* System reset with the RCC_RSR flags and timeline text of `cause` (h7_machine_system_reset is this
+ * with H7_CAUSE_PIN or H7_CAUSE_SFT_CMx). */
+void h7_machine_reset_with_cause(h7_machine *m, h7_reset_cause cause);
 /* Run for `duration` of virtual time (or until a breakpoint / all cores stopped). */
 h7_run_result h7_machine_run_for(h7_machine *m, h7_time_ps duration);
 

@@ -62,6 +62,13 @@ static void fh_overdrive(void *ctx, bool oden)
     fh->oden = oden;
 }
 
+static void fh_system_reset(void *ctx, h7_reset_cause cause)
+{
+    fake_host *fh = ctx;
+    fh->system_resets++;
+    fh->reset_cause = cause;
+}
+
 fake_host *fh_new(void)
 {
     fake_host *fh = calloc(1, sizeof *fh);
@@ -74,6 +81,7 @@ fake_host *fh_new(void)
         .now = fh_now, .set_irq = fh_set_irq, .send_event = fh_send_event, .trace = fh_trace,
         .log = fh_log, .clocks_changed = fh_clocks_changed, .core_release = fh_core_release,
         .uart_tx = fh_uart_tx, .supply_configured = fh_supply, .overdrive_changed = fh_overdrive,
+        .system_reset = fh_system_reset,
     };
     h7_soc_config cfg = {.hse_hz = 8000000, .hse_bypass = true, .idcode = 0x20036450, .flash_mem = fh->flash};
     h7_soc_init(&fh->soc, &ops, fh, &fh->sched, &cfg);

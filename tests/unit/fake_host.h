@@ -29,6 +29,8 @@ typedef struct fake_host {
     bool supply_accepted;
     int overdrive_calls;
     bool oden;
+    unsigned system_resets;             /* ops.system_reset requests */
+    h7_reset_cause reset_cause;         /* cause of the last one */
 } fake_host;
 
 /* Allocate, init and power-on-reset a SoC (HSE 8 MHz bypass, rev V). Free with fh_free. */
