@@ -147,7 +147,9 @@ static uint32_t read32(h7_pwr *s, uint32_t offset, h7_master m)
     switch (offset) {
     case A_PWR_CR1: return s->cr1;
     case A_PWR_CSR1: return csr1_value(s);
-    case A_PWR_CR2: return s->cr2;
+    case A_PWR_CR2:
+        /* BRRDY (b16): the backup regulator is ready H7_PWR_BREN_DELAY_PS after BREN (RM0399 §7.8.x). */
+        return s->cr2 | ((s->cr2 & 1u) && h7_soc_now(s->soc) >= s->bren_t + H7_PWR_BREN_DELAY_PS ? 1u << 16 : 0);
     case A_PWR_CR3: return s->cr3;
     case A_PWR_CPUCR: return s->cpucr[0];
     case A_PWR_CPU2CR: return s->cpucr[1];
@@ -242,7 +244,9 @@ void h7_pwr_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_
             h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "PWR", "PWR_CR2 write ignored: backup domain write-protected (CR1.DBP = 0)");
             break;
         }
-        s->cr2 = v & r->rw_mask;
+        if (!(s->cr2 & 1u) && (v & 1u))
+            s->bren_t = h7_soc_now(s->soc);   /* BREN: the backup regulator starts */
+        s->cr2 = v & 0x11u;                   /* BREN, MONEN; BRRDY and the VBAT/TEMP flags are read-only */
         break;
     case A_PWR_CR3:
         if (size < 4 && (offset & 3u))   /* a narrow write above the low byte leaves the supply alone */

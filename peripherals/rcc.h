@@ -58,6 +58,12 @@ H7_REG32(RCC_CIER, 0x060)
 H7_REG32(RCC_CIFR, 0x064)
 H7_REG32(RCC_CICR, 0x068)
 H7_REG32(RCC_BDCR, 0x070)
+    H7_FIELD(RCC_BDCR, LSEON, 0, 1)
+    H7_FIELD(RCC_BDCR, LSERDY, 1, 1)
+    H7_FIELD(RCC_BDCR, LSEBYP, 2, 1)
+    H7_FIELD(RCC_BDCR, RTCSEL, 8, 2)
+    H7_FIELD(RCC_BDCR, RTCEN, 15, 1)
+    H7_FIELD(RCC_BDCR, VSWRST, 16, 1)
 H7_REG32(RCC_CSR, 0x074)
 H7_REG32(RCC_AHB3RSTR, 0x07C)
 H7_REG32(RCC_APB4RSTR, 0x09C)
@@ -124,6 +130,7 @@ typedef struct h7_rcc {
     uint32_t d1ccipr, d2ccip1r, d2ccip2r, d3ccipr;
     uint32_t cier, cifr, bdcr, csr, rstr[9], gcr, d3amr;
     uint32_t hsicfgr, crrcr, csicfgr;
+    h7_time_ps lse_on_t;       /* BDCR.LSEON set at (LSERDY follows after the crystal start-up) */
     uint32_t bank[2][H7_RCC_BANK_WORDS];   /* C1 and C2 banks: [0] = RSR, [1..9] ENR, [11..19] LPENR */
     h7_rcc_osc_state osc[H7_NOSC];
     bool d1ckrdy, d2ckrdy;
@@ -174,6 +181,11 @@ uint32_t h7_rcc_hclk_hz(const h7_rcc *r);                  /* AXI/AHB */
 uint32_t h7_rcc_pclk_hz(const h7_rcc *r, int apb);         /* APB1..APB4 */
 uint32_t h7_rcc_tim_hz(const h7_rcc *r, int apb);          /* timer kernel clock on APB1/APB2 */
 uint32_t h7_rcc_usart_kernel_hz(const h7_rcc *r, int usart);
+/* RTC clock (RCC_BDCR.RTCSEL with RTCEN; RM0399 §9.5.x): frequency, and in *since the time from
+ * which it runs (the LSE after its start-up time). 0 Hz: no RTC clock. */
+uint32_t h7_rcc_rtc_clock(const h7_rcc *r, h7_time_ps *since);
+/* BDCR.LSERDY now. */
+bool h7_rcc_lse_ready(const h7_rcc *r);
 /* Output of PLL n (1..3), divider 'p', 'q' or 'r'; 0 when the PLL is not locked. */
 uint32_t h7_rcc_pll_hz(const h7_rcc *r, int n, char out);
 

@@ -62,6 +62,7 @@ static const binding bindings[] = {
     BIND("SYSCFG", syscfg, syscfg, H7_RCC_EN_APB4, 1),
     BIND("USART3", usart, usart3, H7_RCC_EN_APB1L, 18),
     BIND("ART", art, art, H7_RCC_EN_AHB1, 14),
+    BIND("RTC", rtc, rtc, -1, 0),
     BIND("IWDG1", iwdg, iwdg[0], -1, 0),
     BIND("IWDG2", iwdg, iwdg[1], -1, 0),
     BIND("TIM1", tim, tim[H7_TIM1], H7_RCC_EN_APB2, 0),
@@ -139,6 +140,7 @@ void h7_soc_init(h7_soc *soc, const h7_host_ops *ops, void *host, h7_sched *sche
     h7_art_init(&soc->art, soc);
     for (int t = 0; t < H7_TIM_COUNT; t++)
         h7_tim_init(&soc->tim[t], soc, (h7_tim_id)t);
+    h7_rtc_init(&soc->rtc, soc);
     h7_iwdg_init(&soc->iwdg[0], soc, 1);
     h7_iwdg_init(&soc->iwdg[1], soc, 2);
     build_windows(soc);
@@ -173,6 +175,7 @@ void h7_soc_reset(h7_soc *soc, h7_reset_kind kind)
     h7_art_reset(&soc->art, kind);
     for (int t = 0; t < H7_TIM_COUNT; t++)
         h7_tim_reset(&soc->tim[t], kind);
+    h7_rtc_reset(&soc->rtc, kind);
     h7_iwdg_reset(&soc->iwdg[0], kind);
     h7_iwdg_reset(&soc->iwdg[1], kind);
 }

@@ -20,6 +20,7 @@
 #include "iwdg.h"
 #include "pwr.h"
 #include "rcc.h"
+#include "rtc.h"
 #include "syscfg.h"
 #include "tim.h"
 #include "usart.h"
@@ -66,6 +67,10 @@ typedef struct h7_soc_config {
     uint32_t hse_hz;          /* 0 = no HSE on the board */
     bool hse_bypass;          /* external clock (Nucleo: 8 MHz MCO from the ST-LINK) */
     uint32_t idcode;          /* DBGMCU_IDCODE, rev V = 0x20036450 */
+    uint32_t lse_hz;          /* 0 = no LSE */
+    bool lse_bypass;
+    h7_time_ps lse_startup_ps;
+    bool vbat_battery;        /* backup domain (BDCR, RTC, backup registers) survives a power-on reset */
     uint8_t *flash_mem;       /* the 2 MiB flash array (host buffer shared with the cores) */
 } h7_soc_config;
 
@@ -105,6 +110,7 @@ typedef struct h7_soc {
     h7_art art;
     h7_tim tim[H7_TIM_COUNT];
     h7_iwdg iwdg[2];
+    h7_rtc rtc;
     h7_tim_dma_fn tim_dma_fn;   /* DMA requests of the timers (h7_tim_set_dma_hook) */
     void *tim_dma_opaque;
 

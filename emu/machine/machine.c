@@ -301,6 +301,8 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
     h7_soc_config sc = {
         .hse_hz = m->board.hse_hz, .hse_bypass = m->board.hse_bypass,
         .idcode = m->board.idcode ? m->board.idcode : 0x20036450u, .flash_mem = m->phys[H7_PHYS_FLASH],
+        .lse_hz = m->board.lse_hz, .lse_bypass = m->board.lse_bypass, .lse_startup_ps = m->board.lse_startup_ps,
+        .vbat_battery = m->board.vbat_battery,
     };
     h7_soc_init(&m->soc, &ops, m, &m->sched, &sc);
     for (int k = 0; k < H7_NCORES; k++) {
@@ -386,8 +388,9 @@ void h7_machine_power_on(h7_machine *m)
     cancel_all_events(&m->sched);
     m->sched.now = m->time;
     for (int p = 0; p < H7_PHYS_COUNT; p++)
-        if (h7_phys_mems[p].fill == 0)
-            memset(m->phys[p], 0, h7_phys_mems[p].size);   /* RAM content is lost without power */
+        if (h7_phys_mems[p].fill == 0 && !(p == H7_PHYS_BKPSRAM && m->board.vbat_battery))
+            memset(m->phys[p], 0, h7_phys_mems[p].size);   /* RAM content is lost without power (backup
+                                                              SRAM too unless VBAT has a battery) */
     for (int k = 0; k < H7_NCORES; k++)
         if (m->has_img[k])
             write_segments(m, (h7_core_id)k, false);

@@ -83,7 +83,8 @@ fake_host *fh_new(void)
         .uart_tx = fh_uart_tx, .supply_configured = fh_supply, .overdrive_changed = fh_overdrive,
         .system_reset = fh_system_reset,
     };
-    h7_soc_config cfg = {.hse_hz = 8000000, .hse_bypass = true, .idcode = 0x20036450, .flash_mem = fh->flash};
+    h7_soc_config cfg = {.hse_hz = 8000000, .hse_bypass = true, .idcode = 0x20036450, .flash_mem = fh->flash,
+                         .lse_hz = 32768, .lse_startup_ps = 200 * H7_PS_PER_MS};
     h7_soc_init(&fh->soc, &ops, fh, &fh->sched, &cfg);
     h7_soc_reset(&fh->soc, H7_RESET_POWER_ON);
     return fh;
