@@ -52,9 +52,10 @@ static void reload(h7_iwdg *s, h7_time_ps now)
 
 static void fire_reset(h7_iwdg *s, const char *why)
 {
-    h7_soc_trace(s->soc, s->index == 1 ? "iwdg1" : "iwdg2", "%s, system reset", why);
-    if (s->soc->ops.system_reset)
-        s->soc->ops.system_reset(s->soc->host, s->index == 1 ? H7_CAUSE_IWDG1 : H7_CAUSE_IWDG2);
+    /* A typed event: the machine reacts with a system reset at the next safe point. */
+    h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_WATCHDOG_RESET,
+                                 .u.wdg = {s->index == 1 ? "iwdg1" : "iwdg2", why,
+                                           s->index == 1 ? H7_CAUSE_IWDG1 : H7_CAUSE_IWDG2}});
     s->started = false;   /* the reset stops it; until the machine applies it, nothing more fires */
 }
 
