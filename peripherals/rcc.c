@@ -201,6 +201,8 @@ static void clocks_update(h7_rcc *r)
     if (any)
         h7_tim_clocks_changed(r->soc);   /* timers re-read their kernel clock */
     if (any)
+        h7_wwdg_clocks_changed(r->soc);
+    if (any)
         h7_soc_emit(r->soc, &(h7_ev){.kind = H7_EV_CLOCKS_CHANGED});
 }
 

@@ -69,6 +69,8 @@ static const binding bindings[] = {
     BIND("USART3", usart, usart3, H7_RCC_EN_APB1L, 18),
     BIND("ART", art, art, H7_RCC_EN_AHB1, 14),
     BIND("RTC", rtc, rtc, -1, 0),
+    BIND("WWDG1", wwdg, wwdg[0], H7_RCC_EN_APB3, 6),
+    BIND("WWDG2", wwdg, wwdg[1], H7_RCC_EN_APB1L, 11),
     BIND("IWDG1", iwdg, iwdg[0], -1, 0),
     BIND("IWDG2", iwdg, iwdg[1], -1, 0),
     BIND("TIM1", tim, tim[H7_TIM1], H7_RCC_EN_APB2, 0),
@@ -147,6 +149,8 @@ void h7_soc_init(h7_soc *soc, const h7_host_ops *ops, void *host, h7_sched *sche
     for (int t = 0; t < H7_TIM_COUNT; t++)
         h7_tim_init(&soc->tim[t], soc, (h7_tim_id)t);
     h7_rtc_init(&soc->rtc, soc);
+    h7_wwdg_init(&soc->wwdg[0], soc, 1);
+    h7_wwdg_init(&soc->wwdg[1], soc, 2);
     h7_iwdg_init(&soc->iwdg[0], soc, 1);
     h7_iwdg_init(&soc->iwdg[1], soc, 2);
     build_windows(soc);
@@ -182,6 +186,8 @@ void h7_soc_reset(h7_soc *soc, h7_reset_kind kind)
     for (int t = 0; t < H7_TIM_COUNT; t++)
         h7_tim_reset(&soc->tim[t], kind);
     h7_rtc_reset(&soc->rtc, kind);
+    h7_wwdg_reset(&soc->wwdg[0], kind);
+    h7_wwdg_reset(&soc->wwdg[1], kind);
     h7_iwdg_reset(&soc->iwdg[0], kind);
     h7_iwdg_reset(&soc->iwdg[1], kind);
 }

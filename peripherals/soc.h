@@ -25,6 +25,7 @@
 #include "syscfg.h"
 #include "tim.h"
 #include "usart.h"
+#include "wwdg.h"
 
 struct h7_soc;
 
@@ -99,6 +100,7 @@ typedef struct h7_soc {
     h7_tim tim[H7_TIM_COUNT];
     h7_iwdg iwdg[2];
     h7_rtc rtc;
+    h7_wwdg wwdg[2];
     h7_tim_dma_fn tim_dma_fn;   /* DMA requests of the timers (h7_tim_set_dma_hook) */
     void *tim_dma_opaque;
 
