@@ -18,7 +18,10 @@
  * - CCxIF is set on every compare match of a channel in output mode (CCxS = 00) whatever the
  *   counting direction; in up-counting with CNT > ARR the counter runs to its maximum and wraps
  *   to 0 without an update event (RM0399 §39.3.2).
- * - A clock change keeps the counter value and restarts the prescaler phase. */
+ * - A clock change keeps the counter value and restarts the prescaler phase.
+ * - Channel outputs (OCxREF of PWM1/PWM2, forced, and active/inactive/toggle on match; CCxP; CCxE
+ *   and MOE) drive the pins of af_routes[] that select them as alternate function: the GPIO trace
+ *   and the VCD show the PWM. Edges of such a channel are events (one per compare and update). */
 #include "tim.h"
 
 #include "soc.h"
@@ -42,6 +45,30 @@ const h7_tim_info h7_tim_infos[H7_TIM_COUNT] = {
     [H7_TIM16] = {16, "TIM16", 2, 1, false, false, true, 8, 117, 117, 117, 117},
     [H7_TIM17] = {17, "TIM17", 2, 1, false, false, true, 8, 118, 118, 118, 118},
 };
+
+/* Which pins carry which timer channel, and with which alternate function (DS12919 Table
+ * "Port A..E alternate functions"; the F4-compatible AF1 = TIM1/TIM2, AF2 = TIM3/TIM4/TIM12 subset
+ * that the Nucleo headers expose). Complementary outputs (CHxN) are not modelled. */
+typedef struct af_route { uint8_t port, pin, af; h7_tim_id tim; uint8_t ch; } af_route;
+#define PA 0
+#define PB 1
+#define PC 2
+#define PD 3
+#define PE 4
+static const af_route af_routes[] = {
+    {PA, 8, 1, H7_TIM1, 0}, {PA, 9, 1, H7_TIM1, 1}, {PA, 10, 1, H7_TIM1, 2}, {PA, 11, 1, H7_TIM1, 3},
+    {PE, 9, 1, H7_TIM1, 0}, {PE, 11, 1, H7_TIM1, 1}, {PE, 13, 1, H7_TIM1, 2}, {PE, 14, 1, H7_TIM1, 3},
+    {PA, 0, 1, H7_TIM2, 0}, {PA, 5, 1, H7_TIM2, 0}, {PA, 15, 1, H7_TIM2, 0}, {PA, 1, 1, H7_TIM2, 1},
+    {PB, 3, 1, H7_TIM2, 1}, {PA, 2, 1, H7_TIM2, 2}, {PB, 10, 1, H7_TIM2, 2}, {PA, 3, 1, H7_TIM2, 3},
+    {PB, 11, 1, H7_TIM2, 3},
+    {PA, 6, 2, H7_TIM3, 0}, {PB, 4, 2, H7_TIM3, 0}, {PC, 6, 2, H7_TIM3, 0}, {PA, 7, 2, H7_TIM3, 1},
+    {PB, 5, 2, H7_TIM3, 1}, {PC, 7, 2, H7_TIM3, 1}, {PB, 0, 2, H7_TIM3, 2}, {PC, 8, 2, H7_TIM3, 2},
+    {PB, 1, 2, H7_TIM3, 3}, {PC, 9, 2, H7_TIM3, 3},
+    {PB, 6, 2, H7_TIM4, 0}, {PD, 12, 2, H7_TIM4, 0}, {PB, 7, 2, H7_TIM4, 1}, {PD, 13, 2, H7_TIM4, 1},
+    {PB, 8, 2, H7_TIM4, 2}, {PD, 14, 2, H7_TIM4, 2}, {PB, 9, 2, H7_TIM4, 3}, {PD, 15, 2, H7_TIM4, 3},
+    {PB, 14, 2, H7_TIM12, 0}, {PB, 15, 2, H7_TIM12, 1},
+};
+#define N_AF_ROUTES (sizeof af_routes / sizeof af_routes[0])
 
 /* Register list of the advanced timer (RM0399 §38.6); other timers use a subset. */
 static const h7_regdesc tim_regs[] = {
@@ -226,8 +253,24 @@ static bool oc_channel(const h7_tim *s, int c)
 
 static uint32_t ccif_bit(int c) { return c < 4 ? 1u << (1 + c) : 1u << (16 + c - 4); }
 
+/* OCxM (CCMRx bits 6:4 and 16, per channel; RM0399 §38.6.7). */
+static unsigned oc_mode(const h7_tim *s, int c)
+{
+    uint32_t ccmr = s->ccmr[c / 2] >> (8 * (c % 2));
+    return ((ccmr >> 4) & 7u) | (((ccmr >> 16) & 1u) << 3);
+}
+
 static void compare_match(h7_tim *s, int c)
 {
+    if (c < 4) {
+        unsigned mode = oc_mode(s, c);
+        if (mode == 1)
+            s->ocref[c] = true;    /* active on match */
+        else if (mode == 2)
+            s->ocref[c] = false;   /* inactive on match */
+        else if (mode == 3)
+            s->ocref[c] = !s->ocref[c];   /* toggle */
+    }
     s->sr |= ccif_bit(c);
     if (c < 4 && (s->dier & (1u << (9 + c))))
         dma_request(s, (h7_tim_dma_req)(H7_TIM_DMA_CC1 + c));
@@ -376,6 +419,75 @@ static void sync(h7_tim *s, h7_time_ps now)
     }
 }
 
+/* ------------------------------------------------------------------ outputs on the pins */
+
+bool h7_tim_channel_output(h7_tim *s, int c, bool *enabled)
+{
+    *enabled = c < s->info->channels && c < 4 && oc_channel(s, c) && (s->ccer & (1u << (4 * c))) &&
+               (!s->info->rcr || (s->bdtr & (1u << 15)));   /* CCxE, and MOE on TIM1/8/15-17 */
+    if (c >= 4)
+        return false;
+    bool ref;
+    switch (oc_mode(s, c)) {
+    case 4: ref = false; break;   /* force inactive */
+    case 5: ref = true; break;    /* force active */
+    case 6: ref = s->down ? s->cnt <= s->ccr_sh[c] : s->cnt < s->ccr_sh[c]; break;   /* PWM mode 1 */
+    case 7: ref = !(s->down ? s->cnt <= s->ccr_sh[c] : s->cnt < s->ccr_sh[c]); break;   /* PWM mode 2 */
+    default: ref = s->ocref[c]; break;   /* frozen, on-match modes; the others are not modelled */
+    }
+    return ref ^ ((s->ccer >> (4 * c + 1)) & 1u);   /* CCxP */
+}
+
+static bool pin_selects(const h7_soc *soc, const af_route *r)
+{
+    const h7_gpio *g = &soc->gpio[r->port];
+    return ((g->moder >> (2 * r->pin)) & 3u) == 2u && ((g->afr[r->pin / 8] >> (4 * (r->pin % 8))) & 0xFu) == r->af;
+}
+
+/* Drive one pin from whichever timer channel its alternate function selects. */
+static void refresh_pin(h7_soc *soc, int port, int pin)
+{
+    bool driven = false, level = false;
+    for (size_t i = 0; i < N_AF_ROUTES; i++) {
+        const af_route *r = &af_routes[i];
+        if (r->port != port || r->pin != pin || !pin_selects(soc, r))
+            continue;
+        bool en;
+        bool lv = h7_tim_channel_output(&soc->tim[r->tim], r->ch, &en);
+        if (en) {
+            driven = true;
+            level = lv;
+        }
+    }
+    h7_gpio_set_af_output(&soc->gpio[port], pin, driven, level);
+}
+
+static void route_timer(h7_tim *s)
+{
+    for (size_t i = 0; i < N_AF_ROUTES; i++)
+        if (af_routes[i].tim == s->id)
+            refresh_pin(s->soc, af_routes[i].port, af_routes[i].pin);
+}
+
+void h7_tim_route_outputs(struct h7_soc *soc)
+{
+    for (size_t i = 0; i < N_AF_ROUTES; i++)
+        refresh_pin(soc, af_routes[i].port, af_routes[i].pin);
+}
+
+/* Channel c drives a pin now: its edges need events. */
+static bool channel_on_pin(const h7_tim *s, int c)
+{
+    bool en;
+    h7_tim_channel_output((h7_tim *)s, c, &en);
+    if (!en)
+        return false;
+    for (size_t i = 0; i < N_AF_ROUTES; i++)
+        if (af_routes[i].tim == s->id && af_routes[i].ch == c && pin_selects(s->soc, &af_routes[i]))
+            return true;
+    return false;
+}
+
 /* ------------------------------------------------------------------ scheduling */
 
 /* Ticks to the next point something listens to, 0 = none. */
@@ -387,9 +499,11 @@ static uint64_t ticks_to_interest(const h7_tim *s)
     if (!d)
         return 0;
     bool want_wrap = (s->dier & (R_TIM_DIER_UIE_MASK | R_TIM_DIER_UDE_MASK)) || (s->cr1 & R_TIM_CR1_OPM_MASK);
+    for (int c = 0; c < s->info->channels && c < 4; c++)
+        want_wrap |= channel_on_pin(s, c);   /* a PWM output changes level at the update */
     uint64_t best = want_wrap ? d : 0;
     for (int c = 0; c < s->info->channels && c < 4; c++) {
-        if (!oc_channel(s, c) || !(s->dier & ((1u << (1 + c)) | (1u << (9 + c)))))
+        if (!oc_channel(s, c) || (!(s->dier & ((1u << (1 + c)) | (1u << (9 + c)))) && !channel_on_pin(s, c)))
             continue;
         uint32_t v = s->ccr_sh[c];
         uint64_t k = d;   /* at the latest, look again at the wrap point */
@@ -418,6 +532,7 @@ static void on_event(void *opaque, h7_time_ps when)
     h7_tim *s = opaque;
     sync(s, when);
     update_irq(s);
+    route_timer(s);
     reschedule(s);
 }
 
@@ -447,6 +562,8 @@ void h7_tim_reset(h7_tim *s, h7_reset_kind kind)
     s->rcr_sh = s->rep = 0;
     s->cnt = 0;
     s->down = false;
+    for (int c = 0; c < 4; c++)
+        s->ocref[c] = false;
     new_epoch(s, h7_soc_now(s->soc));
     update_irq(s);
 }
@@ -573,6 +690,7 @@ void h7_tim_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_
     default: *reg_ptr(s, off) = v & mask; break;   /* PSC and RCR are always preloaded */
     }
     update_irq(s);
+    route_timer(s);
     reschedule(s);
 }
 

@@ -90,6 +90,7 @@ typedef struct h7_tim {
     uint64_t ref_tick;
     uint32_t cnt;
     bool down;              /* counting down now (DIR, or the down half of center-aligned) */
+    bool ocref[4];          /* OCxREF of the match-driven output modes (active/inactive/toggle on match) */
     h7_event ev;
 } h7_tim;
 
@@ -102,6 +103,11 @@ void h7_tim_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_
 void h7_tim_clocks_changed(struct h7_soc *soc);
 /* A DMA model registers here for the timers' DMA requests (UDE / CCxDE). */
 void h7_tim_set_dma_hook(struct h7_soc *soc, h7_tim_dma_fn fn, void *opaque);
+/* GPIO configuration changed: timer channel outputs drive the pins that select them as their
+ * alternate function (the PWM shows on the GPIO trace and in the VCD). */
+void h7_tim_route_outputs(struct h7_soc *soc);
+/* Output level of channel c (0..3) now, and whether the output is enabled (CCxE, MOE). */
+bool h7_tim_channel_output(h7_tim *s, int c, bool *enabled);
 /* Counter value now (same as a CPU read of TIMx_CNT, without UIFCPY). */
 uint32_t h7_tim_counter(h7_tim *s);
 

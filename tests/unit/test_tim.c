@@ -302,6 +302,56 @@ static void test_clock_off_timer_ignores_writes(void **state)
     assert_int_equal(rd(fh, TIM6, A_TIM_ARR), 0xFFFF);
 }
 
+#define TIM3 0x40000400u
+#define GPIOB 0x58020400u
+
+/* PB0 (LD1 on the Nucleo) in AF2 = TIM3_CH3; PWM mode 1, 1 kHz, 25 % (RM0399 §39.3.10). */
+static void pwm_on_pb0(fake_host *fh, uint32_t ccer)
+{
+    fh_write(fh, CM7, RCC + 0x0E0, 1u << 1);                   /* AHB4ENR.GPIOBEN */
+    fh_write(fh, CM7, GPIOB + 0x20, 2u);                       /* AFRL: PB0 = AF2 */
+    fh_write(fh, CM7, GPIOB + 0x00, 0xFFFFFFFEu & ~1u);        /* PB0 alternate function (10) */
+    wr(fh, TIM3, A_TIM_PSC, 63);
+    wr(fh, TIM3, A_TIM_ARR, 999);
+    wr(fh, TIM3, A_TIM_CCR1 + 8, 250);
+    wr(fh, TIM3, A_TIM_CCMR2, (6u << 4) | (1u << 3));          /* OC3M = PWM1, OC3PE */
+    wr(fh, TIM3, A_TIM_CCER, ccer);
+    wr(fh, TIM3, A_TIM_EGR, R_TIM_EGR_UG_MASK);
+    wr(fh, TIM3, A_TIM_CR1, R_TIM_CR1_CEN_MASK | R_TIM_CR1_ARPE_MASK);
+}
+
+static void test_pwm_on_an_alternate_function_pin_drives_the_gpio(void **state)
+{
+    fake_host *fh = *state;
+    pwm_on_pb0(fh, 1u << 8);                                   /* CC3E */
+    h7_gpio *pb = &fh->soc.gpio[1];
+    assert_true(h7_gpio_pin_level(pb, 0));                     /* CNT 0 < CCR3 */
+    fh_advance(fh, 249 * US);
+    assert_true(h7_gpio_pin_level(pb, 0));
+    fh_advance(fh, 1 * US);
+    assert_false(h7_gpio_pin_level(pb, 0));                    /* CNT reached CCR3 */
+    fh_advance(fh, 750 * US);
+    assert_true(h7_gpio_pin_level(pb, 0));                     /* update: CNT back to 0 */
+    fh_advance(fh, 9 * MS);
+    assert_int_equal(fh->ev_count[H7_EV_GPIO_PIN], 1 + 2 * 10);   /* 10 periods, 2 edges each */
+    assert_true(fh_traced(fh, "gpio: PB0 high"));
+    assert_true(fh_traced(fh, "gpio: PB0 low"));
+}
+
+static void test_pwm_polarity_inverts_and_a_disabled_channel_drives_nothing(void **state)
+{
+    fake_host *fh = *state;
+    pwm_on_pb0(fh, 0);                                         /* CC3E = 0 */
+    fh_advance(fh, 5 * MS);
+    assert_int_equal(fh->ev_count[H7_EV_GPIO_PIN], 0);
+    assert_false(fh->soc.tim[H7_TIM3].ev.queued);
+    wr(fh, TIM3, A_TIM_CCER, (1u << 8) | (1u << 9));          /* CC3E, CC3P: active low */
+    fh_advance(fh, 100 * US);
+    bool en;
+    assert_false(h7_tim_channel_output(&fh->soc.tim[H7_TIM3], 2, &en) && en);
+    assert_false(h7_gpio_pin_level(&fh->soc.gpio[1], 0));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
 int main(void)
@@ -324,6 +374,8 @@ int main(void)
         T(shared_line_tim8_up_tim13_is_the_or_of_both),
         T(long_runs_are_computed_not_ticked),
         T(clock_off_timer_ignores_writes),
+        T(pwm_on_an_alternate_function_pin_drives_the_gpio),
+        T(pwm_polarity_inverts_and_a_disabled_channel_drives_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
