@@ -69,6 +69,11 @@ static const binding bindings[] = {
     BIND("USART3", usart, usart3, H7_RCC_EN_APB1L, 18),
     BIND("ART", art, art, H7_RCC_EN_AHB1, 14),
     BIND("RTC", rtc, rtc, -1, 0),
+    BIND("LPTIM1", lptim, lptim[0], H7_RCC_EN_APB1L, 9),
+    BIND("LPTIM2", lptim, lptim[1], H7_RCC_EN_APB4, 9),
+    BIND("LPTIM3", lptim, lptim[2], H7_RCC_EN_APB4, 10),
+    BIND("LPTIM4", lptim, lptim[3], H7_RCC_EN_APB4, 11),
+    BIND("LPTIM5", lptim, lptim[4], H7_RCC_EN_APB4, 12),
     BIND("WWDG1", wwdg, wwdg[0], H7_RCC_EN_APB3, 6),
     BIND("WWDG2", wwdg, wwdg[1], H7_RCC_EN_APB1L, 11),
     BIND("IWDG1", iwdg, iwdg[0], -1, 0),
@@ -150,6 +155,8 @@ void h7_soc_init(h7_soc *soc, const h7_host_ops *ops, void *host, h7_sched *sche
         h7_tim_init(&soc->tim[t], soc, (h7_tim_id)t);
     h7_rtc_init(&soc->rtc, soc);
     h7_wwdg_init(&soc->wwdg[0], soc, 1);
+    for (int i = 0; i < H7_LPTIM_COUNT; i++)
+        h7_lptim_init(&soc->lptim[i], soc, i + 1);
     h7_wwdg_init(&soc->wwdg[1], soc, 2);
     h7_iwdg_init(&soc->iwdg[0], soc, 1);
     h7_iwdg_init(&soc->iwdg[1], soc, 2);
@@ -187,6 +194,8 @@ void h7_soc_reset(h7_soc *soc, h7_reset_kind kind)
         h7_tim_reset(&soc->tim[t], kind);
     h7_rtc_reset(&soc->rtc, kind);
     h7_wwdg_reset(&soc->wwdg[0], kind);
+    for (int i = 0; i < H7_LPTIM_COUNT; i++)
+        h7_lptim_reset(&soc->lptim[i], kind);
     h7_wwdg_reset(&soc->wwdg[1], kind);
     h7_iwdg_reset(&soc->iwdg[0], kind);
     h7_iwdg_reset(&soc->iwdg[1], kind);

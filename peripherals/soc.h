@@ -19,6 +19,7 @@
 #include "gpio.h"
 #include "hsem.h"
 #include "iwdg.h"
+#include "lptim.h"
 #include "pwr.h"
 #include "rcc.h"
 #include "rtc.h"
@@ -101,6 +102,7 @@ typedef struct h7_soc {
     h7_iwdg iwdg[2];
     h7_rtc rtc;
     h7_wwdg wwdg[2];
+    h7_lptim lptim[H7_LPTIM_COUNT];
     h7_tim_dma_fn tim_dma_fn;   /* DMA requests of the timers (h7_tim_set_dma_hook) */
     void *tim_dma_opaque;
 
