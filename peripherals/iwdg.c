@@ -11,8 +11,8 @@
  * - PR/RLR/WINR writes reach the watchdog 5 LSI periods later (PVU/RVU/WVU busy meanwhile); a new
  *   RLR is used from the next reload; writing WINR reloads the counter once it lands (§45.3.x).
  * - Both IWDG1 and IWDG2 reset the whole system (IWDGxRSTF in RCC_RSR of both CPUs).
- * - Software watchdog only: the IWDGx_SW option bytes (hardware watchdog started at reset) are not
- *   modelled (factory value: software).
+ * - The IWDGx_SW option bytes (FLASH_OPTSR b4/b5) = 0 start the watchdog at every reset (hardware
+ *   watchdog); the factory value is software.
  * - DBGMCU_APB4FZ1/FZ2 WDGLSD1/2 (bits 18/19) freeze the counter while CPU1/CPU2 is halted by the
  *   debugger: a timeout that falls during such a halt is postponed in steps of 1 ms. */
 #include "iwdg.h"
@@ -53,8 +53,8 @@ static void reload(h7_iwdg *s, h7_time_ps now)
 static void fire_reset(h7_iwdg *s, const char *why)
 {
     /* A typed event: the machine reacts with a system reset at the next safe point. */
-    h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_WATCHDOG_RESET,
-                                 .u.wdg = {s->index == 1 ? "iwdg1" : "iwdg2", why,
+    h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_RESET_REQUEST,
+                                 .u.rstreq = {s->index == 1 ? "iwdg1" : "iwdg2", why,
                                            s->index == 1 ? H7_CAUSE_IWDG1 : H7_CAUSE_IWDG2}});
     s->started = false;   /* the reset stops it; until the machine applies it, nothing more fires */
 }
@@ -122,6 +122,12 @@ void h7_iwdg_reset(h7_iwdg *s, h7_reset_kind kind)
     s->winr = s->winr_act = 0xFFFu;
     s->sr = 0;
     s->reload_t = 0;
+    /* Hardware watchdog: option byte IWDG1_SW (FLASH_OPTSR b4) / IWDG2_SW (b5) = 0 starts it at
+     * every reset (RM0399 §45.3.x). The FLASH model is reset before the watchdogs. */
+    if (!((s->soc->flash.cur_optsr >> (3 + s->index)) & 1u)) {
+        s->started = true;
+        reload(s, h7_soc_now(s->soc));
+    }
 }
 
 uint32_t h7_iwdg_read(void *dev, uint32_t offset, unsigned size, h7_master m)

@@ -1,7 +1,7 @@
 /* System window watchdogs WWDG1/WWDG2 (RM0399 ch.44).
  *
  * Trace text: "wwdg1: timeout, system reset" / "wwdg1: refreshed outside the window, system reset"
- * (typed event watchdog_reset), then "machine: system reset (wwdg1)".
+ * (typed event reset_request), then "machine: system reset (wwdg1)".
  *
  * Decisions (docs/models.md):
  * - The counter is computed from time: it drops by one every 4096 x 2^WDGTB PCLK cycles (PCLK3 for
@@ -74,8 +74,8 @@ static void fire_reset(h7_wwdg *s, const char *why)
     if (!(s->soc->rcc.gcr & (1u << (s->index - 1))))
         h7_soc_log(s->soc, H7_LOG_NOTE, "WWDG", "%s reset with RCC_GCR.WW%dRSC = 0 (CPU%d only on silicon): the whole "
                    "system is reset", name(s), s->index, s->index);
-    h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_WATCHDOG_RESET,
-                                 .u.wdg = {name(s), why, s->index == 1 ? H7_CAUSE_WWDG1 : H7_CAUSE_WWDG2}});
+    h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_RESET_REQUEST,
+                                 .u.rstreq = {name(s), why, s->index == 1 ? H7_CAUSE_WWDG1 : H7_CAUSE_WWDG2}});
     s->active = false;
     h7_sched_cancel(s->soc->sched, &s->ev_ewi);
     h7_sched_cancel(s->soc->sched, &s->ev_reset);

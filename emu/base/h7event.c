@@ -54,7 +54,7 @@ static const kind_info kinds[H7_EV_KIND_COUNT] = {
     [H7_EV_CORE_CSTOP] = {"core_cstop", H7_CH_TIMELINE, NULL},
     [H7_EV_POWER_ON] = {"power_on", H7_CH_TIMELINE, "machine"},
     [H7_EV_SYSTEM_RESET] = {"system_reset", H7_CH_TIMELINE, "machine"},
-    [H7_EV_WATCHDOG_RESET] = {"watchdog_reset", H7_CH_TIMELINE, NULL},
+    [H7_EV_RESET_REQUEST] = {"reset_request", H7_CH_TIMELINE, NULL},
     [H7_EV_RULE] = {"rule", H7_CH_TIMELINE, "rule"},
     [H7_EV_DEVICE_LOCKED] = {"device_locked", H7_CH_TIMELINE, "board"},
     [H7_EV_STILL_LOCKED] = {"still_locked", H7_CH_TIMELINE, "board"},
@@ -92,8 +92,8 @@ const char *h7_ev_src(const h7_ev *e)
         return e->src ? e->src : "?";
     if (e->kind == H7_EV_UART_LINE)
         return e->u.uart.usart == 3 ? "uart3" : "uart";
-    if (e->kind == H7_EV_WATCHDOG_RESET)
-        return e->u.wdg.name ? e->u.wdg.name : "wdg";
+    if (e->kind == H7_EV_RESET_REQUEST)
+        return e->u.rstreq.name ? e->u.rstreq.name : "wdg";
     if (e->kind == H7_EV_MASS_ERASE)
         return e->u.mass.debug ? "debug" : "flash";
     if ((unsigned)e->kind >= H7_EV_KIND_COUNT)
@@ -213,7 +213,7 @@ void h7_ev_render(const h7_ev *e, char *buf, size_t len)
         snprintf(buf, len, "system reset (%s)", e->u.sysreset.cause_name ? e->u.sysreset.cause_name
                  : e->u.sysreset.software ? (e->core == H7_CM7 ? "cm7 sysresetreq" : "cm4 sysresetreq") : "nrst");
         break;
-    case H7_EV_WATCHDOG_RESET: snprintf(buf, len, "%s, system reset", e->u.wdg.why ? e->u.wdg.why : "timeout"); break;
+    case H7_EV_RESET_REQUEST: snprintf(buf, len, "%s, system reset", e->u.rstreq.why ? e->u.rstreq.why : "timeout"); break;
     case H7_EV_RULE: snprintf(buf, len, "%s: %s", e->u.rule.id, e->u.rule.summary); break;
     case H7_EV_DEVICE_LOCKED: snprintf(buf, len, "device locked: %s", e->text); break;
     case H7_EV_STILL_LOCKED: snprintf(buf, len, "still locked: PWR_CR3 keeps its supply setting until a power-on reset"); break;
@@ -345,7 +345,7 @@ void h7_ev_json_fields(const h7_ev *e, char *buf, size_t len)
         if (e->u.sysreset.cause_name)
             jstr(&j, "cause", e->u.sysreset.cause_name);
         break;
-    case H7_EV_WATCHDOG_RESET: jstr(&j, "watchdog", e->u.wdg.name); jstr(&j, "why", e->u.wdg.why); break;
+    case H7_EV_RESET_REQUEST: jstr(&j, "watchdog", e->u.rstreq.name); jstr(&j, "why", e->u.rstreq.why); break;
     case H7_EV_RULE: jstr(&j, "rule", e->u.rule.id); break;
     default: break;
     }

@@ -66,7 +66,7 @@ typedef enum h7_ev_kind {
     H7_EV_CORE_CSTOP,             /* a core entered or left CStop */
     H7_EV_POWER_ON,               /* power-on reset */
     H7_EV_SYSTEM_RESET,           /* system reset: NRST, SYSRESETREQ, a watchdog (cause in the fields) */
-    H7_EV_WATCHDOG_RESET,         /* a watchdog timed out (or was refreshed outside its window): the machine resets */
+    H7_EV_RESET_REQUEST,          /* a model resets the system (watchdog timeout, low-power reset): the machine applies it */
     H7_EV_RULE,                   /* a datasheet/board rule fired */
     H7_EV_DEVICE_LOCKED,          /* the core supply is lost: both cores stop */
     H7_EV_STILL_LOCKED,           /* a system reset does not clear the lock */
@@ -117,7 +117,8 @@ typedef struct h7_ev {
         struct { bool boot0; } por;                                  /* POWER_ON */
         struct { bool software; int cause; const char *cause_name; } sysreset;   /* SYSTEM_RESET (core = source of a
                                                                         SYSRESETREQ; cause = h7_reset_cause, rcc.h) */
-        struct { const char *name; const char *why; int cause; } wdg;   /* WATCHDOG_RESET: "iwdg1", "timeout", h7_reset_cause */
+        struct { const char *name; const char *why; int cause; } rstreq;   /* RESET_REQUEST: who ("iwdg1", "pwr"), why
+                                                                        ("timeout"), h7_reset_cause (rcc.h) */
         struct { const char *id; const char *summary; } rule;        /* RULE */
     } u;
     const char *src;      /* NOTE: the actor; */

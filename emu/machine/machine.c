@@ -189,8 +189,8 @@ void h7_machine_emit(h7_machine *m, const h7_ev *e)
         react_clocks_changed(m);
     else if (e->kind == H7_EV_BOOT_RELEASE)
         react_boot_release(m, e->core);
-    else if (e->kind == H7_EV_WATCHDOG_RESET)
-        react_reset_request(m, (h7_reset_cause)e->u.wdg.cause);
+    else if (e->kind == H7_EV_RESET_REQUEST)
+        react_reset_request(m, (h7_reset_cause)e->u.rstreq.cause);
     if (h7_sup_kinds() & H7_EV_BIT(e->kind)) {
         h7_verdict v = h7_sup_on_event(&m->sup, e);
         apply_verdict(m, &v);

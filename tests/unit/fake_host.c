@@ -51,9 +51,9 @@ static void fh_event(void *ctx, const h7_ev *e)
     switch (e->kind) {
     case H7_EV_CLOCKS_CHANGED: fh->clock_changes++; break;
     case H7_EV_BOOT_RELEASE: fh->released[e->core]++; break;
-    case H7_EV_WATCHDOG_RESET:
+    case H7_EV_RESET_REQUEST:
         fh->system_resets++;
-        fh->reset_cause = (h7_reset_cause)e->u.wdg.cause;
+        fh->reset_cause = (h7_reset_cause)e->u.rstreq.cause;
         break;
     case H7_EV_SUPPLY_WRITE:
         if (e->u.supply.name) {

@@ -2,6 +2,7 @@
 #include "support.h"
 
 #include "fake_host.h"
+#include "flash_regs.h"
 
 #define IWDG1 0x58004800u
 #define IWDG2 0x58004C00u
@@ -150,6 +151,32 @@ static void test_reset_flags_per_cause_follow_rm0399(void **state)
     assert_string_equal(h7_reset_cause_name(H7_CAUSE_IWDG1), "iwdg1 timeout");
 }
 
+static void test_hardware_watchdog_option_starts_iwdg1_at_reset(void **state)
+{
+    fake_host *fh = *state;
+    h7_flash_set_options(&fh->soc.flash, H7_FLASH_OPTSR_FACTORY & ~(1u << 4), H7_FLASH_BOOT7_FACTORY,
+                         H7_FLASH_BOOT4_FACTORY);                  /* IWDG1_SW = 0 */
+    h7_soc_reset(&fh->soc, H7_RESET_POWER_ON);
+    fh_advance(fh, 4095ull * 125 * US - 1);                        /* RLR 0xFFF at /4: 511.9 ms */
+    assert_int_equal(fh->system_resets, 0);
+    fh_advance(fh, 1);
+    assert_int_equal(fh->reset_cause, H7_CAUSE_IWDG1);
+}
+
+static void test_d1_stop_with_nrst_stop_d1_cleared_is_a_low_power_reset(void **state)
+{
+    fake_host *fh = *state;
+    h7_flash_set_options(&fh->soc.flash, H7_FLASH_OPTSR_FACTORY & ~(1u << 6), H7_FLASH_BOOT7_FACTORY,
+                         H7_FLASH_BOOT4_FACTORY);                  /* NRST_STOP_D1 = 0 */
+    h7_soc_reset(&fh->soc, H7_RESET_POWER_ON);
+    h7_soc_cpu_stop_changed(&fh->soc, H7_CM4, true);
+    assert_int_equal(fh->system_resets, 0);                        /* D2 stop: its own option bit is set */
+    h7_soc_cpu_stop_changed(&fh->soc, H7_CM7, true);              /* D1 enters DStop */
+    assert_int_equal(fh->system_resets, 1);
+    assert_int_equal(fh->reset_cause, H7_CAUSE_LPWR1);
+    assert_true(fh_traced(fh, "pwr: d1 entered stop with NRST_STOP_D1 = 0, system reset"));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
 int main(void)
@@ -164,6 +191,8 @@ int main(void)
         T(system_reset_stops_the_watchdog),
         T(dbgmcu_freeze_holds_the_timeout_while_cpu1_is_halted),
         T(reset_flags_per_cause_follow_rm0399),
+        T(hardware_watchdog_option_starts_iwdg1_at_reset),
+        T(d1_stop_with_nrst_stop_d1_cleared_is_a_low_power_reset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
