@@ -583,8 +583,10 @@ uint32_t h7_tim_read(void *dev, uint32_t offset, unsigned size, h7_master m)
                    h7_master_name(m), s->info->name, offset);
         return 0;
     }
+    uint32_t sr = s->sr;
     sync(s, h7_soc_now(s->soc));
-    update_irq(s);
+    if (s->sr != sr)
+        update_irq(s);   /* flags set by counting nobody listened to (no event was queued) */
     switch (off) {
     case A_TIM_EGR: v = 0; break;
     case A_TIM_DMAR:

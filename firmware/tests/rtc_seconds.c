@@ -8,6 +8,8 @@
 
 static volatile uint32_t g_wake;
 
+void SysTick_Handler(void) { g_ms++; }
+
 void RTC_WKUP_IRQHandler(void)
 {
     RTC_ISR = ~(RTC_ISR_WUTF | RTC_ISR_INIT) | (RTC_ISR & RTC_ISR_INIT);   /* clear WUTF (rc_w0) */
@@ -46,8 +48,10 @@ int main(void)
     PWR_CR1 |= PWR_CR1_DBP;   /* backup domain write access */
     if (RTC_BKP0R != MAGIC) {
         RCC_BDCR = RCC_BDCR_LSEON;
+        systick_start(64000000u);
         while (!(RCC_BDCR & RCC_BDCR_LSERDY))
-            ;
+            WFI();                 /* the crystal takes a while: poll once per SysTick */
+        SYST_CSR = 0;
         RCC_BDCR |= RCC_BDCR_RTCSEL_LSE | RCC_BDCR_RTCEN;
         unlock();
         RTC_ISR = RTC_ISR_INIT;
