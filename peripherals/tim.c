@@ -398,9 +398,10 @@ static void sync(h7_tim *s, h7_time_ps now)
             return;
         /* Whole periods with nothing pending change nothing but the time: skip them. A full period
          * visits every value 0..ARR once (up/down) or twice (center-aligned). */
-        bool steady = s->psc == s->psc_sh && s->psc_sh == psc_before && s->arr == s->arr_sh &&
+        bool udis = s->cr1 & R_TIM_CR1_UDIS_MASK;   /* no transfer: pending preloads never land */
+        bool steady = (udis || (s->psc == s->psc_sh && s->arr == s->arr_sh)) && s->psc_sh == psc_before &&
                       (!s->info->rcr || s->rep == s->rcr_sh);
-        for (int c = 0; c < 6 && steady; c++)
+        for (int c = 0; c < 6 && steady && !udis; c++)
             steady = s->ccr[c] == s->ccr_sh[c];
         bool at_start = cms(s) ? s->cnt == 0 || s->cnt == s->arr_sh : s->cnt == (s->down ? s->arr_sh : 0);
         if (steady && at_start && s->arr_sh) {

@@ -293,6 +293,17 @@ static void test_long_runs_are_computed_not_ticked(void **state)
     assert_false(fh->soc.tim[H7_TIM2].ev.queued);     /* nobody listens: no event queued */
 }
 
+static void test_udis_keeps_the_preload_pending_and_sets_no_uif(void **state)
+{
+    fake_host *fh = *state;
+    wr(fh, TIM2, A_TIM_ARR, 99);
+    wr(fh, TIM2, A_TIM_CR1, R_TIM_CR1_CEN_MASK | R_TIM_CR1_ARPE_MASK | R_TIM_CR1_UDIS_MASK);
+    wr(fh, TIM2, A_TIM_ARR, 9);                      /* buffered; UDIS: never transferred */
+    fh_advance(fh, 10ull * H7_PS_PER_S + 1 * US);    /* 640e6 + 64 ticks */
+    assert_int_equal(rd(fh, TIM2, A_TIM_CNT), 64);   /* still wrapping at 99 */
+    assert_false(rd(fh, TIM2, A_TIM_SR) & R_TIM_SR_UIF_MASK);
+}
+
 static void test_clock_off_timer_ignores_writes(void **state)
 {
     fake_host *fh = *state;
@@ -373,6 +384,7 @@ int main(void)
         T(repetition_counter_makes_an_update_every_rcr_plus_one_overflows),
         T(shared_line_tim8_up_tim13_is_the_or_of_both),
         T(long_runs_are_computed_not_ticked),
+        T(udis_keeps_the_preload_pending_and_sets_no_uif),
         T(clock_off_timer_ignores_writes),
         T(pwm_on_an_alternate_function_pin_drives_the_gpio),
         T(pwm_polarity_inverts_and_a_disabled_channel_drives_nothing),
