@@ -647,6 +647,12 @@ uint32_t h7_rcc_rsr_flags(h7_reset_cause cause)
     }
 }
 
+uint32_t h7_rcc_rsr_core_flags(h7_reset_cause cause, h7_core_id core)
+{
+    uint32_t cpu = core == H7_CM7 ? R_RCC_RSR_C1RSTF_MASK : R_RCC_RSR_C2RSTF_MASK;
+    return cpu | (h7_rcc_rsr_flags(cause) & ~(R_RCC_RSR_C1RSTF_MASK | R_RCC_RSR_C2RSTF_MASK | R_RCC_RSR_PINRSTF_MASK));
+}
+
 const char *h7_reset_cause_name(h7_reset_cause cause)
 {
     static const char *const names[H7_CAUSE_COUNT] = {

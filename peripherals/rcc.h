@@ -170,6 +170,8 @@ typedef enum {
 } h7_reset_cause;
 /* RCC_RSR flags a reset of this cause sets (in both CPU banks). */
 uint32_t h7_rcc_rsr_flags(h7_reset_cause cause);
+/* RCC_RSR flags of a reset of CPU `core` alone (WWDGx with WWxRSC = 0): the watchdog flag, CxRSTF. */
+uint32_t h7_rcc_rsr_core_flags(h7_reset_cause cause, h7_core_id core);
 /* "nrst", "cm7 sysresetreq", "iwdg1 timeout", ... (timeline text). */
 const char *h7_reset_cause_name(h7_reset_cause cause);
 /* Reset flags for RCC_RSR (both banks), OR-ed in by the machine on each reset. */

@@ -1,15 +1,16 @@
 /* System window watchdogs WWDG1/WWDG2 (RM0399 ch.44).
  *
- * Trace text: "wwdg1: timeout, system reset" / "wwdg1: refreshed outside the window, system reset"
- * (typed event reset_request), then "machine: system reset (wwdg1)".
+ * Trace text: "wwdg1: timeout, cm7 reset" (WW1RSC = 0; then "cm7: reset alone (wwdg1)") or
+ * "wwdg1: timeout, system reset" (WW1RSC = 1; then "machine: system reset (wwdg1)"), and
+ * "... refreshed outside the window, ..." (typed event reset_request).
  *
  * Decisions (docs/models.md):
  * - The counter is computed from time: it drops by one every 4096 x 2^WDGTB PCLK cycles (PCLK3 for
  *   WWDG1, PCLK1 for WWDG2); a clock change keeps its value.
  * - The reset fires when T6 clears (0x40 -> 0x3F), when CR is written while the counter is above
  *   the window W, or when CR is written with T6 = 0 (RM0399 §44.3.x).
- * - RCC_GCR.WWxRSC = 0 means "reset CPUx only" on silicon; h7emu always resets the whole system
- *   (a note is logged) -- a single-core reset is not modelled.
+ * - RCC_GCR.WWxRSC = 0 (reset value) resets CPUx alone (the machine restarts that core, the other
+ *   core and the peripherals go on; RCC_RSR WWDGxRSTF + CxRSTF); WWxRSC = 1 resets the system.
  * - DBGMCU APB3FZ1/2 bit 6 (WWDG1) and APB1LFZ1/2 bit 11 (WWDG2) freeze it while the CPU is halted:
  *   a deadline that falls during such a halt is postponed in steps of 1 ms. */
 #include "wwdg.h"
@@ -69,13 +70,13 @@ static void load(h7_wwdg *s, uint32_t t, h7_time_ps now)
     schedule(s);
 }
 
+/* RCC_GCR.WW1RSC (b0) / WW2RSC (b1): 1 = the watchdog resets the system, 0 (reset value) = its
+ * CPU only (RM0399 §9.4.4, §9.7.x RCC_GCR). */
 static void fire_reset(h7_wwdg *s, const char *why)
 {
-    if (!(s->soc->rcc.gcr & (1u << (s->index - 1))))
-        h7_soc_log(s->soc, H7_LOG_NOTE, "WWDG", "%s reset with RCC_GCR.WW%dRSC = 0 (CPU%d only on silicon): the whole "
-                   "system is reset", name(s), s->index, s->index);
-    h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_RESET_REQUEST,
-                                 .u.rstreq = {name(s), why, s->index == 1 ? H7_CAUSE_WWDG1 : H7_CAUSE_WWDG2}});
+    bool core_only = !(s->soc->rcc.gcr & (1u << (s->index - 1)));
+    h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_RESET_REQUEST, .core = s->index == 1 ? H7_CM7 : H7_CM4,
+                                 .u.rstreq = {name(s), why, s->index == 1 ? H7_CAUSE_WWDG1 : H7_CAUSE_WWDG2, core_only}});
     s->active = false;
     h7_sched_cancel(s->soc->sched, &s->ev_ewi);
     h7_sched_cancel(s->soc->sched, &s->ev_reset);

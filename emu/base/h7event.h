@@ -66,6 +66,7 @@ typedef enum h7_ev_kind {
     H7_EV_CORE_CSTOP,             /* a core entered or left CStop */
     H7_EV_POWER_ON,               /* power-on reset */
     H7_EV_SYSTEM_RESET,           /* system reset: NRST, SYSRESETREQ, a watchdog (cause in the fields) */
+    H7_EV_CORE_RESET,             /* one CPU is reset alone (WWDGx with WWxRSC = 0) */
     H7_EV_RESET_REQUEST,          /* a model resets the system (watchdog timeout, low-power reset): the machine applies it */
     H7_EV_RULE,                   /* a datasheet/board rule fired */
     H7_EV_DEVICE_LOCKED,          /* the core supply is lost: both cores stop */
@@ -117,8 +118,10 @@ typedef struct h7_ev {
         struct { bool boot0; } por;                                  /* POWER_ON */
         struct { bool software; int cause; const char *cause_name; } sysreset;   /* SYSTEM_RESET (core = source of a
                                                                         SYSRESETREQ; cause = h7_reset_cause, rcc.h) */
-        struct { const char *name; const char *why; int cause; } rstreq;   /* RESET_REQUEST: who ("iwdg1", "pwr"), why
-                                                                        ("timeout"), h7_reset_cause (rcc.h) */
+        struct { const char *name; const char *why; int cause; bool core_only; } rstreq;   /* RESET_REQUEST: who
+                                       ("iwdg1", "pwr"), why ("timeout"), h7_reset_cause (rcc.h); core_only:
+                                       only the CPU `core` (WWDGx with RCC_GCR.WWxRSC = 0) */
+        struct { const char *cause_name; } corereset;               /* CORE_RESET: one CPU reset alone */
         struct { const char *id; const char *summary; } rule;        /* RULE */
     } u;
     const char *src;      /* NOTE: the actor; */

@@ -141,8 +141,17 @@ static void react_boot_release(h7_machine *m, h7_core_id core)
 
 /* A watchdog (or another model) resets the system: noted here, applied by the run loop before the
  * next window (the running core, if any, stops at its next block); never from inside the event. */
-static void react_reset_request(h7_machine *m, h7_reset_cause cause)
+static void react_reset_request(h7_machine *m, h7_reset_cause cause, bool core_only, h7_core_id core)
 {
+    if (core_only) {
+        m->corereset_pending[core] = true;
+        m->corereset_cause[core] = cause;
+        if (m->running == (int)core) {
+            m->cpu[core].want_stop = true;
+            m->cpu[core].stop_reason = H7_STOP_REQUEST;
+        }
+        return;
+    }
     if (m->sysreset_pending)
         return;   /* the first cause wins */
     m->sysreset_pending = true;
@@ -190,7 +199,7 @@ void h7_machine_emit(h7_machine *m, const h7_ev *e)
     else if (e->kind == H7_EV_BOOT_RELEASE)
         react_boot_release(m, e->core);
     else if (e->kind == H7_EV_RESET_REQUEST)
-        react_reset_request(m, (h7_reset_cause)e->u.rstreq.cause);
+        react_reset_request(m, (h7_reset_cause)e->u.rstreq.cause, e->u.rstreq.core_only, e->core);
     if (h7_sup_kinds() & H7_EV_BIT(e->kind)) {
         h7_verdict v = h7_sup_on_event(&m->sup, e);
         apply_verdict(m, &v);
@@ -429,27 +438,46 @@ static void flush_all_code(h7_machine *m)
                                   h7_mem_regions[i].base + h7_mem_regions[i].size);
 }
 
+static void reset_core(h7_machine *m, h7_core_id id)
+{
+    h7_cpu *c = &m->cpu[id];
+    c->hz = h7_rcc_cpu_hz(&m->soc.rcc, id);
+    c->seg_time = m->sched.now;
+    c->seg_cycles = c->icount;
+    uint32_t boot = h7_flash_boot_address(&m->soc.flash, id, m->boot0);
+    bool held = !h7_flash_boot_enabled(&m->soc.flash, id);
+    h7_cpu_reset(c, boot, held);
+    char where[160];
+    h7_machine_symbolize(m, id, h7_cpu_pc(c), where, sizeof where);
+    if (c->state == H7_CPU_RUNNING)
+        h7_machine_emit(m, &(h7_ev){.kind = H7_EV_CORE_BOOT, .core = id,
+                                    .u.boot = {where, boot, h7_cpu_reg(c, UC_ARM_REG_MSP)}});
+    else if (c->state == H7_CPU_HELD)
+        h7_machine_emit(m, &(h7_ev){.kind = H7_EV_CORE_HELD, .core = id});
+    else
+        h7_machine_trace(m, h7_core_name(id), "%s", c->fault_text);
+}
+
 static void reset_cores(h7_machine *m)
 {
     for (int k = 0; k < H7_NCORES; k++) {
-        h7_cpu *c = &m->cpu[k];
-        h7_core_id id = (h7_core_id)k;
-        c->hz = h7_rcc_cpu_hz(&m->soc.rcc, id);
-        c->seg_time = m->sched.now;
-        c->seg_cycles = c->icount;
-        uint32_t boot = h7_flash_boot_address(&m->soc.flash, id, m->boot0);
-        bool held = !h7_flash_boot_enabled(&m->soc.flash, id);
-        h7_cpu_reset(c, boot, held);
-        char where[160];
-        h7_machine_symbolize(m, id, h7_cpu_pc(c), where, sizeof where);
-        if (c->state == H7_CPU_RUNNING)
-            h7_machine_emit(m, &(h7_ev){.kind = H7_EV_CORE_BOOT, .core = id,
-                                        .u.boot = {where, boot, h7_cpu_reg(c, UC_ARM_REG_MSP)}});
-        else if (c->state == H7_CPU_HELD)
-            h7_machine_emit(m, &(h7_ev){.kind = H7_EV_CORE_HELD, .core = id});
-        else
-            h7_machine_trace(m, h7_core_name(id), "%s", c->fault_text);
+        reset_core(m, (h7_core_id)k);
+        m->corereset_pending[k] = false;
     }
+}
+
+/* One CPU reset alone (RM0399 §9.4.4: WWDGx with RCC_GCR.WWxRSC = 0): the other CPU and the
+ * peripherals go on; RCC_RSR gains the watchdog's flag and CxRSTF. */
+static void apply_core_reset(h7_machine *m, h7_core_id id)
+{
+    h7_reset_cause cause = m->corereset_cause[id];
+    m->corereset_pending[id] = false;
+    h7_cpu_catch_up(&m->cpu[id], m->time);
+    h7_machine_emit(m, &(h7_ev){.kind = H7_EV_CORE_RESET, .core = id, .u.corereset = {h7_reset_cause_name(cause)}});
+    h7_rcc_add_reset_flags(&m->soc.rcc, h7_rcc_rsr_core_flags(cause, id));
+    h7_soc_cpu_stop_changed(&m->soc, id, false);
+    flush_all_code(m);
+    reset_core(m, id);
 }
 
 static void cancel_all_events(h7_sched *s)
@@ -543,6 +571,9 @@ static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
         }
         if (m->sysreset_pending)
             h7_machine_reset_with_cause(m, m->sysreset_cause);
+        for (int k = 0; k < H7_NCORES; k++)
+            if (m->corereset_pending[k])
+                apply_core_reset(m, (h7_core_id)k);
         bool any = core_can_run(&m->cpu[H7_CM7]) || core_can_run(&m->cpu[H7_CM4]);
         h7_time_ps next = h7_sched_next(&m->sched);
         h7_time_ps t_end = any ? m->time + m->quantum : end;
@@ -556,7 +587,7 @@ static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
         for (bool again = true; again && !m->stop_requested && !m->sysreset_pending;) {
             again = false;
             for (int k = 0; k < H7_NCORES; k++)
-                if (core_can_run(&m->cpu[k]) && h7_cpu_local_time(&m->cpu[k]) < t_end) {
+                if (core_can_run(&m->cpu[k]) && !m->corereset_pending[k] && h7_cpu_local_time(&m->cpu[k]) < t_end) {
                     h7_cpu_run(&m->cpu[k], t_end);
                     again = true;
                 }

@@ -55,6 +55,8 @@ typedef struct h7_machine {
 
     bool sysreset_pending;
     h7_reset_cause sysreset_cause;   /* SYSRESETREQ of a core, or a model's request (watchdog) */
+    bool corereset_pending[H7_NCORES];   /* one CPU reset alone (WWDGx with RCC_GCR.WWxRSC = 0) */
+    h7_reset_cause corereset_cause[H7_NCORES];
     bool stop_requested;          /* a breakpoint/condition asks the run loop to return */
     uint32_t break_addr[H7_NCORES];  /* run-until-address (0 = none) */
     bool break_hit[H7_NCORES];

@@ -52,7 +52,10 @@ static void fh_event(void *ctx, const h7_ev *e)
     case H7_EV_CLOCKS_CHANGED: fh->clock_changes++; break;
     case H7_EV_BOOT_RELEASE: fh->released[e->core]++; break;
     case H7_EV_RESET_REQUEST:
-        fh->system_resets++;
+        if (e->u.rstreq.core_only)
+            fh->core_resets[e->core]++;
+        else
+            fh->system_resets++;
         fh->reset_cause = (h7_reset_cause)e->u.rstreq.cause;
         break;
     case H7_EV_SUPPLY_WRITE:

@@ -81,6 +81,41 @@ static void test_backup_registers_survive_a_system_reset_not_a_power_cycle(void 
     h7_machine_destroy(m);
 }
 
+static uint32_t global(h7_machine *m, h7_core_id core, const char *name)
+{
+    uint32_t addr = 0, size = 0, v = 0;
+    if (!h7_image_find_symbol(&m->img[core], name, &addr, &size))
+        fail_msg("no symbol %s", name);
+    assert_true(h7_machine_read_mem(m, core, addr, &v, 4));
+    return v;
+}
+
+/* RCC_GCR.WW1RSC = 0 (reset value): a WWDG1 timeout resets CPU1 alone (RM0399 §9.4.4); the CM4
+ * keeps running and its SysTick count goes on. */
+static void test_wwdg1_with_ww1rsc_clear_resets_the_cm7_alone(void **state)
+{
+    h7_machine_config cfg = {0};
+    cfg.cm7_path = h7t_fw("systick_cm7.elf");
+    cfg.cm4_path = h7t_fw("systick_cm4.elf");
+    char err[512];
+    h7_machine *m = NULL;
+    if (h7_machine_create(&m, &cfg, err, sizeof err) != 0)
+        fail_msg("machine: %s", err);
+    h7_machine_power_on(m);
+    h7_machine_run_for(m, 20 * H7_PS_PER_MS);
+    dbg_write(m, C1_RSR, 1u << 16);
+    dbg_write(m, C2_RSR, 1u << 16);
+    dbg_write(m, 0x58024544u, 1u << 6);      /* RCC_C1_APB3ENR.WWDG1EN (the debugger writes the C1 bank) */
+    dbg_write(m, 0x50003000u, 0xC1);          /* WWDG1_CR: WDGA, T = 0x41: 2 ticks of 64 us */
+    h7_machine_run_for(m, 1 * H7_PS_PER_MS);
+    assert_int_equal(dbg_read(m, C1_RSR), 0x10020000u);   /* WWDG1RSTF, C1RSTF */
+    assert_int_equal(dbg_read(m, C2_RSR), 0x10020000u);
+    uint32_t t7 = global(m, H7_CM7, "g_ticks"), t4 = global(m, H7_CM4, "g_ticks");
+    assert_in_range(t7, 0, 1);                /* the CM7 restarted: its .bss is cleared again */
+    assert_in_range(t4, 20, 21);              /* the CM4 went on */
+    h7_machine_destroy(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -88,6 +123,7 @@ int main(void)
         cmocka_unit_test(test_pin_reset_after_rmvf_leaves_pin_and_cpu_flags),
         cmocka_unit_test(test_iwdg1_timeout_resets_the_system_with_iwdg1rstf),
         cmocka_unit_test(test_backup_registers_survive_a_system_reset_not_a_power_cycle),
+        cmocka_unit_test(test_wwdg1_with_ww1rsc_clear_resets_the_cm7_alone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
