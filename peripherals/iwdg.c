@@ -20,11 +20,11 @@
 #include "soc.h"
 
 const h7_regdesc h7_iwdg_regs[] = {
-    {A_IWDG_KR, "IWDG_KR", 0, 0, 0, 0},
-    {A_IWDG_PR, "IWDG_PR", 0, 0x7u, 0, 0},
-    {A_IWDG_RLR, "IWDG_RLR", 0xFFFu, 0xFFFu, 0, 0},
-    {A_IWDG_SR, "IWDG_SR", 0, 0, 0, 0x7u},
-    {A_IWDG_WINR, "IWDG_WINR", 0xFFFu, 0xFFFu, 0, 0},
+    {A_IWDG_KR, "IWDG_KR", 0, 0, 0, 0, 0},
+    {A_IWDG_PR, "IWDG_PR", 0, 0x7u, 0, 0, 0},
+    {A_IWDG_RLR, "IWDG_RLR", 0xFFFu, 0xFFFu, 0, 0, 0},
+    {A_IWDG_SR, "IWDG_SR", 0, 0, 0, 0x7u, 0},
+    {A_IWDG_WINR, "IWDG_WINR", 0xFFFu, 0xFFFu, 0, 0, 0},
 };
 const size_t h7_iwdg_nregs = sizeof h7_iwdg_regs / sizeof h7_iwdg_regs[0];
 
@@ -66,8 +66,8 @@ static bool frozen(const h7_iwdg *s)
     if (!soc->ops.core_halted)
         return false;
     uint32_t bit = 1u << (17 + s->index);
-    return ((soc->dbgmcu.fz[8] & bit) && soc->ops.core_halted(soc->host, H7_CM7)) ||
-           ((soc->dbgmcu.fz[9] & bit) && soc->ops.core_halted(soc->host, H7_CM4));
+    return ((h7_dbgmcu_value(&soc->dbgmcu, 0x54) & bit) && soc->ops.core_halted(soc->host, H7_CM7)) ||   /* APB4FZ1 */
+           ((h7_dbgmcu_value(&soc->dbgmcu, 0x58) & bit) && soc->ops.core_halted(soc->host, H7_CM4));    /* APB4FZ2 */
 }
 
 static void on_timeout(void *opaque, h7_time_ps when)

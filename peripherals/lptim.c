@@ -18,15 +18,15 @@
 #include "soc.h"
 
 const h7_regdesc h7_lptim_regs[] = {
-    {A_LPTIM_ISR, "LPTIM_ISR", 0, 0, 0, 0x7Fu},
-    {A_LPTIM_ICR, "LPTIM_ICR", 0, 0, 0x7Fu, 0},
-    {A_LPTIM_IER, "LPTIM_IER", 0, 0x7Fu, 0, 0},
-    {A_LPTIM_CFGR, "LPTIM_CFGR", 0, 0x01FEEEDFu, 0, 0},
-    {A_LPTIM_CR, "LPTIM_CR", 0, 0x1Fu, 0, 0},
-    {A_LPTIM_CMP, "LPTIM_CMP", 0, 0xFFFFu, 0, 0},
-    {A_LPTIM_ARR, "LPTIM_ARR", 1, 0xFFFFu, 0, 0},
-    {A_LPTIM_CNT, "LPTIM_CNT", 0, 0, 0, 0xFFFFu},
-    {A_LPTIM_CFGR2, "LPTIM_CFGR2", 0, 0x33u, 0, 0},
+    {A_LPTIM_ISR, "LPTIM_ISR", 0, 0, 0, 0x7Fu, 0},
+    {A_LPTIM_ICR, "LPTIM_ICR", 0, 0, 0x7Fu, 0, 0},
+    {A_LPTIM_IER, "LPTIM_IER", 0, 0x7Fu, 0, 0, 0},
+    {A_LPTIM_CFGR, "LPTIM_CFGR", 0, 0x01FEEEDFu, 0, 0, 0},
+    {A_LPTIM_CR, "LPTIM_CR", 0, 0x1Fu, 0, 0, 0},
+    {A_LPTIM_CMP, "LPTIM_CMP", 0, 0xFFFFu, 0, 0, 0},
+    {A_LPTIM_ARR, "LPTIM_ARR", 1, 0xFFFFu, 0, 0, 0},
+    {A_LPTIM_CNT, "LPTIM_CNT", 0, 0, 0, 0xFFFFu, 0},
+    {A_LPTIM_CFGR2, "LPTIM_CFGR2", 0, 0x33u, 0, 0, 0},
 };
 const size_t h7_lptim_nregs = sizeof h7_lptim_regs / sizeof h7_lptim_regs[0];
 

@@ -18,9 +18,9 @@
 #include "soc.h"
 
 const h7_regdesc h7_wwdg_regs[] = {
-    {A_WWDG_CR, "WWDG_CR", 0x7Fu, 0xFFu, 0, 0},
-    {A_WWDG_CFR, "WWDG_CFR", 0x7Fu, 0x3A7Fu, 0, 0},
-    {A_WWDG_SR, "WWDG_SR", 0, 0, 0x1u, 0},
+    {A_WWDG_CR, "WWDG_CR", 0x7Fu, 0xFFu, 0, 0, 0},
+    {A_WWDG_CFR, "WWDG_CFR", 0x7Fu, 0x3A7Fu, 0, 0, 0},
+    {A_WWDG_SR, "WWDG_SR", 0, 0, 0x1u, 0, 0},
 };
 const size_t h7_wwdg_nregs = sizeof h7_wwdg_regs / sizeof h7_wwdg_regs[0];
 
@@ -87,11 +87,10 @@ static bool frozen(const h7_wwdg *s)
     const h7_soc *soc = s->soc;
     if (!soc->ops.core_halted)
         return false;
-    /* fz[]: APB3FZ1 0x34 -> 0, APB3FZ2 -> 1, APB1LFZ1 0x3C -> 2, APB1LFZ2 -> 3 */
-    uint32_t bit = s->index == 1 ? 1u << 6 : 1u << 11;
-    int f1 = s->index == 1 ? 0 : 2;
-    return ((soc->dbgmcu.fz[f1] & bit) && soc->ops.core_halted(soc->host, H7_CM7)) ||
-           ((soc->dbgmcu.fz[f1 + 1] & bit) && soc->ops.core_halted(soc->host, H7_CM4));
+    /* APB3FZ1 0x34 / APB3FZ2 0x38 (WWDG1 b6), APB1LFZ1 0x3C / APB1LFZ2 0x40 (WWDG2 b11) */
+    uint32_t bit = s->index == 1 ? 1u << 6 : 1u << 11, fz1 = s->index == 1 ? 0x34u : 0x3Cu;
+    return ((h7_dbgmcu_value(&soc->dbgmcu, fz1) & bit) && soc->ops.core_halted(soc->host, H7_CM7)) ||
+           ((h7_dbgmcu_value(&soc->dbgmcu, fz1 + 4u) & bit) && soc->ops.core_halted(soc->host, H7_CM4));
 }
 
 static void on_ewi(void *opaque, h7_time_ps when)
