@@ -2,7 +2,7 @@
  * The register list is the SVD table (h755_regs.c, tools/gen_regs.py): offsets, reset values and
  * writable bits come from there, the model adds only the behaviour.
  * Decision: IDCODE comes from the board (rev V 0x2003_6450 by default); DBGMCU_CR and the freeze
- * registers are plain storage (no watchdog is modelled), reset by power-on only -- the debug
+ * registers are storage (the IWDG/WWDG models read their freeze bits), reset by power-on only -- the debug
  * block is in the debug power domain and keeps its settings over a system reset (RM0399 §63.5). */
 #include "dbgmcu.h"
 
@@ -36,6 +36,12 @@ static int row(const h7_dbgmcu *s, uint32_t off)
 {
     int i = h7_regmap_index(s->map, off);
     return i >= 0 && (size_t)i < s->nregs ? i : -1;
+}
+
+uint32_t h7_dbgmcu_value(const h7_dbgmcu *s, uint32_t offset)
+{
+    int i = row(s, offset & ~3u);
+    return i >= 0 ? s->val[i] : 0;
 }
 
 uint32_t h7_dbgmcu_read(void *dev, uint32_t offset, unsigned size, h7_master m)

@@ -26,5 +26,7 @@ void h7_dbgmcu_init(h7_dbgmcu *s, struct h7_soc *soc);
 void h7_dbgmcu_reset(h7_dbgmcu *s, h7_reset_kind kind);
 uint32_t h7_dbgmcu_read(void *dev, uint32_t offset, unsigned size, h7_master m);
 void h7_dbgmcu_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_master m);
+/* Value of the register at `offset` (0 if none): the watchdogs read their freeze bits here. */
+uint32_t h7_dbgmcu_value(const h7_dbgmcu *s, uint32_t offset);
 
 #endif

@@ -44,6 +44,12 @@ int h7_exti_line_irq(int line)
         return 40;
     if (line == 16)
         return 1;    /* PVD_AVD */
+    if (line == 17)
+        return 41;   /* RTC_Alarm */
+    if (line == 18)
+        return 2;    /* RTC_TAMP_STAMP_CSS_LSE */
+    if (line == 19)
+        return 3;    /* RTC_WKUP */
     return -1;
 }
 
@@ -56,7 +62,7 @@ static bool line_reaches(int line, h7_core_id cpu)
     return true;
 }
 
-/* The EXTI NVIC interrupts of the configurable lines 0..16 (h7_exti_line_irq; lines that share
+/* The EXTI NVIC interrupts of the configurable lines 0..19 (h7_exti_line_irq; lines that share
  * an interrupt, 5-9 and 10-15, are contiguous): level = any of their lines pending. */
 static void update_irqs(h7_exti *s, int group)
 {
@@ -64,10 +70,10 @@ static void update_irqs(h7_exti *s, int group)
         return;
     for (int k = 0; k < H7_NCORES; k++) {
         uint32_t pr = s->pr[k][0];
-        for (int line = 0; line <= 16;) {
+        for (int line = 0; line <= 19;) {
             int irq = h7_exti_line_irq(line);
             bool level = false;
-            for (; line <= 16 && h7_exti_line_irq(line) == irq; line++)
+            for (; line <= 19 && h7_exti_line_irq(line) == irq; line++)
                 level |= (pr >> line) & 1u;
             s->soc->ops.set_irq(s->soc->host, (h7_core_id)k, irq, level);
         }

@@ -1,7 +1,8 @@
 /* General-purpose I/O (RM0399 ch.12; facts §6.5).
  *
  * Trace text: "gpio: P<port><pin> high" / "gpio: P<port><pin> low" when an output pin's level
- * changes (MODER = 01 output, or an output being switched on with its ODR level).
+ * changes (MODER = 01 output, or an output being switched on with its ODR level; an alternate-
+ * function pin driven by a timer channel counts as an output).
  *
  * Decisions (docs/models.md): an input pin reads its external level if one is driven, else its
  * pull (pull-up 1, pull-down/none 0); alternate-function and analog pins read 0. The LCKR key
@@ -38,6 +39,7 @@ bool h7_gpio_pin_level(const h7_gpio *s, int pin)
 {
     switch (pin_mode(s, pin)) {
     case 1: return (s->odr >> pin) & 1u;
+    case 2: return ((s->af_driven & s->af_level) >> pin) & 1u;
     case 0:
         if ((s->input_driven >> pin) & 1u)
             return (s->input >> pin) & 1u;
@@ -46,11 +48,18 @@ bool h7_gpio_pin_level(const h7_gpio *s, int pin)
     }
 }
 
+/* Output pins: MODER = 01, or alternate function driven by a peripheral output (a timer channel). */
+static bool drives(const h7_gpio *s, int pin)
+{
+    unsigned mode = pin_mode(s, pin);
+    return mode == 1 || (mode == 2 && ((s->af_driven >> pin) & 1u));
+}
+
 static uint16_t output_levels(const h7_gpio *s)
 {
     uint16_t v = 0;
     for (int pin = 0; pin < 16; pin++)
-        if (pin_mode(s, pin) == 1 && ((s->odr >> pin) & 1u))
+        if (drives(s, pin) && h7_gpio_pin_level(s, pin))
             v |= (uint16_t)(1u << pin);
     return v;
 }
@@ -59,7 +68,7 @@ static uint16_t output_pins(const h7_gpio *s)
 {
     uint16_t v = 0;
     for (int pin = 0; pin < 16; pin++)
-        if (pin_mode(s, pin) == 1)
+        if (drives(s, pin))
             v |= (uint16_t)(1u << pin);
     return v;
 }
@@ -90,8 +99,21 @@ void h7_gpio_reset(h7_gpio *s, h7_reset_kind kind)
     reset_values(s->port, &s->moder, &s->ospeedr, &s->pupdr);
     s->otyper = s->odr = s->lckr = s->afr[0] = s->afr[1] = 0;
     s->out_level = 0;
+    s->af_driven = s->af_level = 0;
     s->lock_step = 0;
     s->locked = false;
+}
+
+void h7_gpio_set_af_output(h7_gpio *s, int pin, bool driven, bool level)
+{
+    uint16_t b = (uint16_t)(1u << pin), was_output = output_pins(s);
+    uint16_t nd = driven ? s->af_driven | b : s->af_driven & (uint16_t)~b;
+    uint16_t nl = level ? s->af_level | b : s->af_level & (uint16_t)~b;
+    if (nd == s->af_driven && nl == s->af_level)
+        return;
+    s->af_driven = nd;
+    s->af_level = nl;
+    report_pins(s, was_output);
 }
 
 void h7_gpio_set_input(h7_gpio *s, int pin, bool level)
@@ -219,4 +241,6 @@ void h7_gpio_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7
     *p = bpp ? keep_locked(s, old, v, bpp, first) : v;
     if (off == A_GPIO_MODER || off == A_GPIO_ODR)
         report_pins(s, was_output);
+    if (off == A_GPIO_MODER || off == A_GPIO_AFRL || off == A_GPIO_AFRH)
+        h7_tim_route_outputs(s->soc);   /* a timer channel may now drive (or stop driving) a pin */
 }

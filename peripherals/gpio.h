@@ -31,6 +31,8 @@ typedef struct h7_gpio {
     uint16_t input;           /* levels driven from outside (board, scenario) */
     uint16_t input_driven;    /* which pins have an external driver */
     uint16_t out_level;       /* last reported output levels */
+    uint16_t af_driven;       /* alternate-function pins a peripheral output drives (a timer channel) */
+    uint16_t af_level;        /* ... and their levels */
     int lock_step;            /* LCKR key sequence position */
     bool locked;
 } h7_gpio;
@@ -42,6 +44,9 @@ void h7_gpio_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7
 
 /* An external level on a pin (a button, a scenario input); also feeds EXTI lines 0..15. */
 void h7_gpio_set_input(h7_gpio *s, int pin, bool level);
+/* A peripheral output (a timer channel) drives pin `pin` in alternate-function mode (driven =
+ * false: nothing drives it any more). Level changes are reported like an output pin's. */
+void h7_gpio_set_af_output(h7_gpio *s, int pin, bool driven, bool level);
 /* Current level of a pin as seen on IDR. */
 bool h7_gpio_pin_level(const h7_gpio *s, int pin);
 

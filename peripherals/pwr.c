@@ -147,7 +147,9 @@ static uint32_t read32(h7_pwr *s, uint32_t offset, h7_master m)
     switch (offset) {
     case A_PWR_CR1: return s->cr1;
     case A_PWR_CSR1: return csr1_value(s);
-    case A_PWR_CR2: return s->cr2;
+    case A_PWR_CR2:
+        /* BRRDY (b16): the backup regulator is ready H7_PWR_BREN_DELAY_PS after BREN (RM0399 §7.8.x). */
+        return s->cr2 | ((s->cr2 & 1u) && h7_soc_now(s->soc) >= s->bren_t + H7_PWR_BREN_DELAY_PS ? 1u << 16 : 0);
     case A_PWR_CR3: return s->cr3;
     case A_PWR_CPUCR: return s->cpucr[0];
     case A_PWR_CPU2CR: return s->cpucr[1];
@@ -238,7 +240,9 @@ void h7_pwr_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_
             h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "PWR", "PWR_CR2 write ignored: backup domain write-protected (CR1.DBP = 0)");
             break;
         }
-        s->cr2 = v & r->rw_mask;
+        if (!(s->cr2 & 1u) && (v & 1u))
+            s->bren_t = h7_soc_now(s->soc);   /* BREN: the backup regulator starts */
+        s->cr2 = v & 0x11u;                   /* BREN, MONEN; BRRDY and the VBAT/TEMP flags are read-only */
         break;
     case A_PWR_CR3:
         if (size < 4 && (offset & 3u))   /* a narrow write above the low byte leaves the supply alone */
@@ -290,6 +294,22 @@ void h7_pwr_set_supply_fault(h7_pwr *p)
     }
 }
 
+/* Low-power reset (RM0399 §9.4.4, option bytes NRST_STOP_Dx / NRST_STBY_Dx in FLASH_OPTSR): with
+ * the option bit cleared, a domain entering DStop (DStandby) resets the system instead (LPWRxRSTF).
+ * Bits: D1 b6/b7, D2 b24/b25 (the D2 positions are from RM0399 FLASH_OPTSR_CUR, not in the SVD:
+ * unconfirmed). Factory value: all set, no reset. */
+static void low_power_reset(h7_pwr *p, int d, bool standby)
+{
+    uint32_t opt = p->soc->flash.cur_optsr;
+    int bit = d == 1 ? (standby ? 7 : 6) : (standby ? 25 : 24);
+    if ((opt >> bit) & 1u)
+        return;
+    static const char *const why[2][2] = {{"d1 entered stop with NRST_STOP_D1 = 0", "d1 entered standby with NRST_STBY_D1 = 0"},
+                                          {"d2 entered stop with NRST_STOP_D2 = 0", "d2 entered standby with NRST_STBY_D2 = 0"}};
+    h7_soc_emit(p->soc, &(h7_ev){.kind = H7_EV_RESET_REQUEST,
+                                 .u.rstreq = {"pwr", why[d - 1][standby], d == 1 ? H7_CAUSE_LPWR1 : H7_CAUSE_LPWR2}});
+}
+
 /* PDDS_Dx of both CPUs = 1 selects DStandby, otherwise DStop (RM0399 §7.7.2). */
 static bool both_pdds(const h7_pwr *p, uint32_t mask) { return (p->cpucr[0] & mask) && (p->cpucr[1] & mask); }
 
@@ -304,6 +324,8 @@ static void set_domain(h7_pwr *p, int d, bool *state, bool stop, uint32_t sbf_ma
     }
     h7_soc_emit(p->soc, &(h7_ev){.kind = H7_EV_DOMAIN_POWER, .u.domain = {d, stop}});
     h7_rcc_set_domain_ready(&p->soc->rcc, d, !stop);
+    if (stop)
+        low_power_reset(p, d, sbf_mask != 0);
 }
 
 /* Domain low-power rules (RM0399 §7.6.1, facts §2.9):

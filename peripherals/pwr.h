@@ -46,6 +46,9 @@ H7_REG32(PWR_WKUPEPR, 0x28)
 /* Decision (facts §2.4 "unconfirmed"): CR3 -> ACTVOSRDY and VOS -> VOSRDY take 10 us. */
 #define H7_PWR_ACTVOS_DELAY_PS (10 * H7_PS_PER_US)
 #define H7_PWR_VOS_DELAY_PS (10 * H7_PS_PER_US)
+/* Decision (no figure in RM0399 or the facts file; HAL waits up to 1 s): the backup regulator is
+ * ready 100 us after CR2.BREN. */
+#define H7_PWR_BREN_DELAY_PS (100 * H7_PS_PER_US)
 
 extern const h7_regdesc h7_pwr_regs[];
 extern const size_t h7_pwr_nregs;
@@ -54,6 +57,7 @@ struct h7_soc;
 typedef struct h7_pwr {
     struct h7_soc *soc;
     uint32_t cr1, cr2, cr3, cpucr[2], d3cr, wkupcr, wkupfr, wkupepr;
+    h7_time_ps bren_t;         /* CR2.BREN set at (BRRDY follows) */
     bool supply_locked;        /* CR3 low byte written since power-on */
     bool supply_illegal;       /* the write was an illegal combination: levels never valid */
     bool supply_fault;         /* the board cannot take the configuration (board layer) */

@@ -167,6 +167,17 @@ uint32_t h7_rcc_pclk_hz(const h7_rcc *r, int apb)
     }
 }
 
+/* Timer kernel clock (RM0399 §9.5.x, Table "Ratio between clock timer and pclk"): the APB clock
+ * when its prescaler is 1, otherwise 2 x PCLK (4 x PCLK with RCC_CFGR.TIMPRE = 1), never above
+ * rcc_hclk. APB1 clocks TIM2-7/12-14, APB2 TIM1/8/15-17. */
+uint32_t h7_rcc_tim_hz(const h7_rcc *r, int apb)
+{
+    unsigned div = apb_div(apb == 1 ? H7_FIELD_EX(r->d2cfgr, RCC_D2CFGR, D2PPRE1) : H7_FIELD_EX(r->d2cfgr, RCC_D2CFGR, D2PPRE2));
+    uint32_t hclk = h7_rcc_hclk_hz(r);
+    unsigned mult = (r->cfgr >> 15) & 1u ? 4u : 2u;   /* TIMPRE */
+    return div <= mult ? hclk : hclk / div * mult;
+}
+
 /* U(S)ART kernel clock muxes (RM0399 §9.7.x): RCC_D2CCIP2R.USART16SEL (b5:3) for USART1/6,
  * USART234578SEL (b2:0) for the others, RCC_D3CCIPR.LPUART1SEL (b2:0) for LPUART1 (instance 9).
  * Codes: 0 = the bus clock (PCLK2, PCLK1 or PCLK4), 1 = pll2_q, 2 = pll3_q, 3 = hsi_ker,
@@ -209,6 +220,10 @@ static void clocks_update(h7_rcc *r)
         r->last_hz[i] = now[i];
     if (cores)
         h7_soc_emit(r->soc, &(h7_ev){.kind = H7_EV_SYSCLK, .u.clk = {now[0], now[1], now[2], sws_names[r->sws & 7u]}});
+    if (any)
+        h7_tim_clocks_changed(r->soc);   /* timers re-read their kernel clock */
+    if (any)
+        h7_wwdg_clocks_changed(r->soc);
     if (any)
         h7_soc_emit(r->soc, &(h7_ev){.kind = H7_EV_CLOCKS_CHANGED});
 }
@@ -549,6 +564,83 @@ static void peripheral_resets(h7_rcc *r, uint32_t off, uint32_t rising)
     h7_soc_peripheral_reset(soc, off, rising);
 }
 
+/* ------------------------------------------------------------------ backup domain */
+
+static h7_time_ps lse_ready_at(const h7_rcc *r)
+{
+    if (!(r->bdcr & R_RCC_BDCR_LSEON_MASK) || !r->soc->cfg.lse_hz)
+        return H7_TIME_NEVER;   /* no crystal on the board: LSERDY never sets */
+    bool byp = r->bdcr & R_RCC_BDCR_LSEBYP_MASK;
+    return r->lse_on_t + (byp ? 0 : r->soc->cfg.lse_startup_ps);
+}
+
+bool h7_rcc_lse_ready(const h7_rcc *r)
+{
+    h7_time_ps t = lse_ready_at(r);
+    return t != H7_TIME_NEVER && h7_soc_now(r->soc) >= t;
+}
+
+uint32_t h7_rcc_rtc_clock(const h7_rcc *r, h7_time_ps *since)
+{
+    *since = H7_TIME_NEVER;
+    if (!(r->bdcr & R_RCC_BDCR_RTCEN_MASK))
+        return 0;
+    switch (H7_FIELD_EX(r->bdcr, RCC_BDCR, RTCSEL)) {
+    case 1:
+        *since = lse_ready_at(r);
+        return *since == H7_TIME_NEVER ? 0 : r->soc->cfg.lse_hz;
+    case 2:
+        if (!(r->csr & 1u))
+            return 0;
+        *since = 0;
+        return 32000u;   /* LSI */
+    case 3: {
+        unsigned pre = (r->cfgr >> 8) & 0x3Fu;   /* RTCPRE: HSE / RTCPRE, 0 and 1 = no clock */
+        if (pre < 2 || !osc_ready(r, H7_OSC_HSE))
+            return 0;
+        *since = 0;
+        return r->soc->cfg.hse_hz / pre;
+    }
+    default: return 0;
+    }
+}
+
+/* RCC_BDCR (RM0399 §9.7.x): writable only with PWR_CR1.DBP = 1; LSEBYP only with LSEON = 0; RTCSEL
+ * write-once until a backup domain reset; VSWRST resets the whole backup domain (RTC, backup
+ * registers, this register) while it is 1. */
+static void write_bdcr(h7_rcc *s, uint32_t v, h7_master m)
+{
+    if (!(s->soc->pwr.cr1 & R_PWR_CR1_DBP_MASK)) {
+        h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "RCC", "RCC_BDCR write ignored: backup domain write-protected (PWR_CR1.DBP = 0)");
+        return;
+    }
+    uint32_t old = s->bdcr, nv = v & reg(A_RCC_BDCR)->rw_mask;
+    h7_rtc_clock_will_change(&s->soc->rtc);
+    if (nv & R_RCC_BDCR_VSWRST_MASK) {
+        s->bdcr = R_RCC_BDCR_VSWRST_MASK;
+        h7_rtc_backup_domain_reset(&s->soc->rtc);
+        if (!(old & R_RCC_BDCR_VSWRST_MASK))
+            h7_soc_trace(s->soc, h7_master_name(m), "resets the backup domain (RCC_BDCR.VSWRST)");
+        return;
+    }
+    if (old & R_RCC_BDCR_VSWRST_MASK)
+        old = 0;   /* leaving the backup domain reset: everything from its reset value */
+    if ((old & R_RCC_BDCR_LSEON_MASK) && ((old ^ nv) & R_RCC_BDCR_LSEBYP_MASK)) {
+        nv = (nv & ~R_RCC_BDCR_LSEBYP_MASK) | (old & R_RCC_BDCR_LSEBYP_MASK);
+        h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "RCC", "RCC_BDCR.LSEBYP changed while LSEON = 1: ignored");
+    }
+    unsigned sel_old = H7_FIELD_EX(old, RCC_BDCR, RTCSEL), sel_new = H7_FIELD_EX(nv, RCC_BDCR, RTCSEL);
+    if (sel_old && sel_new != sel_old) {
+        nv = H7_FIELD_DP(nv, RCC_BDCR, RTCSEL, sel_old);
+        h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "RCC", "%s writes RCC_BDCR.RTCSEL = %u while it is %u: write-once until a "
+                   "backup domain reset (RM0399 §9.7.x), ignored", h7_master_name(m), sel_new, sel_old);
+    }
+    if (!(old & R_RCC_BDCR_LSEON_MASK) && (nv & R_RCC_BDCR_LSEON_MASK))
+        s->lse_on_t = h7_soc_now(s->soc);
+    s->bdcr = nv;
+    h7_rtc_clock_changed(&s->soc->rtc);
+}
+
 /* ------------------------------------------------------------------ bus interface */
 
 void h7_rcc_init(h7_rcc *s, struct h7_soc *soc)
@@ -593,13 +685,52 @@ void h7_rcc_reset(h7_rcc *s, h7_reset_kind kind)
         if (kind == H7_RESET_SYSTEM)
             s->bank[b][0] = rsr;   /* flags are cleared only by RMVF or a power-on reset */
     }
-    if (kind == H7_RESET_POWER_ON)
-        s->bdcr = 0;   /* backup domain: kept over a system reset (RM0399 §9.4.3) */
+    if (kind == H7_RESET_POWER_ON && !s->soc->cfg.vbat_battery)
+        s->bdcr = 0;   /* backup domain: kept over a system reset (RM0399 §9.4.3), and over a power
+                          cycle when VBAT is on a battery */
     for (int i = 0; i < 7; i++)
         s->last_hz[i] = 0;
     s->last_hz[0] = s->last_hz[1] = s->last_hz[2] = H7_RCC_HSI_HZ;
     for (int i = 3; i < 7; i++)
         s->last_hz[i] = H7_RCC_HSI_HZ;
+}
+
+/* RM0399 §9.4.4 (reset source identification): a power-on reset sets every power/domain/CPU flag
+ * (0x00FE_0000, facts §3.3); any system reset resets both CPUs (C1RSTF, C2RSTF) and drives NRST low
+ * (PINRSTF), plus the flag of its source. Decision: D1RSTF/D2RSTF are left to power-on (they report
+ * a domain power switch, which a system reset does not cycle); the facts file's suggestion to set
+ * them on every reset is an unconfirmed inference. */
+uint32_t h7_rcc_rsr_flags(h7_reset_cause cause)
+{
+    const uint32_t sys = R_RCC_RSR_C1RSTF_MASK | R_RCC_RSR_C2RSTF_MASK | R_RCC_RSR_PINRSTF_MASK;
+    switch (cause) {
+    case H7_CAUSE_POWER_ON:
+        return sys | R_RCC_RSR_D1RSTF_MASK | R_RCC_RSR_D2RSTF_MASK | R_RCC_RSR_BORRSTF_MASK | R_RCC_RSR_PORRSTF_MASK;
+    case H7_CAUSE_PIN: return sys;
+    case H7_CAUSE_SFT_CM7: return sys | R_RCC_RSR_SFT1RSTF_MASK;
+    case H7_CAUSE_SFT_CM4: return sys | R_RCC_RSR_SFT2RSTF_MASK;
+    case H7_CAUSE_IWDG1: return sys | R_RCC_RSR_IWDG1RSTF_MASK;
+    case H7_CAUSE_IWDG2: return sys | R_RCC_RSR_IWDG2RSTF_MASK;
+    case H7_CAUSE_WWDG1: return sys | R_RCC_RSR_WWDG1RSTF_MASK;
+    case H7_CAUSE_WWDG2: return sys | R_RCC_RSR_WWDG2RSTF_MASK;
+    case H7_CAUSE_LPWR1: return sys | R_RCC_RSR_LPWR1RSTF_MASK;
+    case H7_CAUSE_LPWR2: return sys | R_RCC_RSR_LPWR2RSTF_MASK;
+    default: return sys;
+    }
+}
+
+uint32_t h7_rcc_rsr_core_flags(h7_reset_cause cause, h7_core_id core)
+{
+    uint32_t cpu = core == H7_CM7 ? R_RCC_RSR_C1RSTF_MASK : R_RCC_RSR_C2RSTF_MASK;
+    return cpu | (h7_rcc_rsr_flags(cause) & ~(R_RCC_RSR_C1RSTF_MASK | R_RCC_RSR_C2RSTF_MASK | R_RCC_RSR_PINRSTF_MASK));
+}
+
+const char *h7_reset_cause_name(h7_reset_cause cause)
+{
+    static const char *const names[H7_CAUSE_COUNT] = {
+        "power-on", "nrst", "cm7 sysresetreq", "cm4 sysresetreq", "iwdg1 timeout", "iwdg2 timeout",
+        "wwdg1", "wwdg2", "lpwr d1", "lpwr d2"};
+    return cause < H7_CAUSE_COUNT ? names[cause] : "?";
 }
 
 void h7_rcc_add_reset_flags(h7_rcc *r, uint32_t flags)
@@ -668,7 +799,6 @@ static uint32_t *plain_reg(h7_rcc *s, uint32_t off)
     case A_RCC_D3CCIPR: return &s->d3ccipr;
     case A_RCC_CIER: return &s->cier;
     case A_RCC_CIFR: return &s->cifr;
-    case A_RCC_BDCR: return &s->bdcr;
     case A_RCC_CSR: return &s->csr;
     case A_RCC_GCR: return &s->gcr;
     case A_RCC_D3AMR: return &s->d3amr;
@@ -692,6 +822,7 @@ static uint32_t read32(h7_rcc *s, uint32_t off, h7_master m)
     }
     switch (off) {
     case A_RCC_CR: return cr_value(s);
+    case A_RCC_BDCR: return s->bdcr | (h7_rcc_lse_ready(s) ? R_RCC_BDCR_LSERDY_MASK : 0);
     case A_RCC_HSICFGR: {
         /* HSICAL = factory calibration moved by the trim (decision in the header comment) */
         uint32_t trim = (s->hsicfgr >> 24) & 0x7Fu;
@@ -736,6 +867,7 @@ static void write32(h7_rcc *s, uint32_t off, uint32_t v, h7_master m)
         }
         s->cfgr = v & reg(A_RCC_CFGR)->rw_mask;
         try_switch(s);
+        h7_tim_clocks_changed(s->soc);   /* TIMPRE */
         return;
     }
     case A_RCC_D1CFGR: case A_RCC_D2CFGR: case A_RCC_D3CFGR:
@@ -758,15 +890,11 @@ static void write32(h7_rcc *s, uint32_t off, uint32_t v, h7_master m)
         s->cier = v & reg(off)->rw_mask;
         update_irq(s);
         return;
-    case A_RCC_BDCR:
-        if (!(s->soc->pwr.cr1 & R_PWR_CR1_DBP_MASK)) {
-            h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "RCC", "RCC_BDCR write ignored: backup domain write-protected (PWR_CR1.DBP = 0)");
-            return;
-        }
-        s->bdcr = (v & reg(off)->rw_mask) | ((v & 1u) ? 0x2u : 0);   /* LSERDY follows LSEON */
-        return;
+    case A_RCC_BDCR: write_bdcr(s, v, m); return;
     case A_RCC_CSR:
+        h7_rtc_clock_will_change(&s->soc->rtc);
         s->csr = (v & 1u) | ((v & 1u) << 1);   /* LSIRDY follows LSION */
+        h7_rtc_clock_changed(&s->soc->rtc);
         return;
     case A_RCC_GCR: {
         uint32_t rising = v & ~s->gcr & 0xFu;

@@ -58,6 +58,12 @@ H7_REG32(RCC_CIER, 0x060)
 H7_REG32(RCC_CIFR, 0x064)
 H7_REG32(RCC_CICR, 0x068)
 H7_REG32(RCC_BDCR, 0x070)
+    H7_FIELD(RCC_BDCR, LSEON, 0, 1)
+    H7_FIELD(RCC_BDCR, LSERDY, 1, 1)
+    H7_FIELD(RCC_BDCR, LSEBYP, 2, 1)
+    H7_FIELD(RCC_BDCR, RTCSEL, 8, 2)
+    H7_FIELD(RCC_BDCR, RTCEN, 15, 1)
+    H7_FIELD(RCC_BDCR, VSWRST, 16, 1)
 H7_REG32(RCC_CSR, 0x074)
 H7_REG32(RCC_AHB3RSTR, 0x07C)
 H7_REG32(RCC_APB4RSTR, 0x09C)
@@ -69,6 +75,21 @@ H7_REG32(RCC_RSR, 0x0D0)        /* same-address bank 0x0D0-0x11C (CPUs only) */
 H7_REG32(RCC_C1_RSR, 0x130)     /* CPU1 bank 0x130-0x17C */
 H7_REG32(RCC_C2_RSR, 0x190)     /* CPU2 bank 0x190-0x1DC */
     H7_FIELD(RCC_RSR, RMVF, 16, 1)
+    H7_FIELD(RCC_RSR, C1RSTF, 17, 1)
+    H7_FIELD(RCC_RSR, C2RSTF, 18, 1)
+    H7_FIELD(RCC_RSR, D1RSTF, 19, 1)
+    H7_FIELD(RCC_RSR, D2RSTF, 20, 1)
+    H7_FIELD(RCC_RSR, BORRSTF, 21, 1)
+    H7_FIELD(RCC_RSR, PINRSTF, 22, 1)
+    H7_FIELD(RCC_RSR, PORRSTF, 23, 1)
+    H7_FIELD(RCC_RSR, SFT1RSTF, 24, 1)
+    H7_FIELD(RCC_RSR, SFT2RSTF, 25, 1)
+    H7_FIELD(RCC_RSR, IWDG1RSTF, 26, 1)
+    H7_FIELD(RCC_RSR, IWDG2RSTF, 27, 1)
+    H7_FIELD(RCC_RSR, WWDG1RSTF, 28, 1)
+    H7_FIELD(RCC_RSR, WWDG2RSTF, 29, 1)
+    H7_FIELD(RCC_RSR, LPWR1RSTF, 30, 1)
+    H7_FIELD(RCC_RSR, LPWR2RSTF, 31, 1)
 
 #define H7_RCC_BANK_WORDS 20u   /* RSR, AHB3ENR..APB4ENR, reserved, AHB3LPENR..APB4LPENR */
 #define H7_RCC_HSI_HZ 64000000u
@@ -112,6 +133,7 @@ typedef struct h7_rcc {
     uint32_t d1ccipr, d2ccip1r, d2ccip2r, d3ccipr;
     uint32_t cier, cifr, bdcr, csr, rstr[9], gcr, d3amr;
     uint32_t hsicfgr, crrcr, csicfgr;
+    h7_time_ps lse_on_t;       /* BDCR.LSEON set at (LSERDY follows after the crystal start-up) */
     uint32_t bank[2][H7_RCC_BANK_WORDS];   /* C1 and C2 banks: [0] = RSR, [1..9] ENR, [11..19] LPENR */
     h7_rcc_osc_state osc[H7_NOSC];
     bool d1ckrdy, d2ckrdy;
@@ -137,6 +159,24 @@ bool h7_rcc_cpu_has_d1_alloc(const h7_rcc *r, h7_core_id cpu);
 void h7_rcc_set_domain_ready(h7_rcc *r, int domain, bool ready);
 /* From PWR: leaving system Stop selects HSI and switches the PLLs and HSE off (RM0399 §9.5.7). */
 void h7_rcc_system_stop_exit(h7_rcc *r);
+/* Why the chip (or a core) was reset; decides the RCC_RSR flags (RM0399 §9.4.4 reset source
+ * identification, RCC_RSR description §9.7.x) and the timeline text. */
+typedef enum {
+    H7_CAUSE_POWER_ON,     /* POR: PORRSTF, BORRSTF, PINRSTF, D1/D2RSTF, C1/C2RSTF */
+    H7_CAUSE_PIN,          /* NRST pin */
+    H7_CAUSE_SFT_CM7,      /* AIRCR.SYSRESETREQ of CPU1 */
+    H7_CAUSE_SFT_CM4,      /* AIRCR.SYSRESETREQ of CPU2 */
+    H7_CAUSE_IWDG1, H7_CAUSE_IWDG2,
+    H7_CAUSE_WWDG1, H7_CAUSE_WWDG2,
+    H7_CAUSE_LPWR1, H7_CAUSE_LPWR2,   /* illegal D1/D2 Stop/Standby entry (option bytes NRST_xxx) */
+    H7_CAUSE_COUNT
+} h7_reset_cause;
+/* RCC_RSR flags a reset of this cause sets (in both CPU banks). */
+uint32_t h7_rcc_rsr_flags(h7_reset_cause cause);
+/* RCC_RSR flags of a reset of CPU `core` alone (WWDGx with WWxRSC = 0): the watchdog flag, CxRSTF. */
+uint32_t h7_rcc_rsr_core_flags(h7_reset_cause cause, h7_core_id core);
+/* "nrst", "cm7 sysresetreq", "iwdg1 timeout", ... (timeline text). */
+const char *h7_reset_cause_name(h7_reset_cause cause);
 /* Reset flags for RCC_RSR (both banks), OR-ed in by the machine on each reset. */
 void h7_rcc_add_reset_flags(h7_rcc *r, uint32_t flags);
 /* Clock tree, from the registers. */
@@ -144,7 +184,13 @@ uint32_t h7_rcc_sysclk_hz(const h7_rcc *r);
 uint32_t h7_rcc_cpu_hz(const h7_rcc *r, h7_core_id cpu);   /* CM7 = sys_ck/D1CPRE, CM4 = HCLK */
 uint32_t h7_rcc_hclk_hz(const h7_rcc *r);                  /* AXI/AHB */
 uint32_t h7_rcc_pclk_hz(const h7_rcc *r, int apb);         /* APB1..APB4 */
+uint32_t h7_rcc_tim_hz(const h7_rcc *r, int apb);          /* timer kernel clock on APB1/APB2 */
 uint32_t h7_rcc_usart_kernel_hz(const h7_rcc *r, int usart);
+/* RTC clock (RCC_BDCR.RTCSEL with RTCEN; RM0399 §9.5.x): frequency, and in *since the time from
+ * which it runs (the LSE after its start-up time). 0 Hz: no RTC clock. */
+uint32_t h7_rcc_rtc_clock(const h7_rcc *r, h7_time_ps *since);
+/* BDCR.LSERDY now. */
+bool h7_rcc_lse_ready(const h7_rcc *r);
 /* Output of PLL n (1..3), divider 'p', 'q' or 'r'; 0 when the PLL is not locked. */
 uint32_t h7_rcc_pll_hz(const h7_rcc *r, int n, char out);
 

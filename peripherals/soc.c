@@ -77,6 +77,30 @@ static const binding bindings[] = {
     BIND("UART8", usart, uart[7], H7_RCC_EN_APB1L, 31),
     BIND("LPUART1", usart, uart[8], H7_RCC_EN_APB4, 3),
     BIND("ART", art, art, H7_RCC_EN_AHB1, 14),
+    BIND("RTC", rtc, rtc, -1, 0),
+    BIND("LPTIM1", lptim, lptim[0], H7_RCC_EN_APB1L, 9),
+    BIND("LPTIM2", lptim, lptim[1], H7_RCC_EN_APB4, 9),
+    BIND("LPTIM3", lptim, lptim[2], H7_RCC_EN_APB4, 10),
+    BIND("LPTIM4", lptim, lptim[3], H7_RCC_EN_APB4, 11),
+    BIND("LPTIM5", lptim, lptim[4], H7_RCC_EN_APB4, 12),
+    BIND("WWDG1", wwdg, wwdg[0], H7_RCC_EN_APB3, 6),
+    BIND("WWDG2", wwdg, wwdg[1], H7_RCC_EN_APB1L, 11),
+    BIND("IWDG1", iwdg, iwdg[0], -1, 0),
+    BIND("IWDG2", iwdg, iwdg[1], -1, 0),
+    BIND("TIM1", tim, tim[H7_TIM1], H7_RCC_EN_APB2, 0),
+    BIND("TIM2", tim, tim[H7_TIM2], H7_RCC_EN_APB1L, 0),
+    BIND("TIM3", tim, tim[H7_TIM3], H7_RCC_EN_APB1L, 1),
+    BIND("TIM4", tim, tim[H7_TIM4], H7_RCC_EN_APB1L, 2),
+    BIND("TIM5", tim, tim[H7_TIM5], H7_RCC_EN_APB1L, 3),
+    BIND("TIM6", tim, tim[H7_TIM6], H7_RCC_EN_APB1L, 4),
+    BIND("TIM7", tim, tim[H7_TIM7], H7_RCC_EN_APB1L, 5),
+    BIND("TIM8", tim, tim[H7_TIM8], H7_RCC_EN_APB2, 1),
+    BIND("TIM12", tim, tim[H7_TIM12], H7_RCC_EN_APB1L, 6),
+    BIND("TIM13", tim, tim[H7_TIM13], H7_RCC_EN_APB1L, 7),
+    BIND("TIM14", tim, tim[H7_TIM14], H7_RCC_EN_APB1L, 8),
+    BIND("TIM15", tim, tim[H7_TIM15], H7_RCC_EN_APB2, 16),
+    BIND("TIM16", tim, tim[H7_TIM16], H7_RCC_EN_APB2, 17),
+    BIND("TIM17", tim, tim[H7_TIM17], H7_RCC_EN_APB2, 18),
     BIND("DMA1", dma, dma1, H7_RCC_EN_AHB1, 0),
     BIND("DMA2", dma, dma2, H7_RCC_EN_AHB1, 1),
     BIND("DMAMUX1", dmamux, dmamux, -1, 0),
@@ -148,6 +172,15 @@ void h7_soc_init(h7_soc *soc, const h7_host_ops *ops, void *host, h7_sched *sche
     for (int u = 1; u <= H7_NUARTS; u++)
         h7_usart_init(&soc->uart[u - 1], soc, u);
     h7_art_init(&soc->art, soc);
+    for (int t = 0; t < H7_TIM_COUNT; t++)
+        h7_tim_init(&soc->tim[t], soc, (h7_tim_id)t);
+    h7_rtc_init(&soc->rtc, soc);
+    h7_wwdg_init(&soc->wwdg[0], soc, 1);
+    for (int i = 0; i < H7_LPTIM_COUNT; i++)
+        h7_lptim_init(&soc->lptim[i], soc, i + 1);
+    h7_wwdg_init(&soc->wwdg[1], soc, 2);
+    h7_iwdg_init(&soc->iwdg[0], soc, 1);
+    h7_iwdg_init(&soc->iwdg[1], soc, 2);
     h7_dmamux_init(&soc->dmamux, soc, 1);
     h7_dmamux_init(&soc->dmamux2, soc, 2);
     h7_bdma_init(&soc->bdma, soc);
@@ -198,6 +231,15 @@ void h7_soc_reset(h7_soc *soc, h7_reset_kind kind)
     for (int u = 0; u < H7_NUARTS; u++)
         h7_usart_reset(&soc->uart[u], kind);
     h7_art_reset(&soc->art, kind);
+    for (int t = 0; t < H7_TIM_COUNT; t++)
+        h7_tim_reset(&soc->tim[t], kind);
+    h7_rtc_reset(&soc->rtc, kind);
+    h7_wwdg_reset(&soc->wwdg[0], kind);
+    for (int i = 0; i < H7_LPTIM_COUNT; i++)
+        h7_lptim_reset(&soc->lptim[i], kind);
+    h7_wwdg_reset(&soc->wwdg[1], kind);
+    h7_iwdg_reset(&soc->iwdg[0], kind);
+    h7_iwdg_reset(&soc->iwdg[1], kind);
 }
 
 h7_usart *h7_soc_uart(h7_soc *soc, int n)

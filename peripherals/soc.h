@@ -22,12 +22,17 @@
 #include "flash.h"
 #include "gpio.h"
 #include "hsem.h"
+#include "iwdg.h"
+#include "lptim.h"
 #include "mdma.h"
 #include "pwr.h"
 #include "rcc.h"
+#include "rtc.h"
 #include "svdreg.h"
 #include "syscfg.h"
+#include "tim.h"
 #include "usart.h"
+#include "wwdg.h"
 
 struct h7_soc;
 
@@ -49,6 +54,8 @@ typedef struct h7_host_ops {
     void (*log)(void *ctx, h7_log_kind kind, const char *periph, const char *text);
     /* A byte left a USART's transmit shift register (index 1..8, 3 = the Nucleo console). */
     void (*uart_tx)(void *ctx, int usart, uint8_t byte);
+    /* Is `core` halted by the debugger? (DBGMCU freeze of the watchdogs; NULL = never.) */
+    bool (*core_halted)(void *ctx, h7_core_id core);
     /* A DMA master reads or writes `len` bytes of memory (RAM, flash, system memory) at `addr`.
      * Reachability is already checked (busmatrix.h); false when no memory is there (or, for a
      * write, the memory is not writable by a bus master: flash, system memory). The machine keeps
@@ -62,6 +69,10 @@ typedef struct h7_soc_config {
     uint32_t hse_hz;          /* 0 = no HSE on the board */
     bool hse_bypass;          /* external clock (Nucleo: 8 MHz MCO from the ST-LINK) */
     uint32_t idcode;          /* DBGMCU_IDCODE, rev V = 0x20036450 */
+    uint32_t lse_hz;          /* 0 = no LSE */
+    bool lse_bypass;
+    h7_time_ps lse_startup_ps;
+    bool vbat_battery;        /* backup domain (BDCR, RTC, backup registers) survives a power-on reset */
     uint8_t *flash_mem;       /* the 2 MiB flash array (host buffer shared with the cores) */
 } h7_soc_config;
 
@@ -99,6 +110,13 @@ typedef struct h7_soc {
     h7_gpio gpio[H7_GPIO_PORTS];
     h7_usart uart[H7_NUARTS];   /* instance n (1..9, usart.h) is uart[n - 1] */
     h7_art art;
+    h7_tim tim[H7_TIM_COUNT];
+    h7_iwdg iwdg[2];
+    h7_rtc rtc;
+    h7_wwdg wwdg[2];
+    h7_lptim lptim[H7_LPTIM_COUNT];
+    h7_tim_dma_fn tim_dma_fn;   /* DMA requests of the timers (h7_tim_set_dma_hook) */
+    void *tim_dma_opaque;
     h7_dma dma1, dma2;
     h7_dmamux dmamux, dmamux2;
     h7_bdma bdma;

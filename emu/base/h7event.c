@@ -58,6 +58,8 @@ static const kind_info kinds[H7_EV_KIND_COUNT] = {
     [H7_EV_CORE_CSTOP] = {"core_cstop", H7_CH_TIMELINE, NULL},
     [H7_EV_POWER_ON] = {"power_on", H7_CH_TIMELINE, "machine"},
     [H7_EV_SYSTEM_RESET] = {"system_reset", H7_CH_TIMELINE, "machine"},
+    [H7_EV_CORE_RESET] = {"core_reset", H7_CH_TIMELINE, NULL},
+    [H7_EV_RESET_REQUEST] = {"reset_request", H7_CH_TIMELINE, NULL},
     [H7_EV_RULE] = {"rule", H7_CH_TIMELINE, "rule"},
     [H7_EV_DEVICE_LOCKED] = {"device_locked", H7_CH_TIMELINE, "board"},
     [H7_EV_STILL_LOCKED] = {"still_locked", H7_CH_TIMELINE, "board"},
@@ -86,7 +88,8 @@ uint64_t h7_ev_timeline_kinds(void)
 /* Events about a core (boot, gating, CStop) are told by that core. */
 static bool told_by_core(h7_ev_kind k)
 {
-    return k == H7_EV_CORE_BOOT || k == H7_EV_CORE_HELD || k == H7_EV_CORE_RELEASED || k == H7_EV_CORE_CSTOP;
+    return k == H7_EV_CORE_BOOT || k == H7_EV_CORE_HELD || k == H7_EV_CORE_RELEASED || k == H7_EV_CORE_CSTOP ||
+           k == H7_EV_CORE_RESET;
 }
 
 const char *h7_ev_src(const h7_ev *e)
@@ -101,6 +104,8 @@ const char *h7_ev_src(const h7_ev *e)
     }
     if (e->kind == H7_EV_DMA_TRANSFER_ERROR)
         return e->u.dmaerr.dma == 4 ? "mdma" : e->u.dmaerr.dma == 3 ? "bdma" : e->u.dmaerr.dma == 2 ? "dma2" : "dma1";
+    if (e->kind == H7_EV_RESET_REQUEST)
+        return e->u.rstreq.name ? e->u.rstreq.name : "wdg";
     if (e->kind == H7_EV_MASS_ERASE)
         return e->u.mass.debug ? "debug" : "flash";
     if ((unsigned)e->kind >= H7_EV_KIND_COUNT)
@@ -221,9 +226,14 @@ void h7_ev_render(const h7_ev *e, char *buf, size_t len)
         break;
     case H7_EV_POWER_ON: snprintf(buf, len, "power-on reset%s", e->u.por.boot0 ? " (boot0 = 1)" : ""); break;
     case H7_EV_SYSTEM_RESET:
-        snprintf(buf, len, "system reset (%s)",
-                 e->u.sysreset.software ? (e->core == H7_CM7 ? "cm7 sysresetreq" : "cm4 sysresetreq") : "nrst");
+        snprintf(buf, len, "system reset (%s)", e->u.sysreset.cause_name ? e->u.sysreset.cause_name
+                 : e->u.sysreset.software ? (e->core == H7_CM7 ? "cm7 sysresetreq" : "cm4 sysresetreq") : "nrst");
         break;
+    case H7_EV_RESET_REQUEST:
+        snprintf(buf, len, "%s, %s reset", e->u.rstreq.why ? e->u.rstreq.why : "timeout",
+                 e->u.rstreq.core_only ? h7_core_name(e->core) : "system");
+        break;
+    case H7_EV_CORE_RESET: snprintf(buf, len, "reset alone (%s)", e->u.corereset.cause_name ? e->u.corereset.cause_name : "?"); break;
     case H7_EV_RULE: snprintf(buf, len, "%s: %s", e->u.rule.id, e->u.rule.summary); break;
     case H7_EV_DEVICE_LOCKED: snprintf(buf, len, "device locked: %s", e->text); break;
     case H7_EV_STILL_LOCKED: snprintf(buf, len, "still locked: PWR_CR3 keeps its supply setting until a power-on reset"); break;
@@ -377,7 +387,10 @@ void h7_ev_json_fields(const h7_ev *e, char *buf, size_t len)
         jbool(&j, "software", e->u.sysreset.software);
         if (e->u.sysreset.software)
             jstr(&j, "source", h7_core_name(e->core));
+        if (e->u.sysreset.cause_name)
+            jstr(&j, "cause", e->u.sysreset.cause_name);
         break;
+    case H7_EV_RESET_REQUEST: jstr(&j, "watchdog", e->u.rstreq.name); jstr(&j, "why", e->u.rstreq.why); break;
     case H7_EV_RULE: jstr(&j, "rule", e->u.rule.id); break;
     default: break;
     }

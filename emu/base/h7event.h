@@ -71,7 +71,9 @@ typedef enum h7_ev_kind {
     H7_EV_CORE_RELEASED,          /* a held core starts after BOOT_Cx */
     H7_EV_CORE_CSTOP,             /* a core entered or left CStop */
     H7_EV_POWER_ON,               /* power-on reset */
-    H7_EV_SYSTEM_RESET,           /* system reset: NRST or SYSRESETREQ */
+    H7_EV_SYSTEM_RESET,           /* system reset: NRST, SYSRESETREQ, a watchdog (cause in the fields) */
+    H7_EV_CORE_RESET,             /* one CPU is reset alone (WWDGx with WWxRSC = 0) */
+    H7_EV_RESET_REQUEST,          /* a model resets the system (watchdog timeout, low-power reset): the machine applies it */
     H7_EV_RULE,                   /* a datasheet/board rule fired */
     H7_EV_DEVICE_LOCKED,          /* the core supply is lost: both cores stop */
     H7_EV_STILL_LOCKED,           /* a system reset does not clear the lock */
@@ -121,7 +123,12 @@ typedef struct h7_ev {
         struct { uint32_t addr; } released;                          /* CORE_RELEASED */
         struct { bool enter; bool wfe; } cstop;                      /* CORE_CSTOP */
         struct { bool boot0; } por;                                  /* POWER_ON */
-        struct { bool software; } sysreset;                          /* SYSTEM_RESET (core = source) */
+        struct { bool software; int cause; const char *cause_name; } sysreset;   /* SYSTEM_RESET (core = source of a
+                                                                        SYSRESETREQ; cause = h7_reset_cause, rcc.h) */
+        struct { const char *name; const char *why; int cause; bool core_only; } rstreq;   /* RESET_REQUEST: who
+                                       ("iwdg1", "pwr"), why ("timeout"), h7_reset_cause (rcc.h); core_only:
+                                       only the CPU `core` (WWDGx with RCC_GCR.WWxRSC = 0) */
+        struct { const char *cause_name; } corereset;               /* CORE_RESET: one CPU reset alone */
         struct { const char *id; const char *summary; } rule;        /* RULE */
         struct { int dma; unsigned stream; uint32_t addr; bool write; const char *area; } dmaerr;   /* DMA_TRANSFER_ERROR: dma 1/2, 3 = BDMA, 4 = MDMA */
         struct { bool cpu_read; const char *master; uint32_t addr, pc; } stale;   /* DCACHE_STALE: master "dma1"... or "cm7" */

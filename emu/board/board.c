@@ -32,6 +32,12 @@ int h7_supply_from_cr3(uint32_t cr3)
     return -1;
 }
 
+/* The Nucleo's LSE is the 32.768 kHz crystal X2; VBAT is tied to VDD (no battery), so the backup
+ * domain is lost at a power cycle. Decision: the crystal starts in 200 ms (no figure from DS12919
+ * was read; ST datasheets give typical LSE start-up times from a few hundred ms to 2 s depending on
+ * crystal and drive; a board file can set its own: lse: {frequency: 32.768kHz, startup: 2s}). */
+#define NUCLEO_LSE .lse_hz = 32768, .lse_bypass = false, .lse_startup_ps = 200 * H7_PS_PER_MS, .vbat_battery = false
+
 /* NUCLEO-H755ZI-Q as shipped: direct SMPS (UM2408 Table 10 via facts §2.7: SB92, SB79, R35, SB75,
  * SB76 fitted; no path from VDD to VDDLDO), HSE = 8 MHz MCO of the ST-LINK in bypass, LD1 PB0,
  * LD2 PE1, LD3 PB14, the ST-LINK virtual COM port on USART3 (PD8/PD9). */
@@ -39,7 +45,7 @@ static const h7_board nucleo = {
     .name = "nucleo-h755zi-q", .source = "built-in", .supply = H7_SUPPLY_DIRECT_SMPS,
     .hse_hz = 8000000, .hse_bypass = true,
     .leds = {{"LD1", 1, 0}, {"LD2", 4, 1}, {"LD3", 1, 14}}, .nleds = 3,
-    .console_usart = 3, .idcode = 0x20036450u,
+    .console_usart = 3, .idcode = 0x20036450u, NUCLEO_LSE,
     .wiring_note = "NUCLEO-H755ZI-Q as shipped is wired for direct SMPS (SB92/SB79/R35/SB75/SB76 fitted, VDDLDO unsupplied)",
 };
 
@@ -49,7 +55,7 @@ static const h7_board nucleo_ldo = {
     .name = "nucleo-h755zi-q-ldo", .source = "built-in", .supply = H7_SUPPLY_LDO,
     .hse_hz = 8000000, .hse_bypass = true,
     .leds = {{"LD1", 1, 0}, {"LD2", 4, 1}, {"LD3", 1, 14}}, .nleds = 3,
-    .console_usart = 3, .idcode = 0x20036450u,
+    .console_usart = 3, .idcode = 0x20036450u, NUCLEO_LSE,
     .wiring_note = "NUCLEO-H755ZI-Q reworked for the LDO (SB25/R33/SB74 fitted, SMPS output unconnected)",
 };
 
@@ -143,12 +149,55 @@ static int parse_hse(const h7_ydoc *d, const h7_ynode *n, h7_board *b, char *err
     return 0;
 }
 
+/* "200ms", "2s", "500us": a duration up to 10 s. */
+static bool parse_duration(const char *s, h7_time_ps *ps)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || v < 0)
+        return false;
+    while (*end == ' ')
+        end++;
+    double mul = !strcmp(end, "s") ? 1e12 : !strcmp(end, "ms") ? 1e9 : !strcmp(end, "us") ? 1e6 : -1;
+    if (mul < 0 || v * mul > 10e12)
+        return false;
+    *ps = (h7_time_ps)(v * mul + 0.5);
+    return true;
+}
+
+static int parse_lse(const h7_ydoc *d, const h7_ynode *n, h7_board *b, char *err, size_t len)
+{
+    if (n->kind == H7_Y_SCALAR) {
+        if (!strcmp(n->value, "absent") || !strcmp(n->value, "none")) {
+            b->lse_hz = 0;
+            return 0;
+        }
+        return h7_yerr(d, n, err, len, "lse: write 'absent' or {frequency: 32.768kHz, mode: crystal|bypass, startup: 200ms}");
+    }
+    static const char *const keys[] = {"frequency", "mode", "startup", NULL};
+    if (n->kind != H7_Y_MAP || h7_ymap_check_keys(d, n, keys, err, len))
+        return n->kind != H7_Y_MAP ? h7_yerr(d, n, err, len, "lse must be a mapping or 'absent'") : -1;
+    const h7_ynode *f = h7_ymap_get(n, "frequency"), *m = h7_ymap_get(n, "mode"), *st = h7_ymap_get(n, "startup");
+    if (f && (scalar(d, f, "frequency", err, len) || !parse_hz(f->value, &b->lse_hz) || b->lse_hz < 1000 ||
+              b->lse_hz > 1000000))
+        return h7_yerr(d, f, err, len, "lse frequency '%s' is not 1 kHz..1 MHz (e.g. 32.768kHz)", f->kind == H7_Y_SCALAR ? f->value : "?");
+    if (m) {
+        if (scalar(d, m, "mode", err, len) || (strcmp(m->value, "crystal") && strcmp(m->value, "bypass")))
+            return h7_yerr(d, m, err, len, "lse mode is crystal or bypass");
+        b->lse_bypass = !strcmp(m->value, "bypass");
+    }
+    if (st && (scalar(d, st, "startup", err, len) || !parse_duration(st->value, &b->lse_startup_ps)))
+        return h7_yerr(d, st, err, len, "lse startup '%s' is not a duration up to 10s (e.g. 200ms)", st->kind == H7_Y_SCALAR ? st->value : "?");
+    return 0;
+}
+
 static int parse_board(const h7_ydoc *d, h7_board *b, char *err, size_t len)
 {
     const h7_ynode *root = d->root;
     if (!root || root->kind != H7_Y_MAP)
         return h7_yerr(d, root, err, len, "a board file is a mapping (name:, supply:, hse:, ...)");
-    static const char *const keys[] = {"name", "supply", "hse", "boot0", "leds", "console", "revision", NULL};
+    static const char *const keys[] = {"name", "supply", "hse", "lse", "vbat", "boot0", "leds", "console", "revision", NULL};
     if (h7_ymap_check_keys(d, root, keys, err, len))
         return -1;
     const h7_ynode *n;
@@ -171,6 +220,13 @@ static int parse_board(const h7_ydoc *d, h7_board *b, char *err, size_t len)
              d->path);
     if ((n = h7_ymap_get(root, "hse")) && parse_hse(d, n, b, err, len))
         return -1;
+    if ((n = h7_ymap_get(root, "lse")) && parse_lse(d, n, b, err, len))
+        return -1;
+    if ((n = h7_ymap_get(root, "vbat"))) {
+        if (scalar(d, n, "vbat", err, len) || (strcmp(n->value, "vdd") && strcmp(n->value, "battery")))
+            return h7_yerr(d, n, err, len, "vbat is vdd (tied to VDD: backup domain lost at power off) or battery");
+        b->vbat_battery = !strcmp(n->value, "battery");
+    }
     if ((n = h7_ymap_get(root, "boot0"))) {
         if (scalar(d, n, "boot0", err, len) || (strcmp(n->value, "0") && strcmp(n->value, "1")))
             return h7_yerr(d, n, err, len, "boot0 is 0 or 1");

@@ -38,6 +38,10 @@ typedef struct h7_board {
     int nleds;
     int console_usart;
     uint32_t idcode;
+    uint32_t lse_hz;           /* 0 = no LSE crystal (X2 on the Nucleo: 32.768 kHz) */
+    bool lse_bypass;           /* external 32 kHz clock instead of a crystal */
+    h7_time_ps lse_startup_ps; /* crystal start-up time (LSEON -> LSERDY) */
+    bool vbat_battery;         /* VBAT from a battery: the backup domain survives a power cycle */
     char wiring_note[160];     /* how the supply is wired, for diagnoses */
 } h7_board;
 

@@ -189,6 +189,29 @@ static void react_boot_release(h7_machine *m, h7_core_id core)
     h7_machine_emit(m, &(h7_ev){.kind = H7_EV_CORE_RELEASED, .core = core, .u.released.addr = boot});
 }
 
+/* A watchdog (or another model) resets the system: noted here, applied by the run loop before the
+ * next window (the running core, if any, stops at its next block); never from inside the event. */
+static void react_reset_request(h7_machine *m, h7_reset_cause cause, bool core_only, h7_core_id core)
+{
+    if (core_only) {
+        m->corereset_pending[core] = true;
+        m->corereset_cause[core] = cause;
+        if (m->running == (int)core) {
+            m->cpu[core].want_stop = true;
+            m->cpu[core].stop_reason = H7_STOP_REQUEST;
+        }
+        return;
+    }
+    if (m->sysreset_pending)
+        return;   /* the first cause wins */
+    m->sysreset_pending = true;
+    m->sysreset_cause = cause;
+    if (m->running >= 0) {
+        m->cpu[m->running].want_stop = true;
+        m->cpu[m->running].stop_reason = H7_STOP_REQUEST;
+    }
+}
+
 /* The machine alone acts on the cores: a verdict of the rules is applied here. */
 static void apply_verdict(h7_machine *m, const h7_verdict *v)
 {
@@ -219,6 +242,8 @@ void h7_machine_emit(h7_machine *m, const h7_ev *e)
         react_clocks_changed(m);
     else if (e->kind == H7_EV_BOOT_RELEASE)
         react_boot_release(m, e->core);
+    else if (e->kind == H7_EV_RESET_REQUEST)
+        react_reset_request(m, (h7_reset_cause)e->u.rstreq.cause, e->u.rstreq.core_only, e->core);
     if (h7_sup_kinds() & H7_EV_BIT(e->kind)) {
         h7_verdict v = h7_sup_on_event(&m->sup, e);
         apply_verdict(m, &v);
@@ -295,6 +320,13 @@ static bool env_read_mem(void *ctx, h7_core_id core, uint32_t addr, void *buf, s
 
 static h7_machine *machine_of(const h7_cpu *c) { return c->env.ctx; }
 
+
+static bool host_core_halted(void *ctx, h7_core_id core)
+{
+    return ((h7_machine *)ctx)->cpu[core].state == H7_CPU_HALTED;
+}
+
+
 /* NVIC services for one core. */
 static h7_time_ps cpu_now(void *ctx)
 {
@@ -329,7 +361,7 @@ static void cpu_system_reset(void *ctx)
         machine_of(c)->sysreset_at = (t > machine_of(c)->time ? t : machine_of(c)->time) + RESET_PULSE_PS;
     }
     machine_of(c)->sysreset_pending = true;
-    machine_of(c)->sysreset_source = c->id;
+    machine_of(c)->sysreset_cause = c->id == H7_CM7 ? H7_CAUSE_SFT_CM7 : H7_CAUSE_SFT_CM4;
     c->want_stop = true;
     c->stop_reason = H7_STOP_REQUEST;
 }
@@ -423,12 +455,14 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
     h7_sched_init(&m->sched);
     h7_host_ops ops = {
         .now = host_now, .set_irq = host_set_irq, .send_event = host_send_event, .event = host_event,
-        .log = host_log, .uart_tx = host_uart_tx, .bus_read = host_bus_read, .bus_write = host_bus_write,
+        .log = host_log, .uart_tx = host_uart_tx, .bus_read = host_bus_read, .bus_write = host_bus_write, .core_halted = host_core_halted,
     };
     h7_sysmem_init(m->phys[H7_PHYS_SYSMEM]);
     h7_soc_config sc = {
         .hse_hz = m->board.hse_hz, .hse_bypass = m->board.hse_bypass,
         .idcode = m->board.idcode ? m->board.idcode : 0x20036450u, .flash_mem = m->phys[H7_PHYS_FLASH],
+        .lse_hz = m->board.lse_hz, .lse_bypass = m->board.lse_bypass, .lse_startup_ps = m->board.lse_startup_ps,
+        .vbat_battery = m->board.vbat_battery,
     };
     h7_soc_init(&m->soc, &ops, m, &m->sched, &sc);
     h7_sup_view view = {m, view_now, view_actor, view_describe_core, view_emit};
@@ -500,27 +534,46 @@ static void flush_all_code(h7_machine *m)
                                   h7_mem_regions[i].base + h7_mem_regions[i].size);
 }
 
+static void reset_core(h7_machine *m, h7_core_id id)
+{
+    h7_cpu *c = &m->cpu[id];
+    c->hz = h7_rcc_cpu_hz(&m->soc.rcc, id);
+    c->seg_time = m->sched.now;
+    c->seg_cycles = c->icount;
+    uint32_t boot = h7_flash_boot_address(&m->soc.flash, id, m->boot0);
+    bool held = !h7_flash_boot_enabled(&m->soc.flash, id);
+    h7_cpu_reset(c, boot, held);
+    char where[160];
+    h7_machine_symbolize(m, id, h7_cpu_pc(c), where, sizeof where);
+    if (c->state == H7_CPU_RUNNING)
+        h7_machine_emit(m, &(h7_ev){.kind = H7_EV_CORE_BOOT, .core = id,
+                                    .u.boot = {where, boot, h7_cpu_reg(c, UC_ARM_REG_MSP)}});
+    else if (c->state == H7_CPU_HELD)
+        h7_machine_emit(m, &(h7_ev){.kind = H7_EV_CORE_HELD, .core = id});
+    else
+        h7_machine_trace(m, h7_core_name(id), "%s", c->fault_text);
+}
+
 static void reset_cores(h7_machine *m)
 {
     for (int k = 0; k < H7_NCORES; k++) {
-        h7_cpu *c = &m->cpu[k];
-        h7_core_id id = (h7_core_id)k;
-        c->hz = h7_rcc_cpu_hz(&m->soc.rcc, id);
-        c->seg_time = m->sched.now;
-        c->seg_cycles = c->icount;
-        uint32_t boot = h7_flash_boot_address(&m->soc.flash, id, m->boot0);
-        bool held = !h7_flash_boot_enabled(&m->soc.flash, id);
-        h7_cpu_reset(c, boot, held);
-        char where[160];
-        h7_machine_symbolize(m, id, h7_cpu_pc(c), where, sizeof where);
-        if (c->state == H7_CPU_RUNNING)
-            h7_machine_emit(m, &(h7_ev){.kind = H7_EV_CORE_BOOT, .core = id,
-                                        .u.boot = {where, boot, h7_cpu_reg(c, UC_ARM_REG_MSP)}});
-        else if (c->state == H7_CPU_HELD)
-            h7_machine_emit(m, &(h7_ev){.kind = H7_EV_CORE_HELD, .core = id});
-        else
-            h7_machine_trace(m, h7_core_name(id), "%s", c->fault_text);
+        reset_core(m, (h7_core_id)k);
+        m->corereset_pending[k] = false;
     }
+}
+
+/* One CPU reset alone (RM0399 §9.4.4: WWDGx with RCC_GCR.WWxRSC = 0): the other CPU and the
+ * peripherals go on; RCC_RSR gains the watchdog's flag and CxRSTF. */
+static void apply_core_reset(h7_machine *m, h7_core_id id)
+{
+    h7_reset_cause cause = m->corereset_cause[id];
+    m->corereset_pending[id] = false;
+    h7_cpu_catch_up(&m->cpu[id], m->time);
+    h7_machine_emit(m, &(h7_ev){.kind = H7_EV_CORE_RESET, .core = id, .u.corereset = {h7_reset_cause_name(cause)}});
+    h7_rcc_add_reset_flags(&m->soc.rcc, h7_rcc_rsr_core_flags(cause, id));
+    h7_soc_cpu_stop_changed(&m->soc, id, false);
+    flush_all_code(m);
+    reset_core(m, id);
 }
 
 static void cancel_all_events(h7_sched *s)
@@ -534,8 +587,9 @@ void h7_machine_power_on(h7_machine *m)
     cancel_all_events(&m->sched);
     m->sched.now = m->time;
     for (int p = 0; p < H7_PHYS_COUNT; p++)
-        if (h7_phys_mems[p].fill == 0)
-            memset(m->phys[p], 0, h7_phys_mems[p].size);   /* RAM content is lost without power */
+        if (h7_phys_mems[p].fill == 0 && !(p == H7_PHYS_BKPSRAM && m->board.vbat_battery))
+            memset(m->phys[p], 0, h7_phys_mems[p].size);   /* RAM content is lost without power (backup
+                                                              SRAM too unless VBAT has a battery) */
     for (int k = 0; k < H7_NCORES; k++)
         if (m->has_img[k])
             write_segments(m, (h7_core_id)k, false);
@@ -546,18 +600,21 @@ void h7_machine_power_on(h7_machine *m)
     h7_dcache_reset(m->dcache);
     h7_sup_power_on(&m->sup);
     h7_soc_reset(&m->soc, H7_RESET_POWER_ON);
+    h7_rcc_add_reset_flags(&m->soc.rcc, h7_rcc_rsr_flags(H7_CAUSE_POWER_ON));   /* 0x00FE_0000 */
     flush_all_code(m);
     reset_cores(m);
     variation_after_reset(m);
     m->sysreset_pending = false;
 }
 
-void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software)
+void h7_machine_reset_with_cause(h7_machine *m, h7_reset_cause cause)
 {
     cancel_all_events(&m->sched);
     m->sched.now = m->time;
     h7_machine_flush_uart_lines(m);   /* what was printed before the reset, then the reset */
-    h7_machine_emit(m, &(h7_ev){.kind = H7_EV_SYSTEM_RESET, .core = source, .u.sysreset.software = software});
+    h7_machine_emit(m, &(h7_ev){.kind = H7_EV_SYSTEM_RESET, .core = cause == H7_CAUSE_SFT_CM4 ? H7_CM4 : H7_CM7,
+                            .u.sysreset = {cause == H7_CAUSE_SFT_CM7 || cause == H7_CAUSE_SFT_CM4, (int)cause,
+                                           h7_reset_cause_name(cause)}});
     if (m->locked) {
         /* PWR_CR3 keeps the bad supply setting through a system reset (RM0399 §7.8.4): VCORE
          * stays collapsed and nothing restarts. */
@@ -567,15 +624,17 @@ void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software)
     }
     h7_soc_reset(&m->soc, H7_RESET_SYSTEM);
     h7_dcache_reset(m->dcache);
-    /* RCC_RSR (RM0399 §9.7.x, facts §3.3): C1/C2/D1/D2 + PINRSTF, plus SFTxRSTF for a software reset. */
-    uint32_t flags = (1u << 17) | (1u << 18) | (1u << 19) | (1u << 20) | (1u << 22);
-    if (software)
-        flags |= source == H7_CM7 ? (1u << 24) : (1u << 25);
-    h7_rcc_add_reset_flags(&m->soc.rcc, flags);
+    /* RCC_RSR: C1/C2 + PINRSTF and the flag of the source (RM0399 §9.4.4, h7_rcc_rsr_flags). */
+    h7_rcc_add_reset_flags(&m->soc.rcc, h7_rcc_rsr_flags(cause));
     flush_all_code(m);
     reset_cores(m);
     variation_after_reset(m);
     m->sysreset_pending = false;
+}
+
+void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software)
+{
+    h7_machine_reset_with_cause(m, !software ? H7_CAUSE_PIN : source == H7_CM7 ? H7_CAUSE_SFT_CM7 : H7_CAUSE_SFT_CM4);
 }
 
 /* ------------------------------------------------------------------ run loop */
@@ -667,7 +726,7 @@ static void run_cores(h7_machine *m)
         int first = h7_variation_first_core(&m->var);   /* 0 (CM7) unless a --seed says otherwise */
         for (int i = 0; i < H7_NCORES && m->window_open; i++) {
             int k = i ^ first;
-            if (core_can_run(&m->cpu[k]) && h7_cpu_local_time(&m->cpu[k]) < m->window_end) {
+            if (core_can_run(&m->cpu[k]) && !m->corereset_pending[k] && h7_cpu_local_time(&m->cpu[k]) < m->window_end) {
                 unsigned seq = m->window_seq;
                 h7_cpu_run(&m->cpu[k], m->window_end);
                 sync_code(m);   /* a window closed in the hook left its code changes to here */
@@ -707,8 +766,11 @@ static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
                 if (t < m->sysreset_at)
                     break;   /* still in reset when the run ends */
             }
-            h7_machine_system_reset(m, m->sysreset_source, true);
+            h7_machine_reset_with_cause(m, m->sysreset_cause);
         }
+        for (int k = 0; k < H7_NCORES; k++)
+            if (m->corereset_pending[k])
+                apply_core_reset(m, (h7_core_id)k);
         open_window(m);
         run_cores(m);
         if (m->window_open && !m->stop_requested && !m->sysreset_pending)
@@ -730,7 +792,8 @@ bool h7_machine_next_window(h7_machine *m, h7_cpu *c)
     const h7_cpu *other = &m->cpu[c->id == H7_CM7 ? H7_CM4 : H7_CM7];
     for (;;) {
         /* h7_cpu_run's loop, then run_cores' */
-        if (c->state != H7_CPU_RUNNING || m->stop_requested || m->sysreset_pending)
+        if (c->state != H7_CPU_RUNNING || m->stop_requested || m->sysreset_pending || m->corereset_pending[H7_CM7] ||
+            m->corereset_pending[H7_CM4])
             return false;
         if (h7_cpu_set_budget(c, m->window_end))
             return true;

@@ -63,8 +63,10 @@ typedef struct h7_machine {
     int console_usart;
 
     bool sysreset_pending;
-    h7_core_id sysreset_source;
     h7_time_ps sysreset_at;       /* a SYSRESETREQ takes effect then (request + reset pulse) */
+    h7_reset_cause sysreset_cause;   /* SYSRESETREQ of a core, or a model's request (watchdog) */
+    bool corereset_pending[H7_NCORES];   /* one CPU reset alone (WWDGx with RCC_GCR.WWxRSC = 0) */
+    h7_reset_cause corereset_cause[H7_NCORES];
     bool stop_requested;          /* a breakpoint/condition asks the run loop to return */
     bool trace_hold_ahead;        /* trace events later than `time` stay held at a window's end: a
                                    * stop cut the window short, the other core has not caught up
@@ -107,6 +109,9 @@ void h7_machine_destroy(h7_machine *m);
 void h7_machine_power_on(h7_machine *m);
 /* System reset (NRST / AIRCR.SYSRESETREQ): RAM and PWR_CR3 kept. */
 void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software);
+/* System reset with the RCC_RSR flags and timeline text of `cause` (h7_machine_system_reset is this
+ * with H7_CAUSE_PIN or H7_CAUSE_SFT_CMx). */
+void h7_machine_reset_with_cause(h7_machine *m, h7_reset_cause cause);
 /* Use the schedule variation of `seed` (variation.h) on a machine not yet powered on (0: default). */
 void h7_machine_set_seed(h7_machine *m, uint64_t seed);
 /* Run for `duration` of virtual time (or until a breakpoint / all cores stopped). */

@@ -123,11 +123,85 @@
 #define USART_ISR_TXE (1u << 7)
 #define USART_ISR_TEACK (1u << 21)
 
+/* Timers (RM0399 ch.38-41): TIM6 0x4000_1000, TIM7 0x4000_1400 (APB1), TIM1 0x4001_0000 (APB2) */
+#define TIM_CR1(b)  REG((b) + 0x00u)
+#define TIM_DIER(b) REG((b) + 0x0Cu)
+#define TIM_SR(b)   REG((b) + 0x10u)
+#define TIM_EGR(b)  REG((b) + 0x14u)
+#define TIM_CCMR1(b) REG((b) + 0x18u)
+#define TIM_CCER(b) REG((b) + 0x20u)
+#define TIM_CNT(b)  REG((b) + 0x24u)
+#define TIM_PSC(b)  REG((b) + 0x28u)
+#define TIM_ARR(b)  REG((b) + 0x2Cu)
+#define TIM_CCR1(b) REG((b) + 0x34u)
+#define TIM_BDTR(b) REG((b) + 0x44u)
+#define TIM6_BASE 0x40001000u
+#define TIM7_BASE 0x40001400u
+#define TIM1_BASE 0x40010000u
+#define TIM_CR1_CEN (1u << 0)
+#define TIM_DIER_UIE (1u << 0)
+#define TIM_SR_UIF (1u << 0)
+#define TIM_EGR_UG (1u << 0)
+#define RCC_APB1LENR_TIM6 (1u << 4)
+#define RCC_APB1LENR_TIM7 (1u << 5)
+#define RCC_APB2ENR   REG(0x580244F0u)
+#define RCC_APB2ENR_TIM1 (1u << 0)
+#define RCC_D2CFGR_D2PPRE1_SHIFT 4
+
+/* Independent watchdog (RM0399 ch.45) */
+#define IWDG1_KR   REG(0x58004800u)
+#define IWDG1_PR   REG(0x58004804u)
+#define IWDG1_RLR  REG(0x58004808u)
+#define IWDG1_SR   REG(0x5800480Cu)
+
+/* Reset flags RCC_RSR (RM0399 §9.7.x; same-address bank) */
+#define RSR_RMVF     (1u << 16)
+#define RSR_PINRSTF  (1u << 22)
+#define RSR_PORRSTF  (1u << 23)
+#define RSR_SFT1RSTF (1u << 24)
+#define RSR_SFT2RSTF (1u << 25)
+#define RSR_IWDG1RSTF (1u << 26)
+
+/* Backup domain: RCC_BDCR, PWR_CR1.DBP, RTC (RM0399 ch.46), base 0x5800_4000 */
+#define RCC_BDCR   REG(0x58024470u)
+#define RCC_BDCR_LSEON  (1u << 0)
+#define RCC_BDCR_LSERDY (1u << 1)
+#define RCC_BDCR_RTCSEL_LSE (1u << 8)
+#define RCC_BDCR_RTCEN  (1u << 15)
+#define PWR_CR1_DBP (1u << 8)
+#define RTC_TR    REG(0x58004000u)
+#define RTC_DR    REG(0x58004004u)
+#define RTC_CR    REG(0x58004008u)
+#define RTC_ISR   REG(0x5800400Cu)
+#define RTC_PRER  REG(0x58004010u)
+#define RTC_WUTR  REG(0x58004014u)
+#define RTC_ALRMAR REG(0x5800401Cu)
+#define RTC_WPR   REG(0x58004024u)
+#define RTC_BKP0R REG(0x58004050u)
+#define RTC_ISR_ALRAWF (1u << 0)
+#define RTC_ISR_WUTWF (1u << 2)
+#define RTC_ISR_RSF   (1u << 5)
+#define RTC_ISR_INITF (1u << 6)
+#define RTC_ISR_INIT  (1u << 7)
+#define RTC_ISR_ALRAF (1u << 8)
+#define RTC_ISR_WUTF  (1u << 10)
+#define RTC_CR_ALRAE  (1u << 8)
+#define RTC_CR_WUTE   (1u << 10)
+#define RTC_CR_ALRAIE (1u << 12)
+#define RTC_CR_WUTIE  (1u << 14)
+#define EXTI_RTSR1  REG(0x58000000u)
+#define EXTI_C1IMR1 REG(0x58000080u)
+#define EXTI_C1PR1  REG(0x58000088u)
+
 /* DBGMCU */
 #define DBGMCU_IDCODE REG(0x5C001000u)
 
 /* IRQ numbers (CMSIS stm32h755xx.h) */
+#define RTC_WKUP_IRQn 3
 #define USART3_IRQn 39
+#define RTC_Alarm_IRQn 41
+#define TIM6_DAC_IRQn 54
+#define TIM7_IRQn 55
 #define CM7_SEV_IRQn 64
 #define CM4_SEV_IRQn 65
 #define HSEM1_IRQn 125

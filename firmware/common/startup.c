@@ -18,6 +18,10 @@ void SVC_Handler(void) WEAK_ALIAS;
 void PendSV_Handler(void) WEAK_ALIAS;
 void SysTick_Handler(void) WEAK_ALIAS;
 void EXTI0_IRQHandler(void) WEAK_ALIAS;
+void RTC_WKUP_IRQHandler(void) WEAK_ALIAS;
+void RTC_Alarm_IRQHandler(void) WEAK_ALIAS;
+void TIM6_DAC_IRQHandler(void) WEAK_ALIAS;
+void TIM7_IRQHandler(void) WEAK_ALIAS;
 void USART3_IRQHandler(void) WEAK_ALIAS;
 void DMA1_Stream0_IRQHandler(void) WEAK_ALIAS;
 void DMA1_Stream1_IRQHandler(void) WEAK_ALIAS;
@@ -33,8 +37,9 @@ typedef void (*vector_t)(void);
 __attribute__((section(".isr_vector"), used)) const vector_t vector_table[16 + 150] = {
     (vector_t)&_estack, Reset_Handler, NMI_Handler, HardFault_Handler, MemManage_Handler, BusFault_Handler,
     UsageFault_Handler, 0, 0, 0, 0, SVC_Handler, 0, 0, PendSV_Handler, SysTick_Handler,
-    [16 + 6] = EXTI0_IRQHandler, [16 + 11] = DMA1_Stream0_IRQHandler, [16 + 12] = DMA1_Stream1_IRQHandler,
-    [16 + 39] = USART3_IRQHandler, [16 + 64] = CM7_SEV_IRQHandler,
+    [16 + 3] = RTC_WKUP_IRQHandler, [16 + 6] = EXTI0_IRQHandler, [16 + 11] = DMA1_Stream0_IRQHandler,
+    [16 + 12] = DMA1_Stream1_IRQHandler, [16 + 39] = USART3_IRQHandler, [16 + 41] = RTC_Alarm_IRQHandler,
+    [16 + 54] = TIM6_DAC_IRQHandler, [16 + 55] = TIM7_IRQHandler, [16 + 64] = CM7_SEV_IRQHandler,
     [16 + 65] = CM4_SEV_IRQHandler, [16 + 125] = HSEM1_IRQHandler, [16 + 126] = HSEM2_IRQHandler,
 };
 

@@ -51,6 +51,13 @@ static void fh_event(void *ctx, const h7_ev *e)
     switch (e->kind) {
     case H7_EV_CLOCKS_CHANGED: fh->clock_changes++; break;
     case H7_EV_BOOT_RELEASE: fh->released[e->core]++; break;
+    case H7_EV_RESET_REQUEST:
+        if (e->u.rstreq.core_only)
+            fh->core_resets[e->core]++;
+        else
+            fh->system_resets++;
+        fh->reset_cause = (h7_reset_cause)e->u.rstreq.cause;
+        break;
     case H7_EV_SUPPLY_WRITE:
         if (e->u.supply.name) {
             fh->supply_calls++;
@@ -130,7 +137,8 @@ fake_host *fh_new(void)
     fh->sram4 = calloc(1, FH_SRAM4_SIZE);
     assert_non_null(fh->axisram);
     assert_non_null(fh->sram4);
-    h7_soc_config cfg = {.hse_hz = 8000000, .hse_bypass = true, .idcode = 0x20036450, .flash_mem = fh->flash};
+    h7_soc_config cfg = {.hse_hz = 8000000, .hse_bypass = true, .idcode = 0x20036450, .flash_mem = fh->flash,
+                         .lse_hz = 32768, .lse_startup_ps = 200 * H7_PS_PER_MS};
     h7_soc_init(&fh->soc, &ops, fh, &fh->sched, &cfg);
     h7_soc_reset(&fh->soc, H7_RESET_POWER_ON);
     return fh;

@@ -37,6 +37,9 @@ typedef struct fake_host {
     bool supply_accepted;
     int overdrive_calls;
     bool oden;
+    unsigned system_resets;             /* reset_request events (system) */
+    unsigned core_resets[H7_NCORES];    /* reset_request events for one CPU alone */
+    h7_reset_cause reset_cause;         /* cause of the last one */
 } fake_host;
 
 #define FH_AXISRAM 0x24000000u

@@ -504,6 +504,8 @@ static void test_bdcr_needs_dbp(void **state)
     assert_int_equal(rd(fh, A_RCC_BDCR), 0);
     fh_write(fh, CM7, PWR + A_PWR_CR1, fh_read(fh, DBG, PWR + A_PWR_CR1) | R_PWR_CR1_DBP_MASK);
     wr(fh, A_RCC_BDCR, 1);
+    assert_int_equal(rd(fh, A_RCC_BDCR), 1);   /* LSEON; the crystal needs its start-up time */
+    fh_advance(fh, 200 * H7_PS_PER_MS);
     assert_int_equal(rd(fh, A_RCC_BDCR), 3);   /* LSEON, LSERDY */
 }
 
