@@ -11,14 +11,19 @@
 #include "periph.h"
 #include "h7sched.h"
 
+#include "adc.h"
 #include "art.h"
+#include "crc.h"
 #include "dbgmcu.h"
+#include "eth.h"
 #include "exti.h"
 #include "flash.h"
 #include "gpio.h"
 #include "hsem.h"
+#include "otg.h"
 #include "pwr.h"
 #include "rcc.h"
+#include "rng.h"
 #include "syscfg.h"
 #include "usart.h"
 
@@ -60,6 +65,9 @@ typedef struct h7_soc_config {
     bool hse_bypass;          /* external clock (Nucleo: 8 MHz MCO from the ST-LINK) */
     uint32_t idcode;          /* DBGMCU_IDCODE, rev V = 0x20036450 */
     uint8_t *flash_mem;       /* the 2 MiB flash array (host buffer shared with the cores) */
+    h7_analog_config analog;  /* VDDA, die temperature, pin voltages for the ADCs */
+    h7_eth_board eth;         /* Ethernet PHY wiring (zero = the Nucleo's LAN8742A) */
+    uint64_t rng_seed;        /* RNG values of this run (0 = fixed default) */
 } h7_soc_config;
 
 /* A bus window: one peripheral's address range. */
@@ -96,6 +104,12 @@ typedef struct h7_soc {
     h7_gpio gpio[H7_GPIO_PORTS];
     h7_usart usart3;
     h7_art art;
+    h7_adc adc[3];            /* ADC1, ADC2, ADC3 */
+    h7_adc_common adc_common[2];   /* ADC12_Common, ADC3_Common */
+    h7_otg otg[2];            /* OTG1 (HS), OTG2 (FS) */
+    h7_eth eth;
+    h7_rng rng;
+    h7_crc crc;
 
     h7_window *windows;       /* sorted by base */
     size_t nwindows;

@@ -311,6 +311,7 @@ void h7_sup_init_sysmem(h7_machine *m)
     memcpy(sys + (H7_UID_ADDR - H7_SYSMEM_BASE), uid, sizeof uid);
     const uint16_t flash_kb = 2048;
     memcpy(sys + (H7_FLASHSIZE_ADDR - H7_SYSMEM_BASE), &flash_kb, sizeof flash_kb);
+    h7_adc_write_factory_words(sys, H7_SYSMEM_BASE);   /* TS_CAL1/TS_CAL2/VREFINT_CAL (DS12919) */
 }
 
 /* ------------------------------------------------------------------ report */

@@ -170,6 +170,12 @@ static void host_overdrive_changed(void *ctx, bool oden)
     h7_sup_on_overdrive(ctx, oden);
 }
 
+/* The Ethernet DMA is a D2 bus master: it sees memory as the CM4 does (no TCMs). */
+static bool eth_dma_read(void *ctx, uint32_t addr, uint32_t *value)
+{
+    return h7_machine_read_mem(ctx, H7_CM4, addr, value, sizeof *value);
+}
+
 /* NVIC services for one core. */
 static h7_time_ps cpu_now(void *ctx)
 {
@@ -280,8 +286,11 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
     h7_soc_config sc = {
         .hse_hz = m->board.hse_hz, .hse_bypass = m->board.hse_bypass,
         .idcode = m->board.idcode ? m->board.idcode : 0x20036450u, .flash_mem = m->phys[H7_PHYS_FLASH],
+        .analog = m->board.analog, .eth = m->board.eth,
     };
     h7_soc_init(&m->soc, &ops, m, &m->sched, &sc);
+    m->soc.eth.mem_read = eth_dma_read;
+    m->soc.eth.mem_ctx = m;
     for (int k = 0; k < H7_NCORES; k++) {
         h7_cpu *c = &m->cpu[k];
         if (h7_cpu_open(c, m, (h7_core_id)k, err, errlen) != 0)
