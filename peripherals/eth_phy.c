@@ -11,7 +11,8 @@
  * - With auto-negotiation disabled (BCR.ANEN = 0), the link comes up at once at the forced
  *   speed/duplex when a cable is connected.
  * - BSR.LINK is the current state (the latching-low behaviour is not modelled).
- * - BCR.RESET and RESTART_AN self-clear at once. Unlisted registers read 0 and ignore writes. */
+ * - BCR.RESET and RESTART_AN self-clear at once. Unlisted registers read 0 and ignore writes.
+ * - Link changes are traced only while RCC_AHB1ENR.ETH1MACEN is set (see set_link). */
 #include "eth_phy.h"
 
 #include "soc.h"
@@ -31,6 +32,11 @@ static void set_link(h7_eth_phy *p, bool up)
         return;
     p->link = up;
     p->isr |= up ? 0x0040u : 0x0010u;   /* ISR: AN complete (b6) / link down (b4) */
+    /* The PHY runs from power-on whatever the firmware does; its link changes go on the
+     * timeline only while the MCU's Ethernet MAC is clocked (someone is listening), which keeps
+     * the timelines of firmware that never uses Ethernet free of them. */
+    if (!h7_rcc_clock_enabled(&p->soc->rcc, H7_RCC_EN_AHB1, 15))
+        return;
     if (up) {
         bool fast = (p->bcr & BCR_ANEN) || (p->bcr & BCR_SPEED100);
         bool full = (p->bcr & BCR_ANEN) || (p->bcr & BCR_FULLDUPLEX);
