@@ -47,7 +47,7 @@ const h7_regdesc h7_rcc_regs[] = {
     {A_RCC_D1CCIPR, "RCC_D1CCIPR", 0, 0x31010033u, 0, 0},
     {A_RCC_D2CCIP1R, "RCC_D2CCIP1R", 0, 0xB13F31C7u, 0, 0},
     {A_RCC_D2CCIP2R, "RCC_D2CCIP2R", 0, 0x70F0333Fu, 0, 0},
-    {A_RCC_D3CCIPR, "RCC_D3CCIPR", 0, 0xF7E0FFFFu, 0, 0},
+    {A_RCC_D3CCIPR, "RCC_D3CCIPR", 0, 0xF7E3FFFFu, 0, 0},   /* ADCSEL b17:16 included */
     {A_RCC_CIER, "RCC_CIER", 0, 0x000003FFu, 0, 0},
     {A_RCC_CIFR, "RCC_CIFR", 0, 0, 0, 0x000007FFu},
     {A_RCC_CICR, "RCC_CICR", 0, 0, 0x000007FFu, 0},

@@ -9,8 +9,12 @@
  *   CM4_GATED                BCM4 = 0 flavour: the CM7 boots the CM4 with RCC_GCR.BOOT_C2
  *   HSEM_BAD_RELEASE         the CM4 releases the CM7's semaphore (non-owner release)
  *   CUBEMX_MPU_CACHE         the CM7 starts like a CubeMX main: MPU_Config (background region 0),
- *                            SCB_EnableICache, SCB_EnableDCache (set/way invalidate loop) */
+ *                            SCB_EnableICache, SCB_EnableDCache (set/way invalidate loop)
+ *   CUBEMX_BOARD             + CubeMX's default board peripherals (ETH RMII/LAN8742A, USB OTG FS
+ *                            device, RNG, CRC; periph_demo.c) after the console is up
+ *   ADC_VREFINT              + ADC3 reads VREFINT and the temperature sensor (periph_demo.c) */
 #include "hal_lite.h"
+#include "periph_demo.h"
 
 #ifndef SUPPLY
 #define SUPPLY 0x04u
@@ -223,6 +227,12 @@ int main(void)
         Error_Handler();
     uart_print("CM7: boot ok\r\n");
     print_mhz("CM7: sysclk ", HAL_RCC_GetSysClockFreq());
+#ifdef CUBEMX_BOARD
+    uart_print(periph_demo_board(uart_print) ? "CM7: board init FAILED\r\n" : "CM7: board init ok\r\n");
+#endif
+#ifdef ADC_VREFINT
+    uart_print(periph_demo_adc(uart_print) ? "CM7: adc FAILED\r\n" : "CM7: adc ok\r\n");
+#endif
     g_uart_ready = 1;
     for (int i = 0; i < 4; i++) {
         LED_Set(LD1_PORT, LD1_PIN, !(i & 1));
