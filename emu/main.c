@@ -84,7 +84,13 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 
-static void wave_observer(void *ctx, const h7_trace_event *e) { h7_vcd_sample(ctx, e->t); }
+/* The waveform samples the machine at every timeline event. */
+typedef struct wave_ctx { h7_vcd *vcd; h7_machine *m; } wave_ctx;
+static void wave_observer(void *ctx, const h7_ev *e)
+{
+    wave_ctx *w = ctx;
+    h7_vcd_sample(w->vcd, h7_machine_now(w->m));
+}
 
 static int cmd_run(int argc, char **argv)
 {
@@ -180,6 +186,7 @@ static int cmd_run(int argc, char **argv)
     m->verbose = verbose;
     FILE *tf = NULL, *jf = NULL, *uf = NULL, *vf = NULL, *sf = NULL;
     h7_vcd *wave = NULL;
+    wave_ctx wctx = {NULL, m};
     if (trace_path && !(tf = h7_open_output(trace_path, "trace")))
         goto io_error;
     if (jsonl_path && !(jf = h7_open_output(jsonl_path, "JSON Lines")))
@@ -192,8 +199,8 @@ static int cmd_run(int argc, char **argv)
         goto io_error;
     if (vf || sf) {
         wave = h7_vcd_open(vf, m);
-        m->trace.observer = wave_observer;
-        m->trace.observer_ctx = wave;
+        wctx.vcd = wave;
+        h7_ev_subscribe(&m->observers, h7_ev_timeline_kinds(), wave_observer, &wctx);
     }
     m->trace.timeline = tf ? tf : (quiet ? NULL : stdout);
     m->trace.color = !tf && color;

@@ -77,7 +77,7 @@ static void update_irqs(h7_exti *s, int group)
 static void send_event(h7_exti *s, int line, h7_core_id cpu)
 {
     if (line >= 77 && line <= 80)
-        h7_soc_trace(s->soc, "exti", "line %d event to %s", line, h7_core_name(cpu));
+        h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_EXTI_EVENT, .core = cpu, .u.exti.line = line});
     if (s->soc->ops.send_event)
         s->soc->ops.send_event(s->soc->host, cpu);
 }

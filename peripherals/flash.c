@@ -82,7 +82,7 @@ static void bank_done(void *opaque, h7_time_ps when)
         } else {
             memcpy(f->mem + (b->op_addr - H7_FLASH_BASE_ADDR), b->op_data, 32);
             mark_dirty(f, b->op_addr, 32);
-            h7_soc_trace(f->soc, "flash", "programmed 0x%08x", b->op_addr);
+            h7_soc_emit(f->soc, &(h7_ev){.kind = H7_EV_FLASH_PROGRAMMED, .u.prog.addr = b->op_addr});
         }
     }
     b->op_len = 0;
@@ -186,7 +186,7 @@ void h7_flash_guest_store(h7_flash *f, uint32_t addr, uint32_t value, unsigned s
 void h7_flash_mass_erase(h7_flash *f)
 {
     erase_range(f, H7_FLASH_BASE_ADDR, 2 * BANK_SIZE);
-    h7_soc_trace(f->soc, "debug", "mass erase");
+    h7_soc_emit(f->soc, &(h7_ev){.kind = H7_EV_MASS_ERASE, .by = H7_MASTER_DEBUG, .u.mass.debug = true});
 }
 
 /* ------------------------------------------------------------------ registers */
@@ -224,11 +224,11 @@ static void write_cr(h7_flash *f, h7_flash_bank *b, uint32_t v, int bank)
     if ((v & R_FLASH_CR_START_MASK) && !(b->sr & R_FLASH_SR_BSY_MASK)) {
         uint32_t base = H7_FLASH_BASE_ADDR + (uint32_t)(bank - 1) * BANK_SIZE;
         if (v & R_FLASH_CR_BER_MASK) {
-            h7_soc_trace(f->soc, "flash", "erased bank %d", bank);
+            h7_soc_emit(f->soc, &(h7_ev){.kind = H7_EV_FLASH_ERASE, .u.erase = {bank, -1}});
             start_op(f, b, base, BANK_SIZE, true, BANK_ERASE_PS);
         } else if (v & R_FLASH_CR_SER_MASK) {
             unsigned snb = H7_FIELD_EX(v, FLASH_CR, SNB);
-            h7_soc_trace(f->soc, "flash", "erased bank %d sector %u", bank, snb);
+            h7_soc_emit(f->soc, &(h7_ev){.kind = H7_EV_FLASH_ERASE, .u.erase = {bank, (int)snb}});
             start_op(f, b, base + snb * SECTOR_SIZE, SECTOR_SIZE, true, SECTOR_ERASE_PS);
         }
     }
@@ -245,7 +245,7 @@ static void opt_done(void *opaque, h7_time_ps when)
         f->bank[0].sr |= R_FLASH_SR_EOP_MASK;
         f->bank[1].sr |= R_FLASH_SR_EOP_MASK;
         erase_range(f, H7_FLASH_BASE_ADDR, 2 * BANK_SIZE);
-        h7_soc_trace(f->soc, "flash", "mass erase");
+        h7_soc_emit(f->soc, &(h7_ev){.kind = H7_EV_MASS_ERASE});
         return;
     }
     f->nv_optsr = f->prg_optsr;
@@ -271,9 +271,10 @@ static void write_optcr(h7_flash *f, uint32_t v, h7_master m)
         h7_sched_add(f->soc->sched, &f->ev_opt, h7_soc_now(f->soc) + BANK_ERASE_PS);
     } else if (v & R_FLASH_OPTCR_OPTSTART_MASK) {
         f->opt_busy = true;
-        h7_soc_trace(f->soc, h7_master_name(m), "option bytes programmed (bcm7=%u bcm4=%u boot7=0x%08x boot4=0x%08x)",
-                     (unsigned)H7_FIELD_EX(f->prg_optsr, FLASH_OPTSR, BCM7), (unsigned)H7_FIELD_EX(f->prg_optsr, FLASH_OPTSR, BCM4),
-                     f->prg_boot7, f->prg_boot4);
+        h7_soc_emit(f->soc, &(h7_ev){.kind = H7_EV_OPTION_BYTES, .by = m,
+                                     .u.opt = {(unsigned)H7_FIELD_EX(f->prg_optsr, FLASH_OPTSR, BCM7),
+                                               (unsigned)H7_FIELD_EX(f->prg_optsr, FLASH_OPTSR, BCM4), f->prg_boot7,
+                                               f->prg_boot4}});
         h7_sched_add(f->soc->sched, &f->ev_opt, h7_soc_now(f->soc) + OPT_PS);
     }
     f->optcr &= ~(R_FLASH_OPTCR_OPTSTART_MASK | R_FLASH_OPTCR_MER_MASK);
@@ -355,7 +356,7 @@ void h7_flash_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h
         uint32_t old = f->acr;
         f->acr = v;   /* store first: the trace observer checks the new latency */
         if (v != old)
-            h7_soc_trace(f->soc, h7_master_name(m), "writes FLASH_ACR = 0x%08x (latency %u)", v, v & 0xFu);
+            h7_soc_emit(f->soc, &(h7_ev){.kind = H7_EV_FLASH_LATENCY, .by = m, .u.acr = {v, v & 0xFu}});
         break;
     }
     case A_FLASH_KEYR1: write_keyr(f, &f->bank[bank], value, bank + 1); break;

@@ -73,7 +73,7 @@ static void report_pins(h7_gpio *s, uint16_t was_output)
         if (!(outs & b))
             continue;
         if (((now ^ s->out_level) & b) || !(was_output & b))
-            h7_soc_trace(s->soc, "gpio", "P%c%d %s", 'A' + s->port, pin, (now & b) ? "high" : "low");
+            h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_GPIO_PIN, .u.pin = {s->port, pin, (now & b) != 0}});
     }
     s->out_level = now;
 }

@@ -38,11 +38,6 @@ static unsigned master_coreid(h7_master m)
     return m == H7_MASTER_CM7 ? H7_HSEM_COREID_CM7 : m == H7_MASTER_CM4 ? H7_HSEM_COREID_CM4 : 0;
 }
 
-static const char *coreid_name(unsigned id)
-{
-    return id == H7_HSEM_COREID_CM7 ? "cm7" : id == H7_HSEM_COREID_CM4 ? "cm4" : "?";
-}
-
 /* Line n output = OR of CnMISR -> NVIC (HSEM1 125 on the CM7, HSEM2 126 on the CM4) and EXTI
  * lines 77/78 (wake-up and, with C2EMR3 bit 14, an event for the CM4). */
 static void update_lines(h7_hsem *s)
@@ -87,7 +82,7 @@ static uint32_t read_rlr(h7_hsem *s, unsigned n, h7_master m)
         return 0;
     if (!(s->r[n] & R_HSEM_R_LOCK_MASK)) {
         s->r[n] = R_HSEM_R_LOCK_MASK | (id << R_HSEM_R_COREID_SHIFT);
-        h7_soc_trace(s->soc, h7_master_name(m), "hsem %u taken (proc 0)", n);
+        h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_HSEM_TAKE, .by = m, .u.hsem = {n, 0}});
     }
     return s->r[n];
 }
@@ -133,7 +128,7 @@ static void write_r(h7_hsem *s, unsigned n, uint32_t v, h7_master m)
         if (cur & R_HSEM_R_LOCK_MASK)
             return;   /* already locked: the write is ignored, the readback tells the loser */
         s->r[n] = R_HSEM_R_LOCK_MASK | (id << R_HSEM_R_COREID_SHIFT) | proc;
-        h7_soc_trace(s->soc, h7_master_name(m), "hsem %u taken (proc %u)", n, proc);
+        h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_HSEM_TAKE, .by = m, .u.hsem = {n, proc}});
         return;
     }
     if (!(cur & R_HSEM_R_LOCK_MASK)) {
@@ -143,12 +138,11 @@ static void write_r(h7_hsem *s, unsigned n, uint32_t v, h7_master m)
     unsigned owner = H7_FIELD_EX(cur, HSEM_R, COREID), oproc = H7_FIELD_EX(cur, HSEM_R, PROCID);
     if (id && id == owner && wid == owner && proc == oproc) {
         freed(s, n);
-        h7_soc_trace(s->soc, h7_master_name(m), "hsem %u released", n);
+        h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_HSEM_RELEASE, .by = m, .u.hsem = {n, 0}});
         update_lines(s);
         return;
     }
-    h7_soc_trace(s->soc, h7_master_name(m), "hsem %u release refused (owned by %s proc %u, wrote core id %u proc %u)", n,
-                 coreid_name(owner), oproc, wid, proc);
+    h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_HSEM_RELEASE_REFUSED, .by = m, .u.refused = {n, owner, oproc, wid, proc}});
 }
 
 static void write_cr(h7_hsem *s, uint32_t v, h7_master m)
@@ -166,7 +160,7 @@ static void write_cr(h7_hsem *s, uint32_t v, h7_master m)
             k++;
         }
     }
-    h7_soc_trace(s->soc, h7_master_name(m), "hsem cleared %u semaphores of core id %u", k, id);
+    h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_HSEM_CLEAR, .by = m, .u.clear = {k, id}});
     update_lines(s);
 }
 

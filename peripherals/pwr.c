@@ -85,7 +85,7 @@ static void actvos_ready(void *opaque, h7_time_ps when)
         return;
     p->actvosrdy = true;
     p->actvos = H7_FIELD_EX(p->d3cr, PWR_D3CR, VOS) ? H7_FIELD_EX(p->d3cr, PWR_D3CR, VOS) : 1;
-    h7_soc_trace(p->soc, "pwr", "actvosrdy");
+    h7_soc_emit(p->soc, &(h7_ev){.kind = H7_EV_ACTVOSRDY, .u.actvosrdy.valid = true});
 }
 
 static void vos_ready(void *opaque, h7_time_ps when)
@@ -94,7 +94,7 @@ static void vos_ready(void *opaque, h7_time_ps when)
     p->vosrdy = true;
     if (p->actvosrdy)
         p->actvos = H7_FIELD_EX(p->d3cr, PWR_D3CR, VOS) ? H7_FIELD_EX(p->d3cr, PWR_D3CR, VOS) : 1;
-    h7_soc_trace(p->soc, "pwr", "vos%u ready", vos_scale(p));
+    h7_soc_emit(p->soc, &(h7_ev){.kind = H7_EV_VOS_READY, .u.vos.vos = vos_scale(p)});
 }
 
 static void start_vos_change(h7_pwr *p)
@@ -176,27 +176,23 @@ static void write_cr3(h7_pwr *s, uint32_t v, h7_master m)
     uint32_t low = v & H7_PWR_CR3_SUPPLY_MASK;
     if (s->supply_locked) {
         if (low != (s->cr3 & H7_PWR_CR3_SUPPLY_MASK))
-            h7_soc_trace(s->soc, "pwr", "supply write ignored (locked as 0x%02X, wrote 0x%02X)",
-                         s->cr3 & H7_PWR_CR3_SUPPLY_MASK, low);
+            h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_SUPPLY_WRITE_IGNORED, .by = m,
+                                            .u.ignored = {s->cr3 & H7_PWR_CR3_SUPPLY_MASK, low}});
         return;
     }
     s->supply_locked = true;
     const char *name = h7_pwr_supply_name(low);
     if (!name) {
         s->supply_illegal = true;
-        h7_soc_trace(s->soc, h7_master_name(m), "writes PWR_CR3 = 0x%08X (illegal)", v);
-        h7_soc_trace(s->soc, "pwr", "supply write discarded: illegal combination 0x%02X (PWR_CR3 locked)", low);
+        h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_SUPPLY_WRITE, .by = m, .u.supply = {v, NULL}});
         h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "PWR", "PWR_CR3 <- 0x%02X is not a supply configuration of RM0399 "
                    "Table 33: discarded, CR3 locked until power-on, ACTVOSRDY stays 0", low);
-        if (s->soc->ops.supply_configured)
-            s->soc->ops.supply_configured(s->soc->host, low, false);
+        h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_SUPPLY_DISCARDED, .by = m, .u.discarded.low = low});
         return;
     }
     s->cr3 = (s->cr3 & ~H7_PWR_CR3_SUPPLY_MASK) | low;
-    h7_soc_trace(s->soc, h7_master_name(m), "writes PWR_CR3 = 0x%08X (%s)", v, name);
     h7_sched_add(s->soc->sched, &s->ev_actvos, h7_soc_now(s->soc) + H7_PWR_ACTVOS_DELAY_PS);
-    if (s->soc->ops.supply_configured)
-        s->soc->ops.supply_configured(s->soc->host, low, true);
+    h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_SUPPLY_WRITE, .by = m, .u.supply = {v, name}});
 }
 
 /* PWR_D3CR.VOS (RM0399 §7.8.7): VOSRDY drops and comes back once VCORE reaches the new level. */
@@ -207,11 +203,11 @@ static void write_d3cr(h7_pwr *s, uint32_t v, h7_master m)
     if (s->d3cr == old)
         return;
     if (!s->actvosrdy)
-        h7_soc_trace(s->soc, "pwr", "VOS changed before actvosrdy");
+        h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_VOS_BEFORE_ACTVOSRDY, .by = m});
     if (s->oden && H7_FIELD_EX(s->d3cr, PWR_D3CR, VOS) != 3)
         h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "PWR", "VOS lowered from VOS1 while SYSCFG_PWRCR.ODEN = 1 "
                    "(RM0399 §7.6.2: clear ODEN first)");
-    h7_soc_trace(s->soc, h7_master_name(m), "writes PWR_D3CR.VOS = VOS%u", vos_scale(s));
+    h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_VOS_WRITE, .by = m, .u.vos.vos = vos_scale(s)});
     start_vos_change(s);
 }
 
@@ -270,17 +266,24 @@ void h7_pwr_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_
     }
 }
 
+bool h7_pwr_oden_allowed(const h7_pwr *p, bool oden)
+{
+    return !oden || H7_FIELD_EX(p->d3cr, PWR_D3CR, VOS) == 3;
+}
+
 void h7_pwr_set_oden(h7_pwr *p, bool oden)
 {
     if (p->oden == oden)
         return;
-    if (oden && H7_FIELD_EX(p->d3cr, PWR_D3CR, VOS) != 3) {
+    if (!h7_pwr_oden_allowed(p, oden)) {
         /* RM0399 §7.6.2: ODEN may be set only in VOS1. Decision: ignored with a guest error. */
         h7_soc_log(p->soc, H7_LOG_GUEST_ERROR, "PWR", "SYSCFG_PWRCR.ODEN set while D3CR.VOS is not VOS1: ignored");
         return;
     }
     p->oden = oden;
     start_vos_change(p);
+    if (oden)
+        h7_soc_emit(p->soc, &(h7_ev){.kind = H7_EV_OVERDRIVE_ON});
 }
 
 void h7_pwr_set_supply_fault(h7_pwr *p)
@@ -289,7 +292,7 @@ void h7_pwr_set_supply_fault(h7_pwr *p)
     h7_sched_cancel(p->soc->sched, &p->ev_actvos);
     if (p->actvosrdy) {
         p->actvosrdy = false;
-        h7_soc_trace(p->soc, "pwr", "actvosrdy lost (vcore collapsed)");
+        h7_soc_emit(p->soc, &(h7_ev){.kind = H7_EV_ACTVOSRDY, .u.actvosrdy.valid = false});
     }
 }
 
@@ -305,7 +308,7 @@ static void set_domain(h7_pwr *p, int d, bool *state, bool stop, uint32_t sbf_ma
         p->cpucr[0] |= sbf_mask;
         p->cpucr[1] |= sbf_mask;
     }
-    h7_soc_trace(p->soc, "pwr", "d%d %s", d, stop ? "stop" : "run");
+    h7_soc_emit(p->soc, &(h7_ev){.kind = H7_EV_DOMAIN_POWER, .u.domain = {d, stop}});
     h7_rcc_set_domain_ready(&p->soc->rcc, d, !stop);
 }
 
@@ -328,7 +331,7 @@ void h7_pwr_update_domains(h7_pwr *p)
         if (sys) {
             p->cpucr[0] |= R_PWR_CPUCR_STOPF_MASK;
             p->cpucr[1] |= R_PWR_CPUCR_STOPF_MASK;
-            h7_soc_trace(p->soc, "pwr", "system stop");
+            h7_soc_emit(p->soc, &(h7_ev){.kind = H7_EV_SYSTEM_STOP});
         } else {
             /* Leaving system Stop: VOS3 in Run mode (RM0399 §7.6.2); the RCC falls back to HSI. */
             p->d3cr = H7_FIELD_DP(p->d3cr, PWR_D3CR, VOS, 1);

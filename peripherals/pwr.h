@@ -75,6 +75,8 @@ void h7_pwr_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_
 void h7_pwr_update_domains(h7_pwr *p);
 /* SYSCFG_PWRCR.ODEN changed (VOS0 = VOS1 + ODEN, RM0399 §7.6.2). */
 void h7_pwr_set_oden(h7_pwr *p, bool oden);
+/* PWR takes ODEN = 1 only in VOS1 (RM0399 §7.6.2); clearing it is always allowed. */
+bool h7_pwr_oden_allowed(const h7_pwr *p, bool oden);
 /* The board cannot hold VCORE with the configured supply (board layer, --on-violation=warn):
  * ACTVOSRDY drops and stays 0 until the next power-on reset. */
 void h7_pwr_set_supply_fault(h7_pwr *p);

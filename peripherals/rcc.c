@@ -174,14 +174,6 @@ uint32_t h7_rcc_usart_kernel_hz(const h7_rcc *r, int usart)
     }
 }
 
-static void fmt_mhz(uint32_t hz, char *buf, size_t len)
-{
-    if (hz % 1000000u == 0)
-        snprintf(buf, len, "%u MHz", hz / 1000000u);
-    else
-        snprintf(buf, len, "%u.%03u MHz", hz / 1000000u, (hz % 1000000u) / 1000u);
-}
-
 /* Recompute the tree; report a change of the core clocks on the trace and to the machine. */
 static void clocks_update(h7_rcc *r)
 {
@@ -193,15 +185,10 @@ static void clocks_update(h7_rcc *r)
         any |= now[i] != r->last_hz[i];
     for (int i = 0; i < 7; i++)
         r->last_hz[i] = now[i];
-    if (cores) {
-        char s[24], a[24], b[24];
-        fmt_mhz(now[0], s, sizeof s);
-        fmt_mhz(now[1], a, sizeof a);
-        fmt_mhz(now[2], b, sizeof b);
-        h7_soc_trace(r->soc, "rcc", "sysclk %s (%s), cm7 %s, cm4 %s", s, sws_names[r->sws & 7u], a, b);
-    }
-    if (any && r->soc->ops.clocks_changed)
-        r->soc->ops.clocks_changed(r->soc->host);
+    if (cores)
+        h7_soc_emit(r->soc, &(h7_ev){.kind = H7_EV_SYSCLK, .u.clk = {now[0], now[1], now[2], sws_names[r->sws & 7u]}});
+    if (any)
+        h7_soc_emit(r->soc, &(h7_ev){.kind = H7_EV_CLOCKS_CHANGED});
 }
 
 /* ------------------------------------------------------------------ oscillators */
@@ -230,7 +217,7 @@ static void osc_became_ready(void *opaque, h7_time_ps when)
     h7_rcc *r = o->rcc;
     o->ready = true;
     r->cifr |= 1u << osc_cifr_bit[o->id];
-    h7_soc_trace(r->soc, "rcc", "%s ready", osc_names[o->id]);
+    h7_soc_emit(r->soc, &(h7_ev){.kind = H7_EV_OSC_READY, .u.osc.name = osc_names[o->id]});
     update_irq(r);
     try_switch(r);
     clocks_update(r);
@@ -238,23 +225,22 @@ static void osc_became_ready(void *opaque, h7_time_ps when)
 
 static void pll_check_ranges(h7_rcc *r, int n)
 {
-    char a[24], b[24];
     uint32_t in = pll_input_hz(r, n);
     unsigned rge = (r->pllcfgr >> (2 + 4 * (n - 1))) & 3u;
     static const uint32_t rge_lo[4] = {1000000u, 2000000u, 4000000u, 8000000u};
-    fmt_mhz(in, a, sizeof a);
     if (in < 1000000u || in > 16000000u)
-        h7_soc_log(r->soc, H7_LOG_GUEST_ERROR, "RCC", "PLL%d input %s out of range (1-16 MHz, RM0399 §9.5.5)", n, a);
+        h7_soc_emit(r->soc, &(h7_ev){.kind = H7_EV_PLL_INPUT_RANGE, .u.pll = {.pll = n, .hz = in, .lo_hz = 1000000u,
+                                                                            .hi_hz = 16000000u, .rge = rge}});
     else if (in < rge_lo[rge] || in > rge_lo[rge] * 2u)
-        h7_soc_log(r->soc, H7_LOG_GUEST_ERROR, "RCC", "PLL%d input %s does not match PLL%dRGE = %u (input range %u-%u MHz)",
-                   n, a, n, rge, rge_lo[rge] / 1000000u, rge_lo[rge] * 2u / 1000000u);
+        h7_soc_emit(r->soc, &(h7_ev){.kind = H7_EV_PLL_RGE_MISMATCH, .u.pll = {.pll = n, .hz = in, .lo_hz = rge_lo[rge],
+                                                                             .hi_hz = rge_lo[rge] * 2u, .rge = rge}});
     bool medium = (r->pllcfgr >> (1 + 4 * (n - 1))) & 1u;
     uint64_t vco = pll_vco_hz(r, n);
     uint64_t lo = medium ? 150000000u : 192000000u, hi = medium ? 420000000u : 960000000u;
-    fmt_mhz((uint32_t)(vco > 0xFFFFFFFFu ? 0xFFFFFFFFu : vco), b, sizeof b);
     if (vco < lo || vco > hi)
-        h7_soc_log(r->soc, H7_LOG_GUEST_ERROR, "RCC", "PLL%d VCO %s out of range (%u-%u MHz, %s VCO, RM0399 §9.5.5)", n, b,
-                   (unsigned)(lo / 1000000u), (unsigned)(hi / 1000000u), medium ? "medium" : "wide");
+        h7_soc_emit(r->soc, &(h7_ev){.kind = H7_EV_PLL_VCO_RANGE,
+                                     .u.pll = {.pll = n, .hz = (uint32_t)(vco > 0xFFFFFFFFu ? 0xFFFFFFFFu : vco),
+                                               .lo_hz = (uint32_t)lo, .hi_hz = (uint32_t)hi, .medium = medium}});
 }
 
 static void osc_switch_on(h7_rcc *r, h7_rcc_osc o)
@@ -280,13 +266,15 @@ static void osc_switch_on(h7_rcc *r, h7_rcc_osc o)
         int n = o - H7_OSC_PLL1 + 1;
         h7_rcc_osc src = pll_source(r);
         if (src == H7_NOSC || pll_divm(r, n) == 0) {
-            h7_soc_log(r->soc, H7_LOG_GUEST_ERROR, "RCC", "PLL%d will never lock: %s", n,
-                       src == H7_NOSC ? "PLLSRC selects no clock" : "its DIVM prescaler is 0 (disabled)");
+            h7_soc_emit(r->soc, &(h7_ev){.kind = H7_EV_PLL_NEVER_LOCKS,
+                                         .u.nolock = {n, src == H7_NOSC ? "PLLSRC selects no clock"
+                                                                        : "its DIVM prescaler is 0 (disabled)"}});
             return;
         }
         if (!osc_ready(r, src)) {
-            h7_soc_log(r->soc, H7_LOG_GUEST_ERROR, "RCC", "PLL%d will never lock: its source %s is not ready", n,
-                       osc_names[src]);
+            char why[48];
+            snprintf(why, sizeof why, "its source %s is not ready", osc_names[src]);
+            h7_soc_emit(r->soc, &(h7_ev){.kind = H7_EV_PLL_NEVER_LOCKS, .u.nolock = {n, why}});
             return;
         }
         pll_check_ranges(r, n);
@@ -554,7 +542,7 @@ void h7_rcc_set_domain_ready(h7_rcc *r, int domain, bool ready)
     if (*f == ready)
         return;
     *f = ready;
-    h7_soc_trace(r->soc, "rcc", "d%dckrdy %d", domain, ready ? 1 : 0);
+    h7_soc_emit(r->soc, &(h7_ev){.kind = H7_EV_DOMAIN_CLOCK, .u.dclk = {domain, ready}});
 }
 
 void h7_rcc_system_stop_exit(h7_rcc *r)
@@ -708,9 +696,7 @@ static void write32(h7_rcc *s, uint32_t off, uint32_t v, h7_master m)
         s->gcr |= v & 0xFu;   /* set-only; cleared by a system reset (RM0399 §9.7.x) */
         for (int k = 0; k < 2; k++) {
             if (rising & (1u << (2 + k))) {
-                h7_soc_trace(s->soc, h7_master_name(m), "sets RCC_GCR.BOOT_C%d", k + 1);
-                if (s->soc->ops.core_release)
-                    s->soc->ops.core_release(s->soc->host, k == 0 ? H7_CM7 : H7_CM4);
+                h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_BOOT_RELEASE, .by = m, .core = k == 0 ? H7_CM7 : H7_CM4});
             }
         }
         return;

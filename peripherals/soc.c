@@ -15,16 +15,22 @@ h7_time_ps h7_soc_now(const h7_soc *soc)
     return soc->ops.now ? soc->ops.now(soc->host) : 0;
 }
 
+void h7_soc_emit(h7_soc *soc, const h7_ev *e)
+{
+    if (soc->ops.event)
+        soc->ops.event(soc->host, e);
+}
+
 void h7_soc_trace(h7_soc *soc, const char *src, const char *fmt, ...)
 {
-    if (!soc->ops.trace)
+    if (!soc->ops.event)
         return;
     char buf[256];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    soc->ops.trace(soc->host, src, buf);
+    h7_soc_emit(soc, &(h7_ev){.kind = H7_EV_NOTE, .src = src, .text = buf});
 }
 
 void h7_soc_log(h7_soc *soc, h7_log_kind kind, const char *periph, const char *fmt, ...)
@@ -217,14 +223,25 @@ static void note_clock_off(h7_soc *soc, const h7_window *w, h7_master m, bool wr
     size_t i = (size_t)(w - soc->windows);
     if (i < soc->nwindows && !soc->clock_off_traced[i]) {
         soc->clock_off_traced[i] = true;
-        h7_soc_trace(soc, "soc", "%s %s %s with its clock off (RCC_%s bit %d = 0): %s", h7_master_name(m),
-                     write ? "writes" : "reads", w->name, enreg[w->clk_reg], w->clk_bit,
-                     write ? "write ignored" : "reads 0");
+        h7_soc_emit(soc, &(h7_ev){.kind = H7_EV_CLOCK_OFF_ACCESS, .by = m,
+                                     .u.clkoff = {w->name, enreg[w->clk_reg], w->clk_bit, write}});
     }
+}
+
+/* D2 holds APB1, APB2, AHB1 and AHB2 (0x4000_0000-0x4802_3FFF, RM0399 §2.3). A CPU access there
+ * while RCC_CR.D2CKRDY = 0 (D2 in DStop) is reported to the observers (rule D2-ACCESS-IN-DSTOP). */
+static void check_d2_access(h7_soc *soc, const h7_window *w, uint32_t offset, h7_master m)
+{
+    if (m == H7_MASTER_DEBUG || w->base >= 0x48024000u || soc->rcc.d2ckrdy)
+        return;
+    h7_ev e = {.kind = H7_EV_D2_ACCESS_IN_DSTOP, .by = m, .core = (h7_core_id)m,
+                  .u.d2 = {w->name, w->base + offset}};
+    h7_soc_emit(soc, &e);
 }
 
 uint32_t h7_soc_window_read(h7_soc *soc, const h7_window *w, uint32_t offset, unsigned size, h7_master m)
 {
+    check_d2_access(soc, w, offset, m);
     if (!w->read) {
         h7_soc_log(soc, H7_LOG_UNIMP, w->name, "%s read of %s+0x%03X (size %u) returns 0: not modelled",
                    h7_master_name(m), w->name, offset, size);
@@ -242,6 +259,7 @@ uint32_t h7_soc_window_read(h7_soc *soc, const h7_window *w, uint32_t offset, un
 void h7_soc_window_write(h7_soc *soc, const h7_window *w, uint32_t offset, uint32_t value, unsigned size,
                          h7_master m)
 {
+    check_d2_access(soc, w, offset, m);
     if (!w->write) {
         h7_soc_log(soc, H7_LOG_UNIMP, w->name, "%s write of 0x%08X to %s+0x%03X (size %u) ignored: not modelled",
                    h7_master_name(m), value, w->name, offset, size);

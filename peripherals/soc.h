@@ -7,6 +7,7 @@
 #ifndef H7_SOC_H
 #define H7_SOC_H
 
+#include "h7event.h"
 #include "h7types.h"
 #include "periph.h"
 #include "h7sched.h"
@@ -39,24 +40,14 @@ typedef struct h7_host_ops {
     void (*set_irq)(void *ctx, h7_core_id core, int irqn, bool level);
     /* A pulse on the core's RXEV event input: sets its event register and wakes a WFE. */
     void (*send_event)(void *ctx, h7_core_id core);
-    /* One timeline event. `src` is the actor: "cm7"/"cm4"/"debug" for something a master did
-     * (e.g. "writes PWR_CR3 = 0x00000004 (direct_smps)") or a block name ("pwr", "rcc", "hsem",
-     * "uart3", "gpio") for something the hardware did (e.g. "actvosrdy"). The text is stable: the
-     * scenarios' expect lists match on it. */
-    void (*trace)(void *ctx, const char *src, const char *text);
+    /* One typed event (emu/base/h7event.h): the machine renders it (timeline or log) and hands it
+     * to the observers that subscribed to its kind (rules, the machine's reactions to clock
+     * changes and boot releases, outputs). Models never format timeline text themselves. */
+    void (*event)(void *ctx, const h7_ev *e);
     /* Guest errors and unimplemented features, kept apart from the timeline. */
     void (*log)(void *ctx, h7_log_kind kind, const char *periph, const char *text);
-    /* RCC changed a clock: the machine re-reads h7_rcc_cpu_hz() for both cores. */
-    void (*clocks_changed)(void *ctx);
-    /* RCC_GCR.BOOT_C1/BOOT_C2 was set: release a core held by BCM7/BCM4 = 0. */
-    void (*core_release)(void *ctx, h7_core_id core);
     /* A byte left a USART's transmit shift register (index 1..8, 3 = the Nucleo console). */
     void (*uart_tx)(void *ctx, int usart, uint8_t byte);
-    /* The first write to PWR_CR3's supply bits since power-on: the board layer judges it.
-     * `value` is the low byte written, `accepted` false when the combination was illegal. */
-    void (*supply_configured)(void *ctx, uint32_t value, bool accepted);
-    /* SYSCFG_PWRCR.ODEN changed (VOS0 overdrive). */
-    void (*overdrive_changed)(void *ctx, bool oden);
 } h7_host_ops;
 
 /* How the chip is wired and which silicon it is (the board layer fills this in). */
@@ -141,6 +132,9 @@ void h7_soc_cpu_sev(h7_soc *soc, h7_core_id core);
 
 /* Helpers for models. */
 h7_time_ps h7_soc_now(const h7_soc *soc);
+/* A typed event to the host (see h7_host_ops.event). */
+void h7_soc_emit(h7_soc *soc, const h7_ev *e);
+/* A free-text timeline line (H7_EV_NOTE): for what no observer needs to react to. */
 void h7_soc_trace(h7_soc *soc, const char *src, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void h7_soc_log(h7_soc *soc, h7_log_kind kind, const char *periph, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

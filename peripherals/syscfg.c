@@ -42,8 +42,6 @@ void h7_syscfg_reset(h7_syscfg *s, h7_reset_kind kind)
     if (had_oden && kind == H7_RESET_SYSTEM) {
         /* An APB4 peripheral reset of SYSCFG clears ODEN (facts §2.6, reported on H743). */
         h7_pwr_set_oden(&soc->pwr, false);
-        if (soc->ops.overdrive_changed)
-            soc->ops.overdrive_changed(soc->host, false);
     }
 }
 
@@ -112,14 +110,11 @@ void h7_syscfg_write(void *dev, uint32_t offset, uint32_t value, unsigned size, 
     uint32_t v = h7_subword_merge(old, offset, size, value) & r->rw_mask;
     if (off == A_SYSCFG_PWRCR && ((v ^ old) & 1u)) {
         bool oden = v & 1u;
-        h7_soc_trace(s->soc, h7_master_name(m), "writes SYSCFG_PWRCR.ODEN = %d", oden ? 1 : 0);
+        bool accepted = h7_pwr_oden_allowed(&s->soc->pwr, oden);
+        h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_OVERDRIVE, .by = m, .u.oden = {oden, accepted}});
         h7_pwr_set_oden(&s->soc->pwr, oden);
-        if (s->soc->pwr.oden != oden) {   /* refused by PWR: not in VOS1 */
-            return;
-        }
-        *p = v;
-        if (s->soc->ops.overdrive_changed)
-            s->soc->ops.overdrive_changed(s->soc->host, oden);
+        if (accepted)
+            *p = v;
         return;
     }
     *p = v;

@@ -67,7 +67,7 @@ void h7_usart_flush_line(h7_usart *s)
     if (!s->nline)
         return;
     s->line[s->nline] = '\0';
-    h7_soc_trace(s->soc, s->index == 3 ? "uart3" : "uart", "\"%s\"", s->line);
+    h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_UART_LINE, .u.uart = {s->index, s->line}});
     s->nline = 0;
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages h7emu needs (idempotent: installs only what is missing).
 set -euo pipefail
-PKGS=(cmake make gcc pkg-config libunicorn-dev libelf-dev libdw-dev libyaml-dev libcmocka-dev
+PKGS=(cmake make gcc pkg-config python3 libunicorn-dev libelf-dev libdw-dev libyaml-dev libcmocka-dev
       gcc-arm-none-eabi libnewlib-arm-none-eabi gdb-multiarch qemu-system-arm libxml2-utils librsvg2-bin fonts-dejavu-core)
 missing=()
 for p in "${PKGS[@]}"; do

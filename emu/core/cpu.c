@@ -3,8 +3,9 @@
  * WFE/SEV and faults. See cpu.h for the Unicorn behaviours this relies on. */
 #include "cpu.h"
 
-#include "supervisor.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,22 @@ h7_time_ps h7_cpu_local_time(const h7_cpu *c)
     if (!c->hz)
         return c->seg_time;
     return c->seg_time + (h7_time_ps)((unsigned __int128)(c->icount - c->seg_cycles) * H7_PS_PER_S / c->hz);
+}
+
+const char *h7_cpu_state_name(h7_cpu_state s)
+{
+    switch (s) {
+    case H7_CPU_RUNNING: return "running";
+    case H7_CPU_SLEEP_WFI: return "sleeping (wfi)";
+    case H7_CPU_SLEEP_WFE: return "sleeping (wfe)";
+    case H7_CPU_HELD: return "held (boot gated)";
+    case H7_CPU_NOFW: return "no firmware";
+    case H7_CPU_LOCKUP: return "locked up";
+    case H7_CPU_FAULTED: return "faulted";
+    case H7_CPU_HALTED: return "halted";
+    case H7_CPU_UNPOWERED: return "unpowered";
+    }
+    return "?";
 }
 
 uint32_t h7_cpu_pc(h7_cpu *c) { return rr(c->uc, UC_ARM_REG_PC); }
@@ -83,7 +100,7 @@ static const h7_mem_region *region_of(const h7_cpu *c, uint32_t addr, uint32_t l
 static uint8_t *host_ptr(const h7_cpu *c, uint32_t addr, uint32_t len)
 {
     const h7_mem_region *r = region_of(c, addr, len);
-    return r ? c->m->phys[r->phys] + r->phys_offset + (addr - r->base) : NULL;
+    return r ? c->env.phys[r->phys] + r->phys_offset + (addr - r->base) : NULL;
 }
 
 static bool read_u16(const h7_cpu *c, uint32_t addr, uint16_t *v)
@@ -293,9 +310,21 @@ static void exc_return(h7_cpu *c, uint32_t exc_ret)
 
 /* ------------------------------------------------------------------ faults */
 
+/* A free-text timeline line told by this core (faults, exceptions the harness raised). */
+static void cpu_note(h7_cpu *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void cpu_note(h7_cpu *c, const char *fmt, ...)
+{
+    char buf[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    c->env.emit(c->env.ctx, &(h7_ev){.kind = H7_EV_NOTE, .src = h7_core_name(c->id), .text = buf});
+}
+
 static void describe_pc(h7_cpu *c, uint32_t pc, char *buf, size_t len)
 {
-    h7_machine_symbolize(c->m, c->id, pc, buf, len);
+    c->env.symbolize(c->env.ctx, c->id, pc, buf, len);
 }
 
 static void stop_core(h7_cpu *c, h7_cpu_state st)
@@ -317,7 +346,7 @@ static void lockup(h7_cpu *c, const char *what)
     char pcs[128];
     describe_pc(c, rr(c->uc, UC_ARM_REG_PC), pcs, sizeof pcs);
     snprintf(c->fault_text, sizeof c->fault_text, "lockup: %.300s (pc %s)", what, pcs);
-    h7_machine_trace(c->m, h7_core_name(c->id), "%s", c->fault_text);
+    cpu_note(c, "%s", c->fault_text);
     stop_core(c, H7_CPU_LOCKUP);
 }
 
@@ -363,7 +392,7 @@ static void raise_fault(h7_cpu *c, unsigned exc, uint32_t cfsr_bits, bool addr_v
         taken = H7_EXC_HARDFAULT;
         n->hfsr |= H7_HFSR_FORCED;
     }
-    h7_machine_trace(c->m, h7_core_name(c->id), "%s: %s at %s", exc_name(taken), what, pcs);
+    cpu_note(c, "%s: %s at %s", exc_name(taken), what, pcs);
     n->pending[taken] = true;
     exc_entry(c, taken, ret_addr);
 }
@@ -514,7 +543,7 @@ static void data_fault(h7_cpu *c, uint32_t addr, bool write)
         snprintf(c->fault_text, sizeof c->fault_text,
                  "%.90s in the block at %.120s; the faulting instruction could not be identified, so the "
                  "fault cannot be handed to the firmware precisely", what, pcs);
-        h7_machine_trace(c->m, h7_core_name(c->id), "fault: %s", c->fault_text);
+        cpu_note(c, "fault: %s", c->fault_text);
         stop_core(c, H7_CPU_FAULTED);
         return;
     }
@@ -537,10 +566,10 @@ static void apply_flash_stores(h7_cpu *c)
     for (unsigned i = 0; i < c->nflash_stores; i++) {
         h7_flash_store *s = &c->flash_stores[i];
         if (s->addr >= H7_FLASH_BASE && s->addr - H7_FLASH_BASE < H7_FLASH_SIZE)
-            h7_flash_guest_store(&c->m->soc.flash, s->addr, (uint32_t)s->value, s->size,
+            h7_flash_guest_store(&c->env.soc->flash, s->addr, (uint32_t)s->value, s->size,
                                  (h7_master)c->id);
         else
-            h7_soc_log(&c->m->soc, H7_LOG_GUEST_ERROR, "SYSMEM", "%s write of 0x%08X to read-only 0x%08X ignored",
+            h7_soc_log(c->env.soc, H7_LOG_GUEST_ERROR, "SYSMEM", "%s write of 0x%08X to read-only 0x%08X ignored",
                        h7_core_name(c->id), (uint32_t)s->value, s->addr);
     }
     c->nflash_stores = 0;
@@ -562,9 +591,9 @@ static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         uc_emu_stop(uc);
         return;
     }
-    if (c->m->break_addr[c->id] && addr == c->m->break_addr[c->id]) {
-        c->m->break_hit[c->id] = true;
-        c->m->stop_requested = true;
+    if (c->env.break_addr[c->id] && addr == c->env.break_addr[c->id]) {
+        c->env.break_hit[c->id] = true;
+        *c->env.stop_requested = true;
         c->stop_reason = H7_STOP_REQUEST;
         c->resume_pc = addr;
         uc_emu_stop(uc);
@@ -683,7 +712,7 @@ static void hk_sev(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
     h7_cpu *c = ud;
     c->event_reg = true;   /* SEV sets the local event register too */
-    h7_soc_cpu_sev(&c->m->soc, c->id);
+    h7_soc_cpu_sev(c->env.soc, c->id);
 }
 
 /* ------------------------------------------------------------------ MMIO */
@@ -705,15 +734,14 @@ static uint64_t periph_read(uc_engine *uc, uint64_t offset, unsigned size, void 
     h7_mmio_ctx *x = ud;
     h7_cpu *c = x->cpu;
     uint32_t addr = x->base + (uint32_t)offset;
-    const h7_window *w = h7_soc_find_window(&c->m->soc, addr);
+    const h7_window *w = h7_soc_find_window(c->env.soc, addr);
     if (!w) {
         c->bus_error = true;
         c->bus_error_addr = addr;
         c->bus_error_write = false;
         return 0;
     }
-    h7_sup_on_periph_access(c->m, w, addr);
-    return h7_soc_window_read(&c->m->soc, w, addr - w->base, size, (h7_master)c->id);
+    return h7_soc_window_read(c->env.soc, w, addr - w->base, size, (h7_master)c->id);
 }
 
 static void periph_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *ud)
@@ -721,22 +749,21 @@ static void periph_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t
     h7_mmio_ctx *x = ud;
     h7_cpu *c = x->cpu;
     uint32_t addr = x->base + (uint32_t)offset;
-    const h7_window *w = h7_soc_find_window(&c->m->soc, addr);
+    const h7_window *w = h7_soc_find_window(c->env.soc, addr);
     if (!w) {
         c->bus_error = true;
         c->bus_error_addr = addr;
         c->bus_error_write = true;
         return;
     }
-    h7_sup_on_periph_access(c->m, w, addr);
-    h7_soc_window_write(&c->m->soc, w, addr - w->base, (uint32_t)value, size, (h7_master)c->id);
+    h7_soc_window_write(c->env.soc, w, addr - w->base, (uint32_t)value, size, (h7_master)c->id);
 }
 
 /* Peripheral windows are 1 KiB but Unicorn maps 4 KiB pages: map every page that holds a window
  * (merging neighbours) and dispatch by address; a page hole is a bus error. */
 static int map_peripherals(h7_cpu *c, char *err, size_t errlen)
 {
-    const h7_soc *soc = &c->m->soc;
+    const h7_soc *soc = c->env.soc;
     size_t cap = soc->nwindows;
     c->mmio = calloc(cap, sizeof *c->mmio);
     if (!c->mmio)
@@ -769,10 +796,10 @@ static int map_peripherals(h7_cpu *c, char *err, size_t errlen)
     return 0;
 }
 
-int h7_cpu_open(h7_cpu *c, h7_machine *m, h7_core_id id, char *err, size_t errlen)
+int h7_cpu_open(h7_cpu *c, const h7_cpu_env *env, h7_core_id id, char *err, size_t errlen)
 {
     memset(c, 0, sizeof *c);
-    c->m = m;
+    c->env = *env;
     c->id = id;
     c->hz = 64000000u;
     c->tbc = calloc(TBC_SIZE, sizeof *c->tbc);
@@ -790,7 +817,7 @@ int h7_cpu_open(h7_cpu *c, h7_machine *m, h7_core_id id, char *err, size_t errle
         if (!r->on_core[id])
             continue;
         uint32_t perms = r->kind == H7_MEM_RAM ? UC_PROT_ALL : (UC_PROT_READ | UC_PROT_EXEC);
-        e = uc_mem_map_ptr(c->uc, r->base, r->size, perms, m->phys[r->phys] + r->phys_offset);
+        e = uc_mem_map_ptr(c->uc, r->base, r->size, perms, env->phys[r->phys] + r->phys_offset);
         if (e != UC_ERR_OK) {
             snprintf(err, errlen, "uc_mem_map_ptr %s: %s", r->name, uc_strerror(e));
             return -1;
@@ -927,30 +954,31 @@ static void enter_sleep(h7_cpu *c, h7_cpu_state kind)
     }
     c->state = kind;
     c->sleep_start = h7_cpu_local_time(c);
-    int was_running = c->m->running;
-    c->m->running = (int)c->id;   /* events below happen at this core's local time */
+    int was_running = *c->env.running;
+    *c->env.running = (int)c->id;   /* events below happen at this core's local time */
     c->nsleeps++;
     c->deep_sleep = (c->nvic.scr & 4u) != 0;   /* SCR.SLEEPDEEP: CStop (RM0399 §7.6.1) */
     if (c->deep_sleep) {
-        h7_machine_trace(c->m, h7_core_name(c->id), "enters cstop (%s)", kind == H7_CPU_SLEEP_WFI ? "wfi" : "wfe");
+        c->env.emit(c->env.ctx, &(h7_ev){.kind = H7_EV_CORE_CSTOP, .core = c->id,
+                                       .u.cstop = {true, kind == H7_CPU_SLEEP_WFE}});
         h7_nvic_set_core_hz(&c->nvic, 0);       /* the core clock (and SysTick) stop in CStop */
-        h7_soc_cpu_stop_changed(&c->m->soc, c->id, true);
+        h7_soc_cpu_stop_changed(c->env.soc, c->id, true);
     }
-    c->m->running = was_running;
+    *c->env.running = was_running;
 }
 
 static void wake(h7_cpu *c)
 {
-    h7_time_ps t = h7_machine_now(c->m);
+    h7_time_ps t = c->env.now(c->env.ctx);
     h7_cpu_catch_up(c, t);
     c->slept_ps += h7_cpu_local_time(c) - c->sleep_start;
     c->state = H7_CPU_RUNNING;
     c->irq_check = true;
     if (c->deep_sleep) {
         c->deep_sleep = false;
-        h7_machine_trace(c->m, h7_core_name(c->id), "leaves cstop");
+        c->env.emit(c->env.ctx, &(h7_ev){.kind = H7_EV_CORE_CSTOP, .core = c->id, .u.cstop = {false, false}});
         h7_nvic_set_core_hz(&c->nvic, c->hz);
-        h7_soc_cpu_stop_changed(&c->m->soc, c->id, false);
+        h7_soc_cpu_stop_changed(c->env.soc, c->id, false);
     }
 }
 
@@ -1007,7 +1035,7 @@ static void handle_error(h7_cpu *c, uc_err err)
         char pcs[128];
         describe_pc(c, pc, pcs, sizeof pcs);
         snprintf(c->fault_text, sizeof c->fault_text, "CPU stopped: %s at %s", uc_strerror(err), pcs);
-        h7_machine_trace(c->m, h7_core_name(c->id), "fault: %s", c->fault_text);
+        cpu_note(c, "fault: %s", c->fault_text);
         stop_core(c, H7_CPU_FAULTED);
         return;
     }
@@ -1025,8 +1053,7 @@ static void fix_resume_pc(h7_cpu *c)
 
 void h7_cpu_run(h7_cpu *c, h7_time_ps until)
 {
-    h7_machine *m = c->m;
-    while (c->state == H7_CPU_RUNNING && !m->stop_requested && !m->sysreset_pending) {
+    while (c->state == H7_CPU_RUNNING && !*c->env.stop_requested && !*c->env.sysreset_pending) {
         h7_time_ps now = h7_cpu_local_time(c);
         if (now >= until)
             break;
@@ -1036,10 +1063,10 @@ void h7_cpu_run(h7_cpu *c, h7_time_ps until)
         c->want_stop = false;
         c->unmapped_type = 0;
         uint32_t pc = rr(c->uc, UC_ARM_REG_PC);
-        m->running = (int)c->id;
+        *c->env.running = (int)c->id;
         c->resume_pc = 0;
         uc_err err = uc_emu_start(c->uc, pc | 1u, UNTIL_ADDR, 0, 0);
-        m->running = -1;
+        *c->env.running = -1;
         fix_resume_pc(c);
         if (c->nflash_stores)
             apply_flash_stores(c);
@@ -1051,7 +1078,7 @@ void h7_cpu_run(h7_cpu *c, h7_time_ps until)
             c->halt_request = false;
             c->state_before_halt = H7_CPU_RUNNING;
             c->state = H7_CPU_HALTED;
-            m->stop_requested = true;
+            *c->env.stop_requested = true;
             break;
         }
         switch (c->stop_reason) {
@@ -1124,7 +1151,7 @@ void h7_cpu_resume(h7_cpu *c)
     c->state = c->state_before_halt;
     c->halt_request = false;
     c->bp_skip = rr(c->uc, UC_ARM_REG_PC) & ~1u;
-    h7_cpu_catch_up(c, h7_machine_now(c->m));
+    h7_cpu_catch_up(c, c->env.now(c->env.ctx));
     h7_cpu_check_wake(c);
 }
 
@@ -1140,10 +1167,10 @@ void h7_cpu_step(h7_cpu *c)
     c->budget = UINT64_MAX;
     c->stop_reason = H7_STOP_NONE;
     c->want_stop = false;
-    c->m->running = (int)c->id;
+    *c->env.running = (int)c->id;
     c->resume_pc = 0;
     uc_err err = uc_emu_start(c->uc, rr(c->uc, UC_ARM_REG_PC) | 1u, UNTIL_ADDR, 0, 1);
-    c->m->running = -1;
+    *c->env.running = -1;
     fix_resume_pc(c);
     if (c->nflash_stores)
         apply_flash_stores(c);

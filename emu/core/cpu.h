@@ -5,11 +5,119 @@
 #ifndef H7_CPU_H
 #define H7_CPU_H
 
-#include "machine.h"
+#include <unicorn/unicorn.h>
+
+#include "elf_image.h"
+#include "h7event.h"
+#include "h7types.h"
+#include "memmap.h"
+#include "nvic.h"
+#include "soc.h"
+
+/* What a core needs from the machine around it (the machine fills it in; the core never sees the
+ * machine): the bus, the physical memories, the run control it shares with the other core, and
+ * three services. */
+typedef struct h7_cpu_env {
+    h7_soc *soc;                  /* peripheral windows, flash programming, SEV routing */
+    uint8_t *const *phys;         /* the physical memories (H7_PHYS_COUNT) */
+    int *running;                 /* the core inside uc_emu_start (-1: none) */
+    bool *stop_requested;         /* ask the run loop to return */
+    bool *sysreset_pending;       /* a SYSRESETREQ is waiting for the run loop */
+    uint32_t *break_addr;         /* run-until address per core (0 = none) */
+    bool *break_hit;
+    void *ctx;
+    h7_time_ps (*now)(void *ctx);
+    void (*emit)(void *ctx, const h7_ev *e);
+    void (*symbolize)(void *ctx, h7_core_id core, uint32_t addr, char *buf, size_t len);
+} h7_cpu_env;
+
+typedef enum {
+    H7_CPU_RUNNING,
+    H7_CPU_SLEEP_WFI,
+    H7_CPU_SLEEP_WFE,
+    H7_CPU_HELD,        /* gated by BCM7/BCM4 = 0 until RCC_GCR.BOOT_Cx */
+    H7_CPU_NOFW,        /* nothing at its boot address (erased flash): locked up at reset */
+    H7_CPU_LOCKUP,      /* fault while in HardFault/NMI, or a failed exception entry */
+    H7_CPU_FAULTED,     /* a fault the harness could not hand to the firmware precisely */
+    H7_CPU_HALTED,      /* stopped by the debugger or a scenario */
+    H7_CPU_UNPOWERED,   /* the device lost its core supply (board layer) */
+} h7_cpu_state;
+
+const char *h7_cpu_state_name(h7_cpu_state s);
+
+typedef enum { H7_HALT_NONE, H7_HALT_REQUEST, H7_HALT_BREAKPOINT, H7_HALT_WATCHPOINT, H7_HALT_STEP } h7_halt_reason;
+
+typedef struct h7_tb_entry { uint32_t addr, size, count; } h7_tb_entry;
+
+typedef struct h7_flash_store { uint32_t addr; unsigned size; uint64_t value; uint8_t old[8]; } h7_flash_store;
+
+typedef struct h7_mmio_ctx { struct h7_cpu *cpu; uint32_t base; } h7_mmio_ctx;
+
+typedef struct h7_cpu {
+    h7_cpu_env env;
+    h7_core_id id;
+    uc_engine *uc;
+    h7_nvic nvic;
+    h7_cpu_state state;
+    bool deep_sleep;        /* current sleep is CStop (SLEEPDEEP) */
+    bool event_reg;         /* the WFE event register */
+    bool sleep_on_exit;     /* SCR.SLEEPONEXIT fired on the last exception return */
+
+    /* instruction accounting (block hook) */
+    uint64_t icount;        /* instructions retired = core cycles */
+    uint64_t budget;        /* stop at the first block start with icount >= budget */
+    int stop_reason;
+    bool want_stop;
+    bool irq_check;         /* something may be deliverable: evaluate at the next block start */
+    uint32_t blk_addr, blk_size;
+    uint32_t resume_pc;          /* block start where a block hook stopped the engine, 0 = none */
+    h7_tb_entry *tbc;       /* instruction count per translation block, direct-mapped cache */
+
+    /* local time: time = seg_time + (icount - seg_cycles) / hz */
+    uint32_t hz;
+    h7_time_ps seg_time;
+    uint64_t seg_cycles;
+
+    /* what happened */
+    uint64_t nsleeps, nexceptions;
+    h7_time_ps slept_ps;
+    h7_time_ps sleep_start;
+    char fault_text[512];
+
+    /* pending harness actions found inside callbacks, acted on at the next block start */
+    bool bus_error;
+    uint32_t bus_error_addr;
+    bool bus_error_write;
+    uint32_t unmapped_addr;
+    int unmapped_type;
+    h7_flash_store flash_stores[8];
+    unsigned nflash_stores;
+
+    /* debugger */
+    h7_cpu_state state_before_halt;
+    bool halt_request;          /* stop at the next opportunity and become HALTED */
+    int halt_reason;            /* h7_halt_reason of the last halt */
+    uint32_t halt_addr;         /* breakpoint or watchpoint address */
+    uint32_t bp_skip;           /* resume over the breakpoint at this address once */
+    struct { uint32_t addr; uc_hook h; } bps[32];
+    unsigned nbps;
+    struct { uint32_t addr, len; int type; uc_hook h; } wps[8];
+    unsigned nwps;
+
+    uc_hook hooks[8];
+    h7_mmio_ctx *mmio;
+    size_t nmmio;
+    uint32_t *sev_sites;
+    size_t nsev_sites;
+} h7_cpu;
+
+h7_time_ps h7_cpu_local_time(const h7_cpu *c);
+uint32_t h7_cpu_pc(h7_cpu *c);
+uint32_t h7_cpu_reg(h7_cpu *c, int uc_reg);
 
 enum { H7_STOP_NONE, H7_STOP_BUDGET, H7_STOP_WFE, H7_STOP_REQUEST };
 
-int h7_cpu_open(h7_cpu *c, h7_machine *m, h7_core_id id, char *err, size_t errlen);
+int h7_cpu_open(h7_cpu *c, const h7_cpu_env *env, h7_core_id id, char *err, size_t errlen);
 void h7_cpu_close(h7_cpu *c);
 /* Hooks on every SEV instruction of the image's executable segments. */
 void h7_cpu_hook_sev_sites(h7_cpu *c, const h7_image *img);

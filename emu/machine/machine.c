@@ -7,25 +7,9 @@
 #include <sys/mman.h>
 
 #include "cpu.h"
-#include "supervisor.h"
+#include "sysmem.h"
 
 #define DEFAULT_QUANTUM_PS (5 * H7_PS_PER_US)
-
-const char *h7_cpu_state_name(h7_cpu_state s)
-{
-    switch (s) {
-    case H7_CPU_RUNNING: return "running";
-    case H7_CPU_SLEEP_WFI: return "sleeping (wfi)";
-    case H7_CPU_SLEEP_WFE: return "sleeping (wfe)";
-    case H7_CPU_HELD: return "held (boot gated)";
-    case H7_CPU_NOFW: return "no firmware";
-    case H7_CPU_LOCKUP: return "locked up";
-    case H7_CPU_FAULTED: return "faulted";
-    case H7_CPU_HALTED: return "halted";
-    case H7_CPU_UNPOWERED: return "unpowered";
-    }
-    return "?";
-}
 
 h7_time_ps h7_machine_now(const h7_machine *m)
 {
@@ -41,7 +25,7 @@ void h7_machine_trace(h7_machine *m, const char *src, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    h7_trace_add(&m->trace, h7_machine_now(m), src, buf);
+    h7_machine_emit(m, &(h7_ev){.kind = H7_EV_NOTE, .src = src, .text = buf});
 }
 
 void h7_machine_symbolize(const h7_machine *m, h7_core_id core, uint32_t addr, char *buf, size_t len)
@@ -107,37 +91,11 @@ static void host_send_event(void *ctx, h7_core_id core)
     h7_cpu_check_wake(&m->cpu[core]);
 }
 
-static void host_trace(void *ctx, const char *src, const char *text)
-{
-    h7_machine *m = ctx;
-    h7_trace_add(&m->trace, h7_machine_now(m), src, text);
-    h7_sup_on_trace(m, src, text);
-}
+static void host_event(void *ctx, const h7_ev *e) { h7_machine_emit(ctx, e); }
 
 static void host_log(void *ctx, h7_log_kind kind, const char *periph, const char *text)
 {
     log_message(ctx, kind, periph, text);
-    h7_sup_on_log(ctx, kind, periph, text);
-}
-
-static void host_clocks_changed(void *ctx)
-{
-    h7_machine *m = ctx;
-    for (int k = 0; k < H7_NCORES; k++)
-        h7_cpu_set_hz(&m->cpu[k], h7_rcc_cpu_hz(&m->soc.rcc, (h7_core_id)k));
-    h7_sup_on_clocks(m);
-}
-
-static void host_core_release(void *ctx, h7_core_id core)
-{
-    h7_machine *m = ctx;
-    h7_cpu *c = &m->cpu[core];
-    if (c->state != H7_CPU_HELD)
-        return;
-    h7_cpu_catch_up(c, h7_machine_now(m));
-    uint32_t boot = h7_flash_boot_address(&m->soc.flash, core, m->boot0);
-    h7_cpu_reset(c, boot, false);
-    h7_machine_trace(m, h7_core_name(core), "released from boot gating, starts at 0x%08X", boot);
 }
 
 static void host_uart_tx(void *ctx, int usart, uint8_t byte)
@@ -160,15 +118,125 @@ static void host_uart_tx(void *ctx, int usart, uint8_t byte)
     m->uart_buf[m->uart_len++] = byte;
 }
 
-static void host_supply_configured(void *ctx, uint32_t value, bool accepted)
+/* ------------------------------------------------------------------ events, rules, verdicts */
+
+/* RCC changed a clock: the cores run at their new frequency. */
+static void react_clocks_changed(h7_machine *m)
 {
-    h7_sup_on_supply(ctx, value, accepted);
+    for (int k = 0; k < H7_NCORES; k++)
+        h7_cpu_set_hz(&m->cpu[k], h7_rcc_cpu_hz(&m->soc.rcc, (h7_core_id)k));
 }
 
-static void host_overdrive_changed(void *ctx, bool oden)
+/* RCC_GCR.BOOT_Cx set: a core held by BCMx = 0 starts from its boot address (RM0399 §9.5.2). */
+static void react_boot_release(h7_machine *m, h7_core_id core)
 {
-    h7_sup_on_overdrive(ctx, oden);
+    h7_cpu *c = &m->cpu[core];
+    if (c->state != H7_CPU_HELD)
+        return;
+    h7_cpu_catch_up(c, h7_machine_now(m));
+    uint32_t boot = h7_flash_boot_address(&m->soc.flash, core, m->boot0);
+    h7_cpu_reset(c, boot, false);
+    h7_machine_emit(m, &(h7_ev){.kind = H7_EV_CORE_RELEASED, .core = core, .u.released.addr = boot});
 }
+
+/* The machine alone acts on the cores: a verdict of the rules is applied here. */
+static void apply_verdict(h7_machine *m, const h7_verdict *v)
+{
+    if (v->vcore_collapsed)
+        h7_pwr_set_supply_fault(&m->soc.pwr);   /* ACTVOSRDY never valid (facts §8.1) */
+    switch (v->action) {
+    case H7_VERDICT_NONE: break;
+    case H7_VERDICT_FAULT_CORE: h7_cpu_stop(&m->cpu[v->core], H7_CPU_FAULTED, v->reason); break;
+    case H7_VERDICT_LOCK_DEVICE:
+        m->locked = true;
+        for (int k = 0; k < H7_NCORES; k++)
+            h7_cpu_stop(&m->cpu[k], H7_CPU_UNPOWERED, "core supply lost");
+        h7_machine_emit(m, &(h7_ev){.kind = H7_EV_DEVICE_LOCKED, .text = v->reason});
+        h7_machine_emit(m, &(h7_ev){.kind = H7_EV_LINK_LOST, .text = H7_ST_LINK_LOST});
+        break;
+    }
+}
+
+void h7_machine_emit(h7_machine *m, const h7_ev *e)
+{
+    char text[512];
+    h7_ev_channel ch = h7_ev_channel_of(e);
+    if (ch != H7_CH_NONE)
+        h7_ev_render(e, text, sizeof text);
+    if (ch == H7_CH_TIMELINE) {
+        char fields[320];
+        h7_ev_json_fields(e, fields, sizeof fields);
+        h7_trace_add_typed(&m->trace, h7_machine_now(m), h7_ev_src(e), text, h7_ev_kind_name(e->kind), fields);
+    } else if (ch == H7_CH_GUEST_ERROR) {
+        log_message(m, H7_LOG_GUEST_ERROR, h7_ev_src(e), text);
+    }
+    h7_ev_publish(&m->observers, e);
+    if (e->kind == H7_EV_CLOCKS_CHANGED)
+        react_clocks_changed(m);
+    else if (e->kind == H7_EV_BOOT_RELEASE)
+        react_boot_release(m, e->core);
+    if (h7_sup_kinds() & H7_EV_BIT(e->kind)) {
+        h7_verdict v = h7_sup_on_event(&m->sup, e);
+        apply_verdict(m, &v);
+    }
+}
+
+/* The view the rules get of the machine (h7_sup_view). */
+static h7_time_ps view_now(void *ctx) { return h7_machine_now(ctx); }
+
+static bool view_actor(void *ctx, uint32_t reg_addr, h7_core_id *core, char *where, size_t len)
+{
+    h7_machine *m = ctx;
+    if (m->running < 0)
+        return false;
+    h7_cpu *c = &m->cpu[m->running];
+    uint32_t pc = 0;
+    *core = c->id;
+    if (reg_addr && h7_cpu_locate_access(c, reg_addr, &pc)) {
+        h7_machine_symbolize(m, c->id, pc, where, len);
+    } else {
+        char blk[160];
+        h7_machine_symbolize(m, c->id, c->blk_addr, blk, sizeof blk);
+        snprintf(where, len, "in the block starting at %s", blk);
+    }
+    return true;
+}
+
+static void view_describe_core(void *ctx, h7_core_id k, char *buf, size_t len)
+{
+    h7_machine *m = ctx;
+    h7_cpu *c = &m->cpu[k];
+    char where[160] = "";
+    if (c->state != H7_CPU_NOFW && c->state != H7_CPU_HELD)
+        h7_machine_symbolize(m, k, h7_cpu_pc(c), where, sizeof where);
+    switch (c->state) {
+    case H7_CPU_SLEEP_WFE:
+    case H7_CPU_SLEEP_WFI:
+        snprintf(buf, len, "%s was asleep in %s%s at %.120s", h7_core_name(k), c->state == H7_CPU_SLEEP_WFE ? "WFE" : "WFI",
+                 c->deep_sleep ? (k == H7_CM4 ? " (CStop, D2 Stop)" : " (CStop, D1 Stop)") : "", where);
+        break;
+    case H7_CPU_RUNNING:
+        snprintf(buf, len, "%s was running at %.120s", h7_core_name(k), where);
+        break;
+    default:
+        snprintf(buf, len, "%s was %s", h7_core_name(k), h7_cpu_state_name(c->state));
+        break;
+    }
+}
+
+static void view_emit(void *ctx, const h7_ev *e) { h7_machine_emit(ctx, e); }
+
+void h7_machine_print_diagnosis(h7_machine *m, FILE *out) { h7_sup_print_diagnosis(&m->sup, out); }
+
+/* Services for the cores (h7_cpu_env). */
+static h7_time_ps env_now(void *ctx) { return h7_machine_now(ctx); }
+static void env_emit(void *ctx, const h7_ev *e) { h7_machine_emit(ctx, e); }
+static void env_symbolize(void *ctx, h7_core_id core, uint32_t addr, char *buf, size_t len)
+{
+    h7_machine_symbolize(ctx, core, addr, buf, len);
+}
+
+static h7_machine *machine_of(const h7_cpu *c) { return c->env.ctx; }
 
 /* The Ethernet DMA is a D2 bus master: it sees memory as the CM4 does (no TCMs). */
 static bool eth_dma_read(void *ctx, uint32_t addr, uint32_t *value)
@@ -181,9 +249,9 @@ static h7_time_ps cpu_now(void *ctx)
 {
     h7_cpu *c = ctx;
     h7_time_ps local = h7_cpu_local_time(c);
-    if (c->m->running == (int)c->id)
+    if (machine_of(c)->running == (int)c->id)
         return local;
-    h7_time_ps mt = h7_machine_now(c->m);
+    h7_time_ps mt = h7_machine_now(machine_of(c));
     return local > mt ? local : mt;
 }
 
@@ -205,8 +273,8 @@ static void cpu_sev_on_pend(void *ctx)
 static void cpu_system_reset(void *ctx)
 {
     h7_cpu *c = ctx;
-    c->m->sysreset_pending = true;
-    c->m->sysreset_source = c->id;
+    machine_of(c)->sysreset_pending = true;
+    machine_of(c)->sysreset_source = c->id;
     c->want_stop = true;
     c->stop_reason = H7_STOP_REQUEST;
 }
@@ -214,7 +282,7 @@ static void cpu_system_reset(void *ctx)
 static void cpu_log(void *ctx, int kind, const char *text)
 {
     h7_cpu *c = ctx;
-    log_message(c->m, (h7_log_kind)kind, c->id == H7_CM7 ? "CM7 PPB" : "CM4 PPB", text);
+    log_message(machine_of(c), (h7_log_kind)kind, c->id == H7_CM7 ? "CM7 PPB" : "CM4 PPB", text);
 }
 
 /* ------------------------------------------------------------------ create / load */
@@ -277,23 +345,29 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
         return -1;
     h7_sched_init(&m->sched);
     h7_host_ops ops = {
-        .now = host_now, .set_irq = host_set_irq, .send_event = host_send_event, .trace = host_trace,
-        .log = host_log, .clocks_changed = host_clocks_changed, .core_release = host_core_release,
-        .uart_tx = host_uart_tx, .supply_configured = host_supply_configured,
-        .overdrive_changed = host_overdrive_changed,
+        .now = host_now, .set_irq = host_set_irq, .send_event = host_send_event, .event = host_event,
+        .log = host_log, .uart_tx = host_uart_tx,
     };
-    h7_sup_init_sysmem(m);
+    h7_sysmem_init(m->phys[H7_PHYS_SYSMEM]);
     h7_soc_config sc = {
         .hse_hz = m->board.hse_hz, .hse_bypass = m->board.hse_bypass,
         .idcode = m->board.idcode ? m->board.idcode : 0x20036450u, .flash_mem = m->phys[H7_PHYS_FLASH],
         .analog = m->board.analog, .eth = m->board.eth,
     };
     h7_soc_init(&m->soc, &ops, m, &m->sched, &sc);
+    h7_sup_view view = {m, view_now, view_actor, view_describe_core, view_emit};
+    h7_sup_init(&m->sup, &view, &m->soc, &m->board, cfg->policy);
+
     m->soc.eth.mem_read = eth_dma_read;
     m->soc.eth.mem_ctx = m;
     for (int k = 0; k < H7_NCORES; k++) {
         h7_cpu *c = &m->cpu[k];
-        if (h7_cpu_open(c, m, (h7_core_id)k, err, errlen) != 0)
+        h7_cpu_env env = {
+            .soc = &m->soc, .phys = m->phys, .running = &m->running, .stop_requested = &m->stop_requested,
+            .sysreset_pending = &m->sysreset_pending, .break_addr = m->break_addr, .break_hit = m->break_hit,
+            .ctx = m, .now = env_now, .emit = env_emit, .symbolize = env_symbolize,
+        };
+        if (h7_cpu_open(c, &env, (h7_core_id)k, err, errlen) != 0)
             return -1;
         h7_nvic_host nh = {c, cpu_now, cpu_cycles, cpu_pending_changed, cpu_sev_on_pend, cpu_system_reset, cpu_log};
         h7_nvic_init(&c->nvic, (h7_core_id)k, &nh, &m->sched);
@@ -354,10 +428,10 @@ static void reset_cores(h7_machine *m)
         char where[160];
         h7_machine_symbolize(m, id, h7_cpu_pc(c), where, sizeof where);
         if (c->state == H7_CPU_RUNNING)
-            h7_machine_trace(m, h7_core_name(id), "boots at %s (vtor 0x%08X, sp 0x%08X)", where, boot,
-                             h7_cpu_reg(c, UC_ARM_REG_MSP));
+            h7_machine_emit(m, &(h7_ev){.kind = H7_EV_CORE_BOOT, .core = id,
+                                        .u.boot = {where, boot, h7_cpu_reg(c, UC_ARM_REG_MSP)}});
         else if (c->state == H7_CPU_HELD)
-            h7_machine_trace(m, h7_core_name(id), "held in reset (BCM%c = 0)", id == H7_CM7 ? '7' : '4');
+            h7_machine_emit(m, &(h7_ev){.kind = H7_EV_CORE_HELD, .core = id});
         else
             h7_machine_trace(m, h7_core_name(id), "%s", c->fault_text);
     }
@@ -380,8 +454,9 @@ void h7_machine_power_on(h7_machine *m)
         if (m->has_img[k])
             write_segments(m, (h7_core_id)k, false);
     h7_usart_flush_line(&m->soc.usart3);
-    h7_machine_trace(m, "machine", "power-on reset%s", m->boot0 ? " (boot0 = 1)" : "");
-    h7_sup_power_on(m);
+    h7_machine_emit(m, &(h7_ev){.kind = H7_EV_POWER_ON, .u.por.boot0 = m->boot0});
+    m->locked = false;
+    h7_sup_power_on(&m->sup);
     h7_soc_reset(&m->soc, H7_RESET_POWER_ON);
     flush_all_code(m);
     reset_cores(m);
@@ -393,11 +468,11 @@ void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software)
     cancel_all_events(&m->sched);
     m->sched.now = m->time;
     h7_usart_flush_line(&m->soc.usart3);   /* what was printed before the reset, then the reset */
-    h7_machine_trace(m, "machine", "system reset (%s)", software ? (source == H7_CM7 ? "cm7 sysresetreq" : "cm4 sysresetreq") : "nrst");
+    h7_machine_emit(m, &(h7_ev){.kind = H7_EV_SYSTEM_RESET, .core = source, .u.sysreset.software = software});
     if (m->locked) {
         /* PWR_CR3 keeps the bad supply setting through a system reset (RM0399 §7.8.4): VCORE
          * stays collapsed and nothing restarts. */
-        h7_machine_trace(m, "board", "still locked: PWR_CR3 keeps its supply setting until a power-on reset");
+        h7_machine_emit(m, &(h7_ev){.kind = H7_EV_STILL_LOCKED});
         m->sysreset_pending = false;
         return;
     }

@@ -14,99 +14,17 @@
 #include <unicorn/unicorn.h>
 
 #include "board.h"
+#include "cpu.h"
 #include "elf_image.h"
 #include "h7types.h"
 #include "memmap.h"
 #include "nvic.h"
+#include "h7event.h"
 #include "h7sched.h"
 #include "rules.h"
 #include "soc.h"
+#include "supervisor.h"
 #include "trace.h"
-
-typedef enum {
-    H7_CPU_RUNNING,
-    H7_CPU_SLEEP_WFI,
-    H7_CPU_SLEEP_WFE,
-    H7_CPU_HELD,        /* gated by BCM7/BCM4 = 0 until RCC_GCR.BOOT_Cx */
-    H7_CPU_NOFW,        /* nothing at its boot address (erased flash): locked up at reset */
-    H7_CPU_LOCKUP,      /* fault while in HardFault/NMI, or a failed exception entry */
-    H7_CPU_FAULTED,     /* a fault the harness could not hand to the firmware precisely */
-    H7_CPU_HALTED,      /* stopped by the debugger or a scenario */
-    H7_CPU_UNPOWERED,   /* the device lost its core supply (board layer) */
-} h7_cpu_state;
-
-const char *h7_cpu_state_name(h7_cpu_state s);
-
-struct h7_machine;
-
-typedef enum { H7_HALT_NONE, H7_HALT_REQUEST, H7_HALT_BREAKPOINT, H7_HALT_WATCHPOINT, H7_HALT_STEP } h7_halt_reason;
-
-typedef struct h7_tb_entry { uint32_t addr, size, count; } h7_tb_entry;
-
-typedef struct h7_flash_store { uint32_t addr; unsigned size; uint64_t value; uint8_t old[8]; } h7_flash_store;
-
-typedef struct h7_mmio_ctx { struct h7_cpu *cpu; uint32_t base; } h7_mmio_ctx;
-
-typedef struct h7_cpu {
-    struct h7_machine *m;
-    h7_core_id id;
-    uc_engine *uc;
-    h7_nvic nvic;
-    h7_cpu_state state;
-    bool deep_sleep;        /* current sleep is CStop (SLEEPDEEP) */
-    bool event_reg;         /* the WFE event register */
-    bool sleep_on_exit;     /* SCR.SLEEPONEXIT fired on the last exception return */
-
-    /* instruction accounting (block hook) */
-    uint64_t icount;        /* instructions retired = core cycles */
-    uint64_t budget;        /* stop at the first block start with icount >= budget */
-    int stop_reason;
-    bool want_stop;
-    bool irq_check;         /* something may be deliverable: evaluate at the next block start */
-    uint32_t blk_addr, blk_size;
-    uint32_t resume_pc;          /* block start where a block hook stopped the engine, 0 = none */
-    h7_tb_entry *tbc;       /* instruction count per translation block, direct-mapped cache */
-
-    /* local time: time = seg_time + (icount - seg_cycles) / hz */
-    uint32_t hz;
-    h7_time_ps seg_time;
-    uint64_t seg_cycles;
-
-    /* what happened */
-    uint64_t nsleeps, nexceptions;
-    h7_time_ps slept_ps;
-    h7_time_ps sleep_start;
-    char fault_text[512];
-
-    /* pending harness actions found inside callbacks, acted on at the next block start */
-    bool bus_error;
-    uint32_t bus_error_addr;
-    bool bus_error_write;
-    uint32_t unmapped_addr;
-    int unmapped_type;
-    h7_flash_store flash_stores[8];
-    unsigned nflash_stores;
-
-    /* debugger */
-    h7_cpu_state state_before_halt;
-    bool halt_request;          /* stop at the next opportunity and become HALTED */
-    int halt_reason;            /* h7_halt_reason of the last halt */
-    uint32_t halt_addr;         /* breakpoint or watchpoint address */
-    uint32_t bp_skip;           /* resume over the breakpoint at this address once */
-    struct { uint32_t addr; uc_hook h; } bps[32];
-    unsigned nbps;
-    struct { uint32_t addr, len; int type; uc_hook h; } wps[8];
-    unsigned nwps;
-
-    uc_hook hooks[8];
-    h7_mmio_ctx *mmio;
-    size_t nmmio;
-    uint32_t *sev_sites;
-    size_t nsev_sites;
-} h7_cpu;
-
-/* What to do when a datasheet rule is violated (board layer). */
-typedef enum { H7_VIOLATION_LOCK, H7_VIOLATION_WARN } h7_violation_policy;
 
 typedef struct h7_machine_config {
     const char *cm7_path;         /* may be NULL */
@@ -115,19 +33,6 @@ typedef struct h7_machine_config {
     const h7_board *board;        /* NULL = nucleo-h755zi-q */
     h7_violation_policy policy;   /* what a locking rule does (--on-violation) */
 } h7_machine_config;
-
-/* One rule violation with its root-cause analysis (printed by h7_machine_print_diagnosis). */
-typedef struct h7_violation {
-    h7_rule_id rule;
-    h7_time_ps when;
-    bool has_core;
-    h7_core_id core;
-    char where[200];              /* instruction: pc, function+offset, file:line */
-    char detail[320];             /* the register write, decoded */
-    char board_note[200];         /* the wiring that contradicts it */
-    char next[1024];               /* what happened next */
-    char fix[320];
-} h7_violation;
 
 typedef struct h7_log_entry { char *text; unsigned count; h7_log_kind kind; } h7_log_entry;
 
@@ -157,9 +62,8 @@ typedef struct h7_machine {
     h7_board board;
     bool boot0;                   /* BOOT0 pin level now */
     bool locked;                  /* core supply lost: cores stopped, debug link lost */
-    h7_violation viol[32];
-    size_t nviol;
-    bool rule_fired[H7_RULE_COUNT];
+    h7_supervisor sup;            /* the rules: judge events, return verdicts the machine applies */
+    h7_ev_bus observers;          /* outputs that follow the events (scenario judge, VCD/SVG, GDB) */
 
     h7_log_entry *logs;
     size_t nlogs, caplogs;
@@ -185,15 +89,16 @@ h7_run_result h7_machine_run_for(h7_machine *m, h7_time_ps duration);
 
 /* Current virtual time (the running core's local time inside an access). */
 h7_time_ps h7_machine_now(const h7_machine *m);
-h7_time_ps h7_cpu_local_time(const h7_cpu *c);
-uint32_t h7_cpu_pc(h7_cpu *c);
-uint32_t h7_cpu_reg(h7_cpu *c, int uc_reg);
 /* "0x08000abc SystemClock_Config+0x1c" (or just the address). */
 void h7_machine_symbolize(const h7_machine *m, h7_core_id core, uint32_t addr, char *buf, size_t len);
 /* Read guest memory as `core` sees it (RAM/flash directly, peripherals side-effect free where the
  * model offers it; returns false for unmapped addresses). */
 bool h7_machine_read_mem(h7_machine *m, h7_core_id core, uint32_t addr, void *buf, size_t len);
-/* Trace an event from the machine itself. */
+/* One typed event, from a model (through the host ops) or from the machine itself: rendered once
+ * (timeline or log), published to the observers, judged by the rules (whose verdict the machine
+ * applies), and acted on by the machine where it concerns the cores (clocks, boot release). */
+void h7_machine_emit(h7_machine *m, const h7_ev *e);
+/* A free-text timeline event from the machine itself (H7_EV_NOTE). */
 void h7_machine_trace(h7_machine *m, const char *src, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Print the root-cause report of every rule violation (nothing if none). */
 void h7_machine_print_diagnosis(h7_machine *m, FILE *out);

@@ -695,9 +695,15 @@ static bool event_matches(const h7_trace_event *e, const char *want)
     return strstr(line, want) != NULL;
 }
 
-static void observe(void *ctx, const h7_trace_event *e)
+/* The runner follows the timeline events as they happen (the machine's event bus). */
+static void observe(void *ctx, const h7_ev *ev)
 {
     runner *r = ctx;
+    char text[512];
+    h7_ev_render(ev, text, sizeof text);
+    h7_trace_event line = {.t = h7_machine_now(r->m), .text = text};
+    snprintf(line.src, sizeof line.src, "%s", h7_ev_src(ev));
+    const h7_trace_event *e = &line;
     if (r->vcd)
         h7_vcd_sample(r->vcd, e->t);
     if (r->wait_event && !r->wait_hit && (!r->wait_src || !strcmp(e->src, r->wait_src)) &&
@@ -1039,8 +1045,7 @@ int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
     m->trace.timeline = o->timeline;
     m->trace.color = o->color;
     m->trace.jsonl = o->jsonl;
-    m->trace.observer = observe;
-    m->trace.observer_ctx = &r;
+    h7_ev_subscribe(&m->observers, h7_ev_timeline_kinds(), observe, &r);
     if (o->vcd || o->svg)
         r.vcd = h7_vcd_open(o->vcd, m);
     clock_t c0 = clock();

@@ -10,6 +10,9 @@
  *   HSEM_BAD_RELEASE         the CM4 releases the CM7's semaphore (non-owner release)
  *   CUBEMX_MPU_CACHE         the CM7 starts like a CubeMX main: MPU_Config (background region 0),
  *                            SCB_EnableICache, SCB_EnableDCache (set/way invalidate loop)
+ *   PLLRGE=<0..3>            PLL1 input range bits (default 1: 2-4 MHz, right for 8 MHz / 4)
+ *   VOS_BEFORE_SUPPLY        the voltage scale is set before the supply (ACTVOSRDY still 0)
+ *   D2_EARLY_ACCESS          the CM7 reads USART3 while the CM4 (and D2) is still in Stop
  *   CUBEMX_BOARD             + CubeMX's default board peripherals (ETH RMII/LAN8742A, USB OTG FS
  *                            device, RNG, CRC; periph_demo.c) after the console is up
  *   ADC_VREFINT              + ADC3 reads VREFINT and the temperature sensor (periph_demo.c) */
@@ -27,6 +30,9 @@
 #endif
 #ifndef LATENCY
 #define LATENCY 2u
+#endif
+#ifndef PLLRGE
+#define PLLRGE 1u
 #endif
 
 #define LD1_PORT PORT_B
@@ -175,6 +181,9 @@ static void EnableCaches(void)
 
 static void SystemClock_Config(void)
 {
+#ifdef VOS_BEFORE_SUPPLY
+    HAL_PWR_VoltageScalingConfig(VOS);   /* too early: PWR_CSR1.ACTVOSRDY is still 0 */
+#endif
 #ifndef SUPPLY_IN_RESET_HANDLER
     if (HAL_PWREx_ConfigSupply(SUPPLY) != HAL_OK)
         Error_Handler();
@@ -183,7 +192,7 @@ static void SystemClock_Config(void)
     while (!(PWR_D3CR & PWR_D3CR_VOSRDY))
         ;
     osc_config osc = {.hse_bypass = 1, .pllm = 4, .plln = PLLN, .pllp = 2, .pllq = 4, .pllr = 2,
-                      .pllrge = 1, .pllvcosel = 0};
+                      .pllrge = PLLRGE, .pllvcosel = 0};
     if (HAL_RCC_OscConfig(&osc) != HAL_OK)
         Error_Handler();
     /* D1CPRE /1, HPRE /2, APB1..4 /2 (facts §3.6) */
@@ -205,6 +214,9 @@ int main(void)
         ;
     if (g_timeout < 0)
         Error_Handler();
+#endif
+#ifdef D2_EARLY_ACCESS
+    (void)USART3_ISR;   /* D2 is in DStop: no clock, no answer (RM0399 §9.5.11) */
 #endif
     HAL_Init();
     SystemClock_Config();

@@ -22,44 +22,62 @@ static void fh_set_irq(void *ctx, h7_core_id core, int irqn, bool level)
 
 static void fh_send_event(void *ctx, h7_core_id core) { ((fake_host *)ctx)->events[core]++; }
 
-static void fh_trace(void *ctx, const char *src, const char *text)
-{
-    fake_host *fh = ctx;
-    if (fh->ntrace < FH_MAX_LINES)
-        snprintf(fh->trace[fh->ntrace++], sizeof fh->trace[0], "%s: %s", src, text);
-}
-
 static void fh_log(void *ctx, h7_log_kind kind, const char *periph, const char *text)
 {
     fake_host *fh = ctx;
     static const char *kinds[] = {"GUEST_ERROR", "UNIMP", "NOTE"};
     if (fh->nlog < FH_MAX_LINES)
-        snprintf(fh->log[fh->nlog++], sizeof fh->log[0], "%s %s: %s", kinds[kind], periph, text);
+        snprintf(fh->log[fh->nlog++], sizeof fh->log[0], "%s %s: %.160s", kinds[kind], periph, text);
 }
 
-static void fh_clocks_changed(void *ctx) { ((fake_host *)ctx)->clock_changes++; }
-static void fh_core_release(void *ctx, h7_core_id core) { ((fake_host *)ctx)->released[core]++; }
+/* Typed events: kept as data (fh->ev), rendered like the machine does (timeline or log), and
+ * counted for the reactions the machine would have (clocks, boot release, supply, overdrive). */
+static void fh_event(void *ctx, const h7_ev *e)
+{
+    fake_host *fh = ctx;
+    char text[150];   /* fits the recorded lines (rendered texts are shorter) */
+    h7_ev_render(e, text, sizeof text);
+    if (fh->nev < FH_MAX_LINES)
+        fh->ev[fh->nev++] = *e;
+    fh->ev_count[e->kind]++;
+    switch (h7_ev_channel_of(e)) {
+    case H7_CH_TIMELINE:
+        if (fh->ntrace < FH_MAX_LINES)
+            snprintf(fh->trace[fh->ntrace++], sizeof fh->trace[0], "%s: %s", h7_ev_src(e), text);
+        break;
+    case H7_CH_GUEST_ERROR: fh_log(ctx, H7_LOG_GUEST_ERROR, h7_ev_src(e), text); break;
+    case H7_CH_NONE: break;
+    }
+    switch (e->kind) {
+    case H7_EV_CLOCKS_CHANGED: fh->clock_changes++; break;
+    case H7_EV_BOOT_RELEASE: fh->released[e->core]++; break;
+    case H7_EV_SUPPLY_WRITE:
+        if (e->u.supply.name) {
+            fh->supply_calls++;
+            fh->supply_value = e->u.supply.value & H7_PWR_CR3_SUPPLY_MASK;
+            fh->supply_accepted = true;
+        }
+        break;
+    case H7_EV_SUPPLY_DISCARDED:
+        fh->supply_calls++;
+        fh->supply_value = e->u.discarded.low;
+        fh->supply_accepted = false;
+        break;
+    case H7_EV_OVERDRIVE:
+        if (e->u.oden.accepted) {   /* what the SYSCFG model told the host before (overdrive_changed) */
+            fh->overdrive_calls++;
+            fh->oden = e->u.oden.on;
+        }
+        break;
+    default: break;
+    }
+}
 
 static void fh_uart_tx(void *ctx, int usart, uint8_t byte)
 {
     fake_host *fh = ctx;
     if (usart == 3 && fh->nuart < sizeof fh->uart)
         fh->uart[fh->nuart++] = byte;
-}
-
-static void fh_supply(void *ctx, uint32_t value, bool accepted)
-{
-    fake_host *fh = ctx;
-    fh->supply_calls++;
-    fh->supply_value = value;
-    fh->supply_accepted = accepted;
-}
-
-static void fh_overdrive(void *ctx, bool oden)
-{
-    fake_host *fh = ctx;
-    fh->overdrive_calls++;
-    fh->oden = oden;
 }
 
 fake_host *fh_new(void)
@@ -71,9 +89,8 @@ fake_host *fh_new(void)
     memset(fh->flash, 0xFF, 2u << 20);
     h7_sched_init(&fh->sched);
     h7_host_ops ops = {
-        .now = fh_now, .set_irq = fh_set_irq, .send_event = fh_send_event, .trace = fh_trace,
-        .log = fh_log, .clocks_changed = fh_clocks_changed, .core_release = fh_core_release,
-        .uart_tx = fh_uart_tx, .supply_configured = fh_supply, .overdrive_changed = fh_overdrive,
+        .now = fh_now, .set_irq = fh_set_irq, .send_event = fh_send_event, .event = fh_event,
+        .log = fh_log, .uart_tx = fh_uart_tx,
     };
     h7_soc_config cfg = {.hse_hz = 8000000, .hse_bypass = true, .idcode = 0x20036450, .flash_mem = fh->flash};
     h7_soc_init(&fh->soc, &ops, fh, &fh->sched, &cfg);

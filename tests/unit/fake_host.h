@@ -1,6 +1,6 @@
 /* A fake machine for peripheral unit tests: a whole h7_soc driven without Unicorn.
- * Time is set by the test (fh_advance runs the event queue); IRQ levels, events, trace lines,
- * log lines and UART bytes are recorded for assertions. */
+ * Time is set by the test (fh_advance runs the event queue); IRQ levels, events, typed events,
+ * their rendered trace lines, log lines and UART bytes are recorded for assertions. */
 #ifndef H7_FAKE_HOST_H
 #define H7_FAKE_HOST_H
 
@@ -21,6 +21,9 @@ typedef struct fake_host {
     char trace[FH_MAX_LINES][160];      /* "src: text" */
     unsigned ntrace;
     char log[FH_MAX_LINES][200];        /* "KIND periph: text" */
+    h7_ev ev[FH_MAX_LINES];             /* typed events as emitted (string fields not kept valid) */
+    unsigned nev;
+    unsigned ev_count[H7_EV_KIND_COUNT];
     unsigned nlog;
     uint8_t uart[4096];
     size_t nuart;

@@ -46,7 +46,7 @@ static void test_good_boot_prints_exact_bytes_and_leaves_registers_configured(vo
     assert_int_equal(m->uart_len, sizeof want - 1);
     assert_memory_equal(m->uart_buf, want, sizeof want - 1);
     assert_false(m->locked);
-    assert_int_equal(m->nviol, 0);
+    assert_int_equal(m->sup.nviol, 0);
     /* PWR: direct SMPS locked in, ACTVOSRDY, VOS1 ready */
     assert_int_equal(reg(m, 0x5802480Cu) & 0x3Fu, 0x04u);
     assert_int_equal(reg(m, 0x58024804u) & (1u << 13), 1u << 13);

@@ -53,7 +53,7 @@ static void test_illegal_cr3_fires_and_actvosrdy_never_comes(void **state)
     h7_machine *m = machine("nucleo-h755zi-q");
     wr(m, H7_MASTER_CM7, PWR_CR3, 0x00000000u);   /* SDEN = LDOEN = BYPASS = 0: nothing supplies VCORE */
     h7_machine_run_for(m, H7_PS_PER_MS);
-    assert_true(m->rule_fired[H7_R_CR3_ILLEGAL]);
+    assert_true(m->sup.rule_fired[H7_R_CR3_ILLEGAL]);
     assert_int_equal(rd(m, PWR_CSR1) & (1u << 13), 0);
     assert_int_equal(rd(m, PWR_CR3) & 0x3Fu, 0x06u);   /* discarded: the default stays */
     h7_machine_destroy(m);
@@ -64,14 +64,14 @@ static void test_supply_mismatch_locks_survives_system_reset_and_returns_after_p
     h7_machine *m = machine("nucleo-h755zi-q");
     wr(m, H7_MASTER_CM7, PWR_CR3, 0x00000002u);   /* LDO on the direct-SMPS board */
     assert_true(m->locked);
-    assert_true(m->rule_fired[H7_R_SUPPLY_MISMATCH]);
+    assert_true(m->sup.rule_fired[H7_R_SUPPLY_MISMATCH]);
     h7_machine_system_reset(m, H7_CM7, false);
     assert_true(m->locked);                        /* PWR_CR3 survives a system reset */
     assert_true(traced(m, "board: still locked"));
     h7_machine_power_on(m);
     assert_false(m->locked);                       /* power cycle: CR3 back to its default... */
     assert_int_equal(rd(m, PWR_CR3) & 0x3Fu, 0x06u);
-    assert_false(m->rule_fired[H7_R_SUPPLY_MISMATCH]);
+    assert_false(m->sup.rule_fired[H7_R_SUPPLY_MISMATCH]);
     wr(m, H7_MASTER_CM7, PWR_CR3, 0x00000004u);   /* ...and the right supply works */
     h7_machine_run_for(m, H7_PS_PER_MS);
     assert_false(m->locked);
@@ -85,14 +85,14 @@ static void test_cr3_second_write_is_ignored_and_fires_already_locked(void **sta
     wr(m, H7_MASTER_CM7, PWR_CR3, 0x00000004u);
     wr(m, H7_MASTER_CM4, PWR_CR3, 0x00000002u);
     assert_false(m->locked);
-    assert_true(m->rule_fired[H7_R_CR3_LOCKED]);
+    assert_true(m->sup.rule_fired[H7_R_CR3_LOCKED]);
     assert_int_equal(rd(m, PWR_CR3) & 0x3Fu, 0x04u);
     /* the same value again (the second core's ExitRun0Mode) is silent */
     h7_machine_destroy(m);
     m = machine("nucleo-h755zi-q");
     wr(m, H7_MASTER_CM7, PWR_CR3, 0x00000004u);
     wr(m, H7_MASTER_CM4, PWR_CR3, 0x00000004u);
-    assert_false(m->rule_fired[H7_R_CR3_LOCKED]);
+    assert_false(m->sup.rule_fired[H7_R_CR3_LOCKED]);
     h7_machine_destroy(m);
 }
 
@@ -104,7 +104,7 @@ static void test_vos0_with_direct_smps_locks(void **state)
     wr(m, H7_MASTER_CM7, PWR_D3CR, 3u << 14);                /* VOS1 */
     wr(m, H7_MASTER_CM7, 0x580244F4u, 1u << 1);              /* SYSCFG clock */
     wr(m, H7_MASTER_CM7, 0x5800042Cu, 1u);                   /* ODEN */
-    assert_true(m->rule_fired[H7_R_VOS0_NEEDS_LDO]);
+    assert_true(m->sup.rule_fired[H7_R_VOS0_NEEDS_LDO]);
     assert_true(m->locked);
     h7_machine_destroy(m);
     /* the same on the LDO board is VOS0, legal */
@@ -124,7 +124,7 @@ static void test_vos_change_before_actvosrdy_warns(void **state)
 {
     h7_machine *m = machine("nucleo-h755zi-q");
     wr(m, H7_MASTER_CM7, PWR_D3CR, 3u << 14);   /* Run*: no supply configured yet */
-    assert_true(m->rule_fired[H7_R_CHANGE_BEFORE_ACTVOSRDY]);
+    assert_true(m->sup.rule_fired[H7_R_CHANGE_BEFORE_ACTVOSRDY]);
     assert_false(m->locked);
     h7_machine_destroy(m);
 }
@@ -141,7 +141,7 @@ static void test_pll_out_of_range_warns_with_the_numbers(void **state)
     wr(m, H7_MASTER_CM7, RCC_PLLCFGR, 0x01FF0000u);                  /* RGE = 0 (1-2 MHz), wide VCO */
     wr(m, H7_MASTER_CM7, RCC_PLL1DIVR, 299u | (1u << 9));             /* N = 300 -> VCO 2400 MHz */
     wr(m, H7_MASTER_CM7, RCC_CR, rd(m, RCC_CR) | (1u << 24));          /* PLL1ON */
-    assert_true(m->rule_fired[H7_R_PLL_RANGE]);
+    assert_true(m->sup.rule_fired[H7_R_PLL_RANGE]);
     assert_true(traced(m, "rule: RCC-PLL-RANGE: PLL1 input 8 MHz does not match PLL1RGE"));
     h7_machine_destroy(m);
 }
@@ -152,7 +152,7 @@ static void test_hsem_release_by_non_owner_warns(void **state)
     wr(m, H7_MASTER_CM7, 0x580244E0u, 1u << 25);      /* HSEM clock (C1 bank) */
     wr(m, H7_MASTER_CM7, HSEM_R0, 0x80000300u);       /* CM7 takes semaphore 0 */
     wr(m, H7_MASTER_CM4, HSEM_R0, 0x00000100u);       /* the CM4 tries to release it */
-    assert_true(m->rule_fired[H7_R_HSEM_NOT_OWNER]);
+    assert_true(m->sup.rule_fired[H7_R_HSEM_NOT_OWNER]);
     assert_int_equal(rd(m, HSEM_R0), 0x80000300u);
     h7_machine_destroy(m);
 }
@@ -173,15 +173,15 @@ static void test_clock_above_vos_and_too_few_wait_states(void **state)
     wr(m, H7_MASTER_CM7, 0x52002000u, 0x1u);                          /* FLASH_ACR.LATENCY = 1 */
     wr(m, H7_MASTER_CM7, RCC_CFGR, 3u);                               /* sys_ck = 400 MHz at VOS3 */
     assert_int_equal(h7_rcc_cpu_hz(&m->soc.rcc, H7_CM7), 400000000u);
-    assert_true(m->rule_fired[H7_R_CLOCK_ABOVE_VOS]);
-    assert_true(m->rule_fired[H7_R_BUS_ABOVE_VOS]);
-    assert_true(m->rule_fired[H7_R_FLASH_WAIT_STATES]);
-    assert_false(m->rule_fired[H7_R_PLL_RANGE]);
+    assert_true(m->sup.rule_fired[H7_R_CLOCK_ABOVE_VOS]);
+    assert_true(m->sup.rule_fired[H7_R_BUS_ABOVE_VOS]);
+    assert_true(m->sup.rule_fired[H7_R_FLASH_WAIT_STATES]);
+    assert_false(m->sup.rule_fired[H7_R_PLL_RANGE]);
     h7_machine_destroy(m);
 }
 
-/* D2 access while D2CKRDY = 0: the check runs on every CPU access to a D2 window (cpu.c's MMIO
- * path); here it is called as that path does, for a CM7 access to USART3 with D2 in DStop. */
+/* D2 access while D2CKRDY = 0: the bus (the SoC's window access) reports every CPU access to a D2
+ * window while D2 is in DStop; here a CM7 read of USART3 with the CM4 asleep in D2 Stop. */
 static void test_d2_access_while_d2_stopped_warns(void **state)
 {
     h7_machine_config cfg = {.cm7_path = h7t_fw("boot_cm7.elf"), .cm4_path = h7t_fw("boot_cm4.elf")};
@@ -193,10 +193,11 @@ static void test_d2_access_while_d2_stopped_warns(void **state)
     assert_int_equal(rd(m, RCC_CR) & (1u << 15), 0);
     const h7_window *w = h7_soc_find_window(&m->soc, 0x40004800u);
     assert_non_null(w);
+    uint32_t v = 0;
     m->running = H7_CM7;
-    h7_sup_on_periph_access(m, w, 0x4000481Cu);
+    assert_true(h7_soc_read(&m->soc, 0x4000481Cu, 4, H7_MASTER_CM7, &v));
     m->running = -1;
-    assert_true(m->rule_fired[H7_R_D2_ACCESS_IN_DSTOP]);
+    assert_true(m->sup.rule_fired[H7_R_D2_ACCESS_IN_DSTOP]);
     assert_true(traced(m, "USART3 (0x4000481C) while RCC_CR.D2CKRDY = 0"));
     h7_machine_destroy(m);
 }

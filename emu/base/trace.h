@@ -12,6 +12,8 @@ typedef struct h7_trace_event {
     h7_time_ps t;
     char src[12];
     char *text;
+    const char *kind;        /* the typed event's kind name (static), NULL for none */
+    char *fields;            /* its typed fields as a JSON object, NULL for none */
 } h7_trace_event;
 
 typedef struct h7_trace {
@@ -21,12 +23,10 @@ typedef struct h7_trace {
     FILE *timeline;          /* human readable, may be NULL */
     FILE *jsonl;             /* JSON Lines, may be NULL */
     bool color;
-    /* Called for every event as it is added (VCD writers, live expectation matching). */
-    void (*observer)(void *ctx, const h7_trace_event *e);
-    void *observer_ctx;
     /* While `defer` is set (the machine inside a scheduling window), events are held and written
      * out -- timeline, JSON Lines, the kept list -- by h7_trace_flush, in time order (stable), so
-     * that the two cores' events of one window read in time order. The observer is not deferred. */
+     * that the two cores' events of one window read in time order. (Observers of the typed events
+     * are not deferred: they follow the machine's event bus.) */
     bool defer;
     h7_trace_event *pending;
     size_t npending, cappending;
@@ -35,6 +35,9 @@ typedef struct h7_trace {
 void h7_trace_init(h7_trace *t);
 void h7_trace_free(h7_trace *t);
 void h7_trace_add(h7_trace *t, h7_time_ps when, const char *src, const char *text);
+/* The same with the typed event's kind name and JSON fields (JSON Lines writes them). */
+void h7_trace_add_typed(h7_trace *t, h7_time_ps when, const char *src, const char *text, const char *kind,
+                        const char *fields);
 /* Write out the held events in time order (see `defer`). */
 void h7_trace_flush(h7_trace *t);
 /* "   1234.567 us" right-aligned (microseconds with nanosecond precision). */

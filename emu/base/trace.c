@@ -16,8 +16,10 @@ void h7_trace_free(h7_trace *t)
     free(t->ev);
     t->ev = NULL;
     t->n = t->cap = 0;
-    for (size_t i = 0; i < t->npending; i++)
+    for (size_t i = 0; i < t->npending; i++) {
         free(t->pending[i].text);
+        free(t->pending[i].fields);
+    }
     free(t->pending);
     t->pending = NULL;
     t->npending = t->cappending = 0;
@@ -75,8 +77,15 @@ static void emit(h7_trace *t, h7_trace_event *e)
         h7_json_write_string(t->jsonl, e->src);
         fputs(",\"text\":", t->jsonl);
         h7_json_write_string(t->jsonl, e->text);
+        if (e->kind) {
+            fputs(",\"kind\":", t->jsonl);
+            h7_json_write_string(t->jsonl, e->kind);
+            fprintf(t->jsonl, ",\"fields\":%s", e->fields ? e->fields : "{}");
+        }
         fputs("}\n", t->jsonl);
     }
+    free(e->fields);   /* the kept list matches on text; the fields live in JSON Lines */
+    e->fields = NULL;
     if ((t->max_kept && t->n >= t->max_kept)) {
         free(e->text);
         return;
@@ -96,15 +105,24 @@ static void emit(h7_trace *t, h7_trace_event *e)
 
 void h7_trace_add(h7_trace *t, h7_time_ps when, const char *src, const char *text)
 {
-    h7_trace_event e = {.t = when};
+    h7_trace_add_typed(t, when, src, text, NULL, NULL);
+}
+
+void h7_trace_add_typed(h7_trace *t, h7_time_ps when, const char *src, const char *text, const char *kind,
+                        const char *fields)
+{
+    h7_trace_event e = {.t = when, .kind = kind};
     snprintf(e.src, sizeof e.src, "%s", src);
-    if (t->observer) {
-        e.text = (char *)text;
-        t->observer(t->observer_ctx, &e);
-    }
     e.text = strdup(text);
     if (!e.text)
         return;
+    if (fields && t->jsonl) {
+        e.fields = strdup(fields);
+        if (!e.fields) {
+            free(e.text);
+            return;
+        }
+    }
     if (!t->defer) {
         emit(t, &e);
         return;
