@@ -20,6 +20,7 @@
  *   machine gave the model a memory port) and sets the current-descriptor registers. An RX
  *   descriptor not owned by the DMA (RDES3.OWN = 0) sets DMACSR.RBU. Nothing else moves: no
  *   frames are sent or received.
+ * - MTLTQOMR.FTQ (flush transmit queue) clears itself at once: the queue is always empty.
  * - All other registers are storage with their reset values (table-only), including the
  *   hardware feature registers MACHWF0-2R, which read 0 (not modelled). */
 #include "eth.h"
@@ -255,6 +256,10 @@ void h7_eth_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_
             fetch_descriptor(s, false, m);
         break;
     }
+    case A_ETH_MTLTQOMR:
+        /* FTQ (b0) flushes the (empty) transmit queue and clears itself at once. */
+        s->reg[R(off)] = (v & r->rw_mask) & ~1u;
+        break;
     default:
         s->reg[R(off)] = r ? (s->reg[R(off)] & r->ro_mask) | (v & r->rw_mask) : v;   /* table-only storage */
         break;

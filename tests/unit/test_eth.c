@@ -216,6 +216,14 @@ static void test_dma_descriptor_list_outside_memory_is_a_bus_error(void **state)
     assert_true(fh_logged(fh, "fatal bus error"));
 }
 
+/* HAL_ETH_Start sets MTLTQOMR.FTQ: the flush of an empty queue ends at once. */
+static void test_transmit_queue_flush_self_clears(void **state)
+{
+    fake_host *fh = *state;
+    wr(fh, A_ETH_MTLTQOMR, rd(fh, A_ETH_MTLTQOMR) | 1u);
+    assert_int_equal(rd(fh, A_ETH_MTLTQOMR), 0x00070008u);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
 int main(void)
@@ -233,6 +241,7 @@ int main(void)
         T(board_autoneg_time_is_used),
         T(dma_start_fetches_the_first_descriptor),
         T(dma_descriptor_list_outside_memory_is_a_bus_error),
+        T(transmit_queue_flush_self_clears),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

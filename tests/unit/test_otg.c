@@ -181,6 +181,46 @@ static void test_read_only_registers_ignore_writes(void **state)
     assert_true(fh_logged(fh, "read-only USB2 OTG_GSNPSID"));
 }
 
+/* The host-mode init of the HAL (USB_CoreInit, USB_SetCurrentMode(host), USB_HostInit,
+ * USB_DriveVbus, USB_StopHost's channel halt) runs to the end: every flag it polls settles. */
+static void test_host_mode_init_sequence_completes(void **state)
+{
+    fake_host *fh = *state;
+    usb_clock_on(fh);
+    wr(fh, A_OTG_GUSBCFG, rd(fh, A_OTG_GUSBCFG) | R_OTG_GUSBCFG_PHYSEL_MASK);
+    assert_true(rd(fh, A_OTG_GRSTCTL) & R_OTG_GRSTCTL_AHBIDL_MASK);
+    wr(fh, A_OTG_GRSTCTL, rd(fh, A_OTG_GRSTCTL) | R_OTG_GRSTCTL_CSRST_MASK);
+    fh_advance(fh, 10 * H7_PS_PER_US);
+    assert_false(rd(fh, A_OTG_GRSTCTL) & R_OTG_GRSTCTL_CSRST_MASK);
+    wr(fh, A_OTG_GCCFG, R_OTG_GCCFG_PWRDWN_MASK);
+    wr(fh, A_OTG_GUSBCFG, (rd(fh, A_OTG_GUSBCFG) & ~(3u << 29)) | R_OTG_GUSBCFG_FHMOD_MASK);
+    int ms = 0;
+    while (!(rd(fh, A_OTG_GINTSTS) & 1u) && ms < 200) {
+        fh_advance(fh, 10 * H7_PS_PER_MS);
+        ms += 10;
+    }
+    assert_true(rd(fh, A_OTG_GINTSTS) & 1u);
+    assert_false(h7_otg_pullup(&fh->soc.otg[1]));   /* a host has no D+ pull-up */
+    wr(fh, A_OTG_PCGCCTL, 0);
+    wr(fh, A_OTG_HCFG, 1u);                          /* FSLSPCS = 48 MHz */
+    wr(fh, A_OTG_GRSTCTL, R_OTG_GRSTCTL_TXFFLSH_MASK | (0x10u << 6));
+    fh_advance(fh, 10 * H7_PS_PER_US);
+    wr(fh, A_OTG_GRSTCTL, R_OTG_GRSTCTL_RXFFLSH_MASK);
+    fh_advance(fh, 10 * H7_PS_PER_US);
+    assert_int_equal(rd(fh, A_OTG_GRSTCTL) & 0x31u, 0);
+    for (uint32_t ch = 0; ch < 16; ch++) {
+        wr(fh, 0x508u + 0x20u * ch, 0xFFFFFFFFu);   /* HCINTx */
+        wr(fh, 0x50Cu + 0x20u * ch, 0);
+    }
+    wr(fh, A_OTG_HPRT, R_OTG_HPRT_PPWR_MASK);        /* USB_DriveVbus(1) */
+    assert_true(fh_traced(fh, "usb2: host port power on"));
+    wr(fh, A_OTG_HCCHAR0, (1u << 31));               /* a channel enabled ... */
+    wr(fh, A_OTG_HCCHAR0, (1u << 31) | (1u << 30));  /* ... and halted (USB_StopHost) */
+    assert_false(rd(fh, A_OTG_HCCHAR0) & (1u << 31));
+    wr(fh, A_OTG_HPRT, 0);                           /* USB_DriveVbus(0) */
+    assert_true(fh_traced(fh, "usb2: host port power off"));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
 int main(void)
@@ -198,6 +238,7 @@ int main(void)
         T(global_interrupt_mask_gates_the_irq),
         T(fifo_area_is_logged_as_no_traffic),
         T(read_only_registers_ignore_writes),
+        T(host_mode_init_sequence_completes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
