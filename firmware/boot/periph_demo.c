@@ -373,8 +373,22 @@ static int rng_crc(print_fn print)
     RCC_AHB2ENR |= 1u << 6;
     (void)RCC_AHB2ENR;
     RNG_CR |= 1u << 2;
-    if (wait_bits(&RNG_SR, 1u, 1u, 2u) || (RNG_SR & 0x66u))
-        return -1;
+    if (wait_bits(&RNG_SR, 1u, 1u, 2u) || (RNG_SR & 0x66u)) {
+        /* RM0399 RNG "Error management": a seed error (SECS) needs SEIS cleared and the RNG
+         * restarted (RNGEN 0 -> 1); a clock error is reported and the clock checked. */
+        if (!(RNG_SR & 0x44u)) {
+            print("RNG: no data (clock error?)\r\n");
+            return -1;
+        }
+        RNG_SR = 0;
+        RNG_CR &= ~(1u << 2);
+        RNG_CR |= 1u << 2;
+        if (wait_bits(&RNG_SR, 1u, 1u, 2u) || (RNG_SR & 0x66u)) {
+            print("RNG: seed error, restart failed\r\n");
+            return -1;
+        }
+        print("RNG: seed error (SECS), RNG restarted\r\n");
+    }
     uint32_t r = RNG_DR;
     p = put_s(buf, "RNG: ");
     p = put_x(p, r, 8);
