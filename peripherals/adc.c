@@ -249,16 +249,16 @@ static void update_irq(h7_adc *s)
             s->soc->ops.set_irq(s->soc->host, (h7_core_id)k, irqn, level);
 }
 
+static const char *name(const h7_adc *s) { return s->index == 1 ? "adc1" : s->index == 2 ? "adc2" : "adc3"; }
+
 static void ldo_ready(void *opaque, h7_time_ps when)
 {
     h7_adc *s = opaque;
     (void)when;
     s->ldordy = true;
     ISR(s) |= R_ADC_ISR_LDORDY_MASK;
-    h7_soc_trace(s->soc, s->index == 1 ? "adc1" : s->index == 2 ? "adc2" : "adc3", "regulator ready (ldordy)");
+    h7_soc_trace(s->soc, name(s), "regulator ready (ldordy)");
 }
-
-static const char *name(const h7_adc *s) { return s->index == 1 ? "adc1" : s->index == 2 ? "adc2" : "adc3"; }
 
 static void adc_ready(void *opaque, h7_time_ps when)
 {

@@ -31,7 +31,7 @@
 
 /* Registers with a reset value or special access; everything else in 0x000-0xE04 is storage. */
 const h7_regdesc h7_otg_regs[] = {
-    {A_OTG_GOTGCTL, "OTG_GOTGCTL", 0x00010000u, 0x00000FFFu | (1u << 20), 0, 0x000F0000u},
+    {A_OTG_GOTGCTL, "OTG_GOTGCTL", 0x00010000u, 0x00101EFEu, 0, 0x002F0101u},
     {A_OTG_GAHBCFG, "OTG_GAHBCFG", 0, 0x000001BFu, 0, 0},
     {A_OTG_GUSBCFG, "OTG_GUSBCFG", 0x00001440u, 0xFFFFFFFFu, 0, 0},
     {A_OTG_GRSTCTL, "OTG_GRSTCTL", 0x80000000u, 0x000007F7u, 0, 0x80000000u},
@@ -53,7 +53,7 @@ const h7_regdesc h7_otg_regs[] = {
     {0x414, "OTG_HAINT", 0, 0, 0, 0xFFFFFFFFu},
     {A_OTG_HPRT, "OTG_HPRT", 0, 0x0001F1C0u, 0x0000002Eu, 0x00060C11u},
     {A_OTG_DCFG, "OTG_DCFG", 0x02200000u, 0xFFFFFFFFu, 0, 0},
-    {A_OTG_DCTL, "OTG_DCTL", 0x00000002u, 0x00000F83u, 0, 0x0000000Cu},
+    {A_OTG_DCTL, "OTG_DCTL", 0x00000002u, 0x00040873u, 0, 0x0000000Cu},
     {A_OTG_DSTS, "OTG_DSTS", 0x00000010u, 0, 0, 0xFFFFFFFFu},
     {0x818, "OTG_DAINT", 0, 0, 0, 0xFFFFFFFFu},
     {0x828, "OTG_DVBUSDIS", 0x000017D7u, 0x0000FFFFu, 0, 0},
@@ -247,6 +247,16 @@ void h7_otg_write(h7_otg *s, uint32_t offset, uint32_t value, unsigned size, h7_
         nv &= ~(w & r->w1c_mask);
         if (off == A_OTG_HPRT && (w & (1u << 2)))
             nv &= ~(1u << 2);   /* PENA: writing 1 disables the port */
+        if (off == A_OTG_DCTL) {   /* SGINAK/CGINAK (b7/b8) and SGONAK/CGONAK (b9/b10) drive GINSTS/GONSTS */
+            if (w & (1u << 7))
+                nv |= 1u << 2;
+            if (w & (1u << 8))
+                nv &= ~(1u << 2);
+            if (w & (1u << 9))
+                nv |= 1u << 3;
+            if (w & (1u << 10))
+                nv &= ~(1u << 3);
+        }
         s->reg[R(off)] = nv;
         switch (off) {
         case A_OTG_GRSTCTL:

@@ -221,6 +221,16 @@ static void test_host_mode_init_sequence_completes(void **state)
     assert_true(fh_traced(fh, "usb2: host port power off"));
 }
 
+/* DCTL.SGINAK/CGINAK set and clear the global IN NAK status GINSTS (read-only). */
+static void test_global_nak_requests_drive_the_status_bits(void **state)
+{
+    fake_host *fh = *state;
+    wr(fh, A_OTG_DCTL, (1u << 7) | R_OTG_DCTL_SDIS_MASK);
+    assert_int_equal(rd(fh, A_OTG_DCTL) & 0x18Eu, (1u << 2) | R_OTG_DCTL_SDIS_MASK);
+    wr(fh, A_OTG_DCTL, (1u << 8) | R_OTG_DCTL_SDIS_MASK);
+    assert_int_equal(rd(fh, A_OTG_DCTL) & 0x18Eu, R_OTG_DCTL_SDIS_MASK);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
 int main(void)
@@ -239,6 +249,7 @@ int main(void)
         T(fifo_area_is_logged_as_no_traffic),
         T(read_only_registers_ignore_writes),
         T(host_mode_init_sequence_completes),
+        T(global_nak_requests_drive_the_status_bits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
