@@ -145,6 +145,16 @@ static void MPU_Config(void)
     MPU_RNR = 0;
     MPU_RBAR = 0;
     MPU_RASR = (1u << 28) | (1u << 18) | (0x87u << 8) | (31u << 1) | 1u;
+#ifdef CUBEMX_BOARD
+    /* CubeMX's LwIP template: ETH descriptors at 0x3004_0000 (256 B, device, shareable) and RX
+     * buffers at 0x3004_4000 (16 KB, normal non-cacheable), set before the caches go on. */
+    MPU_RNR = 1;
+    MPU_RBAR = 0x30040000u;
+    MPU_RASR = (1u << 28) | (3u << 24) | (1u << 18) | (1u << 16) | (7u << 1) | 1u;
+    MPU_RNR = 2;
+    MPU_RBAR = 0x30044000u;
+    MPU_RASR = (1u << 28) | (3u << 24) | (1u << 19) | (13u << 1) | 1u;
+#endif
     MPU_CTRL = (1u << 2) | 1u;  /* PRIVDEFENA | ENABLE */
     SCB_SHCSR |= 1u << 16;
     DSB();

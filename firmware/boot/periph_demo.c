@@ -34,10 +34,11 @@
 #define ETH_DMACTDRLR ETH_R(0x112C)
 #define ETH_DMACRDRLR ETH_R(0x1130)
 #define ETH_DMACSR ETH_R(0x1160)
-/* CubeMX puts the descriptors in D2 SRAM (0x3004_0000 / 0x3004_0060) and buffers after them. */
+/* CubeMX puts the descriptors in D2 SRAM (0x3004_0000 / 0x3004_0060) and the RX buffers at
+ * 0x3004_4000, both in non-cacheable MPU regions (boot.c MPU_Config with CUBEMX_BOARD). */
 #define ETH_RX_DESC 0x30040000u
 #define ETH_TX_DESC 0x30040060u
-#define ETH_RX_BUF 0x30040200u
+#define ETH_RX_BUF 0x30044000u
 #define PHY_BCR 0u
 #define PHY_BSR 1u
 #define PHY_ID1 2u
