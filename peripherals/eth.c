@@ -197,16 +197,21 @@ void h7_eth_init(h7_eth *s, struct h7_soc *soc)
     h7_event_init(&s->ev_mdio, "eth.mdio", mdio_done, s);
 }
 
-void h7_eth_reset(h7_eth *s, h7_reset_kind kind)
+void h7_eth_mac_reset(h7_eth *s)
 {
-    (void)kind;
     h7_sched_cancel(s->soc->sched, &s->ev_swr);
     h7_sched_cancel(s->soc->sched, &s->ev_mdio);
     registers_to_reset(s);
     s->swr_noted = false;
+    update_irq(s);
+}
+
+void h7_eth_reset(h7_eth *s, h7_reset_kind kind)
+{
+    (void)kind;
+    h7_eth_mac_reset(s);
     /* On the Nucleo the PHY's nRST is wired to NRST: every reset of the MCU resets it too. */
     h7_eth_phy_power_on(&s->phy);
-    update_irq(s);
 }
 
 uint32_t h7_eth_read(void *dev, uint32_t offset, unsigned size, h7_master m)

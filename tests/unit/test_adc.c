@@ -369,6 +369,21 @@ static void test_converting_a_channel_not_preselected_is_a_guest_error(void **st
     assert_true(fh_logged(fh, "ADC_PCSEL bit 5 = 0"));
 }
 
+/* RCC_AHB1RSTR.ADC12RST / AHB4RSTR.ADC3RST put the ADCs back to their reset state. */
+static void test_rcc_peripheral_reset_restores_the_adcs(void **state)
+{
+    fake_host *fh = *state;
+    enable(fh, ADC3B, ADC3C);
+    enable(fh, ADC1B, ADC12C);
+    fh_write(fh, CM7, RCC + 0x088, 1u << 24);
+    fh_write(fh, CM7, RCC + 0x088, 0);
+    assert_int_equal(rd(fh, A_ADC_CR), R_ADC_CR_DEEPPWD_MASK);
+    assert_int_equal(fh_read(fh, CM7, ADC3C + A_ADC_CCR), 0);
+    assert_true(fh_read(fh, CM7, ADC1B + A_ADC_CR) & R_ADC_CR_ADEN_MASK);
+    fh_write(fh, CM7, RCC + 0x080, 1u << 5);
+    assert_int_equal(fh_read(fh, CM7, ADC1B + A_ADC_CR), R_ADC_CR_DEEPPWD_MASK);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
 int main(void)
@@ -395,6 +410,7 @@ int main(void)
         T(injected_sequence_fills_jdr_registers),
         T(eocie_raises_the_adc_interrupt),
         T(converting_a_channel_not_preselected_is_a_guest_error),
+        T(rcc_peripheral_reset_restores_the_adcs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
