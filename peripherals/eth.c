@@ -174,7 +174,7 @@ static void fetch_descriptor(h7_eth *s, bool tx, h7_master m)
         return;
     for (int i = 0; i < 4; i++)
         if (!s->mem_read(s->mem_ctx, list + 4u * (uint32_t)i, &d[i])) {
-            *reg(s, A_ETH_DMACSR) |= (1u << 12) | (1u << 14) | (1u << 15);   /* FBE, AIS... NIS kept */
+            *reg(s, A_ETH_DMACSR) |= (1u << 12) | (1u << 14);   /* FBE, AIS (abnormal summary) */
             h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "ETH", "%s starts the %s DMA with its descriptor list at 0x%08X: not "
                        "memory the DMA can read (fatal bus error)", h7_master_name(m), tx ? "TX" : "RX", list);
             return;
@@ -184,7 +184,7 @@ static void fetch_descriptor(h7_eth *s, bool tx, h7_master m)
     else {
         s->rx_fetched = true;
         if (!(d[3] & (1u << 31)))
-            *reg(s, A_ETH_DMACSR) |= (1u << 7) | (1u << 15);   /* RBU, AIS */
+            *reg(s, A_ETH_DMACSR) |= (1u << 7) | (1u << 14);   /* RBU, AIS */
     }
 }
 

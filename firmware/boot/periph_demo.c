@@ -36,8 +36,15 @@
 #define ETH_DMACSR ETH_R(0x1160)
 /* CubeMX puts the descriptors in D2 SRAM (0x3004_0000 / 0x3004_0060) and the RX buffers at
  * 0x3004_4000, both in non-cacheable MPU regions (boot.c MPU_Config with CUBEMX_BOARD). */
+#ifdef ETH_DESC_DTCM
+/* The mistake of a linker script that puts everything in DTCM: the ETH DMA (a D2 bus master)
+ * cannot reach the CM7's DTCM (RM0399 bus matrix). */
+#define ETH_RX_DESC 0x20010000u
+#define ETH_TX_DESC 0x20010060u
+#else
 #define ETH_RX_DESC 0x30040000u
 #define ETH_TX_DESC 0x30040060u
+#endif
 #define ETH_RX_BUF 0x30044000u
 #define PHY_BCR 0u
 #define PHY_BSR 1u
@@ -273,7 +280,14 @@ static int eth_init(print_fn print)
     ETH_MTLTQOMR |= 1u;
     ETH_DMACTCR |= 1u;
     ETH_DMACRCR |= 1u | (1536u << 1);
+    uint32_t csr = ETH_DMACSR;
     ETH_DMACSR = 0xFFFFFFFFu;
+    if (csr & (1u << 12)) {   /* FBE: the DMA could not read its descriptors */
+        p = put_s(buf, "ETH: DMA fatal bus error, DMACSR = ");
+        p = put_x(p, csr, 8);
+        done(print, buf, p);
+        return -1;
+    }
     print("ETH: started\r\n");
     return 0;
 }
