@@ -452,101 +452,125 @@ void h7_adc_reset(h7_adc *s, h7_reset_kind kind)
 
 /* ------------------------------------------------------------------ CR */
 
+static void guest_error(h7_adc *s, h7_master m, const char *what)
+{
+    h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "ADC", "%s: ADC%d %s", h7_master_name(m), s->index, what);
+}
+
+/* "ADC deep-power-down mode" / "ADC voltage regulator": DEEPPWD and ADVREGEN. */
+static void cr_regulator(h7_adc *s, uint32_t old, uint32_t *newcr, h7_master m)
+{
+    if ((*newcr & R_ADC_CR_ADVREGEN_MASK) && (*newcr & R_ADC_CR_DEEPPWD_MASK)) {
+        guest_error(s, m, "sets ADC_CR.ADVREGEN while DEEPPWD = 1: regulator stays off (clear DEEPPWD first)");
+        *newcr &= ~R_ADC_CR_ADVREGEN_MASK;
+    }
+    if (((old ^ *newcr) & (R_ADC_CR_ADVREGEN_MASK | R_ADC_CR_DEEPPWD_MASK)) && (old & R_ADC_CR_ADEN_MASK))
+        guest_error(s, m, "changes ADC_CR.ADVREGEN/DEEPPWD while ADEN = 1");
+    if ((*newcr & R_ADC_CR_ADVREGEN_MASK) && !(old & R_ADC_CR_ADVREGEN_MASK))
+        h7_sched_add(s->soc->sched, &s->ev_ldo, h7_soc_now(s->soc) + 10 * H7_PS_PER_US);
+    if (!(*newcr & R_ADC_CR_ADVREGEN_MASK) && (old & R_ADC_CR_ADVREGEN_MASK)) {
+        h7_sched_cancel(s->soc->sched, &s->ev_ldo);
+        s->ldordy = false;
+        ISR(s) &= ~R_ADC_ISR_LDORDY_MASK;
+    }
+}
+
+/* "Calibration": ADEN = 0 and the regulator ready; takes 10 240 or 165 010 ADC cycles. */
+static void cr_calibrate(h7_adc *s, h7_master m)
+{
+    if (CR(s) & R_ADC_CR_ADEN_MASK) {
+        guest_error(s, m, "sets ADC_CR.ADCAL with ADEN = 1: calibration not started");
+        return;
+    }
+    if (!s->ldordy) {
+        guest_error(s, m, "sets ADC_CR.ADCAL with the regulator not ready (LDORDY = 0): calibration not started");
+        return;
+    }
+    h7_time_ps t = adc_cycles_ps(s, 2ull * ((CR(s) & R_ADC_CR_ADCALLIN_MASK) ? 165010u : 10240u));
+    CR(s) = (CR(s) | R_ADC_CR_ADCAL_MASK) & ~R_ADC_CR_LINCALRDYW_MASK;
+    if (!t)
+        note_no_clock(s, "starts a calibration");
+    else
+        h7_sched_add(s->soc->sched, &s->ev_cal, h7_soc_now(s->soc) + t);
+}
+
+/* "ADC on-off control": ADEN needs LDORDY and no calibration; ADRDY 16 ADC cycles later. */
+static void cr_enable(h7_adc *s, h7_master m)
+{
+    if (CR(s) & R_ADC_CR_ADCAL_MASK) {
+        guest_error(s, m, "sets ADC_CR.ADEN with a calibration running: the ADC is not enabled");
+        return;
+    }
+    if (!s->ldordy || (CR(s) & R_ADC_CR_DEEPPWD_MASK)) {
+        guest_error(s, m, "sets ADC_CR.ADEN with the regulator not ready (ADVREGEN/LDORDY = 0): the ADC is not enabled");
+        return;
+    }
+    CR(s) |= R_ADC_CR_ADEN_MASK;
+    h7_time_ps t = adc_cycles_ps(s, 32);
+    if (!t)
+        note_no_clock(s, "is enabled");
+    else
+        h7_sched_add(s->soc->sched, &s->ev_ready, h7_soc_now(s->soc) + t);
+}
+
+/* ADDIS: only with no conversion running; decision: completes at once. */
+static void cr_disable(h7_adc *s, h7_master m)
+{
+    if (CR(s) & (R_ADC_CR_ADSTART_MASK | R_ADC_CR_JADSTART_MASK)) {
+        guest_error(s, m, "sets ADC_CR.ADDIS with a conversion running (stop it first)");
+        return;
+    }
+    h7_sched_cancel(s->soc->sched, &s->ev_ready);
+    CR(s) &= ~(R_ADC_CR_ADEN_MASK | R_ADC_CR_ADDIS_MASK);
+}
+
+/* ADSTART / JADSTART: need ADEN and ADRDY; a software trigger (EXTEN/JEXTEN = 00) starts now. */
+static void cr_start(h7_adc *s, bool injected, h7_master m)
+{
+    if (!(CR(s) & R_ADC_CR_ADEN_MASK) || !(ISR(s) & R_ADC_ISR_ADRDY_MASK)) {
+        guest_error(s, m, injected ? "sets ADC_CR.JADSTART with the ADC not ready (ADEN/ADRDY): ignored"
+                                   : "sets ADC_CR.ADSTART with the ADC not ready (ADEN/ADRDY): ignored");
+        return;
+    }
+    if (!injected) {
+        CR(s) |= R_ADC_CR_ADSTART_MASK;
+        s->seq_pos = 0;
+        if (H7_FIELD_EX(CFGR(s), ADC_CFGR, EXTEN) == 0)
+            start_regular(s);
+        return;
+    }
+    CR(s) |= R_ADC_CR_JADSTART_MASK;
+    s->jseq_pos = 0;
+    if (H7_FIELD_EX(s->reg[R(A_ADC_JSQR)], ADC_JSQR, JEXTEN) == 0)
+        start_injected(s);
+    else
+        h7_soc_log(s->soc, H7_LOG_UNIMP, "ADC", "ADC%d injected hardware trigger (JEXTEN) not modelled", s->index);
+}
+
 static void write_cr(h7_adc *s, uint32_t v, h7_master m)
 {
     uint32_t old = CR(s);
     const uint32_t cmd = R_ADC_CR_ADEN_MASK | R_ADC_CR_ADDIS_MASK | R_ADC_CR_ADSTART_MASK | R_ADC_CR_JADSTART_MASK |
                          R_ADC_CR_ADSTP_MASK | R_ADC_CR_JADSTP_MASK | R_ADC_CR_ADCAL_MASK;
-    /* Command bits are set-only by software ("RS"): writing 0 has no effect. */
+    /* Command bits are set-only by software ("rs"): writing 0 has no effect. */
     uint32_t set = v & cmd & ~old;
-    uint32_t cfg = v & ~cmd & h7_adc_regs[2].rw_mask & ~R_ADC_CR_LINCALRDYW_MASK;
-    uint32_t newcr = (old & (cmd | R_ADC_CR_LINCALRDYW_MASK)) | cfg;
-    bool enabled = old & R_ADC_CR_ADEN_MASK;
-
-    /* DEEPPWD / ADVREGEN ("ADC deep-power-down mode", "ADC voltage regulator"). */
-    if ((cfg & R_ADC_CR_ADVREGEN_MASK) && (cfg & R_ADC_CR_DEEPPWD_MASK)) {
-        h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "ADC", "%s sets ADC%d_CR.ADVREGEN while DEEPPWD = 1: regulator stays off "
-                   "(clear DEEPPWD first)", h7_master_name(m), s->index);
-        newcr &= ~R_ADC_CR_ADVREGEN_MASK;
-    }
-    if (((old ^ newcr) & (R_ADC_CR_ADVREGEN_MASK | R_ADC_CR_DEEPPWD_MASK)) && enabled)
-        h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "ADC", "%s changes ADC%d_CR.ADVREGEN/DEEPPWD while ADEN = 1", h7_master_name(m),
-                   s->index);
+    uint32_t newcr = (old & (cmd | R_ADC_CR_LINCALRDYW_MASK)) | (v & ~cmd & h7_adc_regs[2].rw_mask & ~R_ADC_CR_LINCALRDYW_MASK);
+    cr_regulator(s, old, &newcr, m);
     CR(s) = newcr;
-    if ((newcr & R_ADC_CR_ADVREGEN_MASK) && !(old & R_ADC_CR_ADVREGEN_MASK))
-        h7_sched_add(s->soc->sched, &s->ev_ldo, h7_soc_now(s->soc) + 10 * H7_PS_PER_US);
-    if (!(newcr & R_ADC_CR_ADVREGEN_MASK) && (old & R_ADC_CR_ADVREGEN_MASK)) {
-        h7_sched_cancel(s->soc->sched, &s->ev_ldo);
-        s->ldordy = false;
-        ISR(s) &= ~R_ADC_ISR_LDORDY_MASK;
-    }
-
-    if (set & R_ADC_CR_ADCAL_MASK) {
-        if (enabled || !s->ldordy) {
-            h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "ADC", "%s sets ADC%d_CR.ADCAL with %s: calibration not started",
-                       h7_master_name(m), s->index, enabled ? "ADEN = 1" : "the regulator not ready (LDORDY = 0)");
-        } else {
-            h7_time_ps t = adc_cycles_ps(s, 2ull * ((newcr & R_ADC_CR_ADCALLIN_MASK) ? 165010u : 10240u));
-            CR(s) |= R_ADC_CR_ADCAL_MASK;
-            CR(s) &= ~R_ADC_CR_LINCALRDYW_MASK;
-            if (!t)
-                note_no_clock(s, "starts a calibration");
-            else
-                h7_sched_add(s->soc->sched, &s->ev_cal, h7_soc_now(s->soc) + t);
-        }
-    }
-    if (set & R_ADC_CR_ADEN_MASK) {
-        if (!s->ldordy || (CR(s) & R_ADC_CR_ADCAL_MASK) || (newcr & R_ADC_CR_DEEPPWD_MASK)) {
-            h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "ADC", "%s sets ADC%d_CR.ADEN with %s: the ADC is not enabled",
-                       h7_master_name(m), s->index, (CR(s) & R_ADC_CR_ADCAL_MASK) ? "a calibration running"
-                       : "the regulator not ready (ADVREGEN/LDORDY = 0)");
-        } else {
-            CR(s) |= R_ADC_CR_ADEN_MASK;
-            h7_time_ps t = adc_cycles_ps(s, 32);
-            if (!t)
-                note_no_clock(s, "is enabled");
-            else
-                h7_sched_add(s->soc->sched, &s->ev_ready, h7_soc_now(s->soc) + t);
-        }
-    }
+    if (set & R_ADC_CR_ADCAL_MASK)
+        cr_calibrate(s, m);
+    if (set & R_ADC_CR_ADEN_MASK)
+        cr_enable(s, m);
     if ((set & R_ADC_CR_ADSTP_MASK) && (CR(s) & R_ADC_CR_ADSTART_MASK))
         stop_regular(s);
     if ((set & R_ADC_CR_JADSTP_MASK) && (CR(s) & R_ADC_CR_JADSTART_MASK))
         stop_injected(s);
-    if (set & R_ADC_CR_ADDIS_MASK) {
-        if (CR(s) & (R_ADC_CR_ADSTART_MASK | R_ADC_CR_JADSTART_MASK))
-            h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "ADC", "%s sets ADC%d_CR.ADDIS with a conversion running (stop it first)",
-                       h7_master_name(m), s->index);
-        else if (enabled) {   /* Decision: the disable completes at once */
-            h7_sched_cancel(s->soc->sched, &s->ev_ready);
-            CR(s) &= ~(R_ADC_CR_ADEN_MASK | R_ADC_CR_ADDIS_MASK);
-        }
-    }
-    bool ready = (CR(s) & R_ADC_CR_ADEN_MASK) && (ISR(s) & R_ADC_ISR_ADRDY_MASK);
-    if (set & R_ADC_CR_ADSTART_MASK) {
-        if (!ready)
-            h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "ADC", "%s sets ADC%d_CR.ADSTART with the ADC not ready (ADEN/ADRDY): ignored",
-                       h7_master_name(m), s->index);
-        else {
-            CR(s) |= R_ADC_CR_ADSTART_MASK;
-            s->seq_pos = 0;
-            if (H7_FIELD_EX(CFGR(s), ADC_CFGR, EXTEN) == 0)
-                start_regular(s);   /* software trigger: convert now */
-        }
-    }
-    if (set & R_ADC_CR_JADSTART_MASK) {
-        if (!ready)
-            h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "ADC", "%s sets ADC%d_CR.JADSTART with the ADC not ready: ignored",
-                       h7_master_name(m), s->index);
-        else {
-            CR(s) |= R_ADC_CR_JADSTART_MASK;
-            s->jseq_pos = 0;
-            if (H7_FIELD_EX(s->reg[R(A_ADC_JSQR)], ADC_JSQR, JEXTEN) == 0)
-                start_injected(s);
-            else
-                h7_soc_log(s->soc, H7_LOG_UNIMP, "ADC", "ADC%d injected hardware trigger (JEXTEN) not modelled", s->index);
-        }
-    }
+    if ((set & R_ADC_CR_ADDIS_MASK) && (old & R_ADC_CR_ADEN_MASK))
+        cr_disable(s, m);
+    if (set & R_ADC_CR_ADSTART_MASK)
+        cr_start(s, false, m);
+    if (set & R_ADC_CR_JADSTART_MASK)
+        cr_start(s, true, m);
 }
 
 /* ------------------------------------------------------------------ bus */
