@@ -11,14 +11,19 @@
 #include "cli_scenario.h"
 #include "gdbstub.h"
 #include "machine.h"
+#include "progress.h"
+#include "uart_feed.h"
+#include "record.h"
 #include "rules.h"
 #include "scenario.h"
+#include "semihost.h"
 #include "vcd.h"
 
 #define EXIT_OK 0
 #define EXIT_USAGE 2
 #define EXIT_LOCKED 3
 #define EXIT_FWFAULT 4
+/* 5: the firmware ended the run through semihosting with a non-zero status (semihost.h) */
 
 static const char *usage_main =
     "usage: h7emu <command> [options]\n"
@@ -29,6 +34,7 @@ static const char *usage_main =
     "  run       run one or two ELF images on the emulated Nucleo-H755ZI-Q, or one scenario:\n"
     "            `h7emu run SCENARIO.yaml` (docs/scenarios.md)\n"
     "  test      run scenario files or directories as a CI suite (JUnit, parallel jobs)\n"
+    "  record    run firmware once and write a scenario guarding its power/clock/boot sequence\n"
     "  rules     list the datasheet / reference-manual rules checked while firmware runs\n"
     "  boards    list the built-in boards\n"
     "  help      show this text, or `h7emu help run` for a command\n"
@@ -38,8 +44,10 @@ static const char *usage_main =
     "  1  a scenario expectation failed\n"
     "  2  bad usage or input (bad flag, unreadable or malformed ELF/YAML)\n"
     "  3  device locked: core supply lost, debug link lost\n"
-    "  4  firmware fault: lockup, an unrecoverable fault, a core left in a fault handler, or a core\n"
-    "     stuck in Error_Handler (the HAL error path)\n";
+    "  4  firmware fault: lockup, an unrecoverable fault, a core left in a fault handler, a core\n"
+    "     stuck in Error_Handler (the HAL error path, inlined or not), or a core on a branch to\n"
+    "     itself with interrupts masked\n"
+    "  5  the firmware exited through semihosting with a non-zero status (--semihosting)\n";
 
 static const char *usage_run =
     "usage: h7emu run [options] --cm7 CM7.elf [--cm4 CM4.elf]\n"
@@ -60,20 +68,31 @@ static const char *usage_run =
     "  --jsonl FILE      write the trace as JSON Lines (one event per line) to FILE\n"
     "  --vcd FILE        waveform for GTKWave: core states, D1/D2, VOS, ACTVOSRDY, sys_ck, HSEM, LEDs\n"
     "  --svg FILE        the same signals as an SVG timing diagram\n"
-    "  --uart FILE       write exactly the bytes the firmware sent on the console USART to FILE\n"
+    "  --uart FILE       write exactly the bytes the firmware sent on the console USART to FILE;\n"
+    "                    '-' streams them to stdout line by line (the timeline then only with --trace)\n"
+    "  --uart-input FILE feed FILE's bytes ('-' = stdin) to the console USART's receiver, one frame\n"
+    "                    time apart, once the firmware has enabled it\n"
+    "  --no-progress     no progress line (shown on a terminal when the timeline does not go there)\n"
     "  --boot0           hold the BOOT0 pin high (boot from BOOT_CMx_ADD1: system memory)\n"
     "  --quantum TIME    longest stretch one core runs before the other (default 5us)\n"
+    "  --seed S          run under the schedule variation of seed S (quantum, CM4 start offset,\n"
+    "                    core order, window phase; 0 = default); same seed, same trace\n"
     "  --gdb [PORT]      serve GDB: the CM7 on PORT (default 3333), the CM4 on PORT+1, 127.0.0.1\n"
     "                    only; runs until the debuggers detach (or --for if given)\n"
     "  --gdb-wait        hold both cores in reset until a debugger attaches to the CM7\n"
     "  --gdb-halt=all|core  halting one core stops virtual time for both (all, default, like the\n"
     "                    H7 cross-trigger) or only for the halted core (core)\n"
+    "  --semihosting     serve Arm semihosting calls (BKPT 0xAB): console, files, virtual time,\n"
+    "                    exit; SYS_EXIT ends the run (status 0 -> exit 0, non-zero -> exit 5)\n"
+    "  --semihosting-root DIR  files the firmware may open (below DIR only; default: none)\n"
+    "  --semihosting-cmdline TEXT  what SYS_GET_CMDLINE returns (default: the image's file name)\n"
     "  --quiet           no timeline on stdout, only the summary\n"
     "  --no-color        no colours even on a terminal\n"
     "  -v, --verbose     also list guest errors and unimplemented accesses as they happen\n"
     "  -h, --help        this text\n"
     "\n"
-    "exit codes: 0 ok, 2 bad input, 3 device locked, 4 firmware fault (see `h7emu help`).\n";
+    "exit codes: 0 ok, 2 bad input, 3 device locked, 4 firmware fault, 5 semihosting exit with a\n"
+    "non-zero status (see `h7emu help`).\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -99,13 +118,18 @@ static int cmd_run(int argc, char **argv)
     const char *trace_path = NULL, *jsonl_path = NULL, *uart_path = NULL, *board = "nucleo-h755zi-q";
     const char *vcd_path = NULL, *svg_path = NULL;
     bool quiet = false, color = isatty(1), verbose = false, boot0 = false, gdb = false, for_given = false;
+    bool semihosting = false, progress = true;
+    const char *uart_input = NULL;
+    unsigned long long seed = 0;
+    const char *sh_root = NULL, *sh_cmdline = NULL;
     h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_ALL};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes = !strcmp(a, "--cm7") || !strcmp(a, "--cm4") || !strcmp(a, "--for") || !strcmp(a, "--trace") ||
                      !strcmp(a, "--jsonl") || !strcmp(a, "--uart") || !strcmp(a, "--board") || !strcmp(a, "--quantum") ||
-                     !strcmp(a, "--vcd") || !strcmp(a, "--svg");
+                     !strcmp(a, "--vcd") || !strcmp(a, "--svg") || !strcmp(a, "--semihosting-root") ||
+                     !strcmp(a, "--semihosting-cmdline") || !strcmp(a, "--seed") || !strcmp(a, "--uart-input");
         if (takes && !val)
             return usage_error("option %s needs a value", a);
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -154,6 +178,24 @@ static int cmd_run(int argc, char **argv)
             cfg.policy = H7_VIOLATION_LOCK;
         } else if (!strcmp(a, "--on-violation=warn")) {
             cfg.policy = H7_VIOLATION_WARN;
+        } else if (!strcmp(a, "--seed")) {
+            char *end;
+            errno = 0;
+            seed = strtoull(val, &end, 10);
+            if (errno || *end || val[0] == '-' || !val[0])
+                return usage_error("bad seed '%s' (a number; 0 = the default schedule)", val);
+        } else if (!strcmp(a, "--semihosting")) {
+            semihosting = true;
+        } else if (!strcmp(a, "--semihosting-root")) {
+            semihosting = true;
+            sh_root = val;
+        } else if (!strcmp(a, "--semihosting-cmdline")) {
+            semihosting = true;
+            sh_cmdline = val;
+        } else if (!strcmp(a, "--uart-input")) {
+            uart_input = val;
+        } else if (!strcmp(a, "--no-progress")) {
+            progress = false;
         } else if (!strcmp(a, "--quiet")) {
             quiet = true;
         } else if (!strcmp(a, "--no-color")) {
@@ -184,7 +226,21 @@ static int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     m->verbose = verbose;
-    FILE *tf = NULL, *jf = NULL, *uf = NULL, *vf = NULL, *sf = NULL;
+    h7_machine_set_seed(m, seed);
+    h7_semihost sh = {0};
+    if (semihosting) {
+        if (h7_semihost_init(&sh, sh_root, err, sizeof err) != 0) {
+            fprintf(stderr, "h7emu: %s\n", err);
+            h7_machine_destroy(m);
+            return EXIT_USAGE;
+        }
+        for (int k = 0; k < H7_NCORES && sh_cmdline; k++)
+            sh.cmdline[k] = strdup(sh_cmdline);
+        m->semihost = &sh;
+        m->serve_bkpt = h7_semihost_bkpt;
+    }
+    FILE *tf = NULL, *jf = NULL, *uf = NULL, *vf = NULL, *sf = NULL, *inf = NULL;
+    h7_uart_feed feed;
     h7_vcd *wave = NULL;
     wave_ctx wctx = {NULL, m};
     if (trace_path && !(tf = h7_open_output(trace_path, "trace")))
@@ -193,6 +249,10 @@ static int cmd_run(int argc, char **argv)
         goto io_error;
     if (uart_path && !(uf = h7_open_output(uart_path, "UART")))
         goto io_error;
+    if (uart_input && !(inf = !strcmp(uart_input, "-") ? stdin : fopen(uart_input, "rb"))) {
+        fprintf(stderr, "h7emu: cannot read UART input %s: %s\n", uart_input, strerror(errno));
+        goto io_error;
+    }
     if (vcd_path && !(vf = h7_open_output(vcd_path, "VCD")))
         goto io_error;
     if (svg_path && !(sf = h7_open_output(svg_path, "SVG")))
@@ -202,12 +262,21 @@ static int cmd_run(int argc, char **argv)
         wctx.vcd = wave;
         h7_ev_subscribe(&m->observers, h7_ev_timeline_kinds(), wave_observer, &wctx);
     }
-    m->trace.timeline = tf ? tf : (quiet ? NULL : stdout);
+    /* --uart -: stdout carries the console, line by line; the timeline then needs --trace FILE */
+    bool console_on_stdout = uf == stdout;
+    if (console_on_stdout && tf != stdout)
+        setvbuf(stdout, NULL, _IOLBF, 0);
+    m->trace.timeline = tf ? tf : (quiet || console_on_stdout ? NULL : stdout);
     m->trace.color = !tf && color;
     m->trace.jsonl = jf;
     m->uart_out = uf;
 
     h7_machine_power_on(m);
+    if (inf)
+        h7_uart_feed_start(&feed, m, inf);
+    h7_progress prog = {0};
+    if (progress && !gdb && isatty(2) && (m->trace.timeline != stdout || !isatty(1)) && !console_on_stdout)
+        h7_progress_start(&prog, m, duration);
     if (gdb) {
         gdbo.limit = for_given ? duration : 0;
         if (h7_gdb_serve(m, &gdbo, err, sizeof err) != 0) {
@@ -218,7 +287,10 @@ static int cmd_run(int argc, char **argv)
     } else {
         h7_machine_run_for(m, duration);
     }
+    h7_progress_stop(&prog);
     h7_usart_flush_line(&m->soc.usart3);   /* a console line still without its newline */
+    if (m->semihost)
+        h7_semihost_flush(m->semihost);
     if (m->trace.timeline == stdout)
         fflush(stdout);
     h7_machine_print_summary(m, stdout);
@@ -235,6 +307,9 @@ static int cmd_run(int argc, char **argv)
     } else if (h7_machine_firmware_faulted(m, why, sizeof why)) {
         printf("result: FIRMWARE FAULT -- %s\n", why);
         rc = EXIT_FWFAULT;
+    } else if (m->semihost && m->semihost->exited) {
+        rc = h7_semihost_exit_code(m->semihost, why, sizeof why);
+        printf("result: %s -- %s\n", rc ? "FIRMWARE EXIT STATUS" : "ok", why);
     } else {
         printf("result: ok\n");
     }
@@ -247,10 +322,18 @@ static int cmd_run(int argc, char **argv)
         h7_vcd_close(wave, m->time);
     }
     h7_close_outputs((FILE *[]){tf, jf, uf, vf, sf}, 5);
+    if (inf && inf != stdin)
+        fclose(inf);
     h7_machine_destroy(m);
+    if (semihosting)
+        h7_semihost_free(&sh);
     return rc;
 io_error:
+    if (inf && inf != stdin)
+        fclose(inf);
     h7_machine_destroy(m);
+    if (semihosting)
+        h7_semihost_free(&sh);
     return EXIT_USAGE;
 }
 
@@ -264,6 +347,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         if (argc > 2 && !strcmp(argv[2], "run"))
             fputs(usage_run, stdout);
+        else if (argc > 2 && !strcmp(argv[2], "record"))
+            return h7_cmd_record(1, (char *[]){"--help", NULL});
         else if (argc > 2 && !strcmp(argv[2], "test"))
             return h7_cmd_test(1, (char *[]){"--help", NULL});
         else
@@ -282,6 +367,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "test"))
         return h7_cmd_test(argc - 2, argv + 2);
+    if (!strcmp(cmd, "record"))
+        return h7_cmd_record(argc - 2, argv + 2);
     if (!strcmp(cmd, "rules")) {
         h7_rules_print(stdout);
         return EXIT_OK;

@@ -7,7 +7,7 @@
 #include "soc.h"
 
 const h7_regdesc h7_art_regs[] = {
-    {A_ART_CTR, "ART_CTR", 0, 0x000FFF01u, 0, 0},
+    {A_ART_CTR, "ART_CTR", 0, 0x000FFF01u, 0, 0, 0},
 };
 const size_t h7_art_nregs = sizeof h7_art_regs / sizeof h7_art_regs[0];
 

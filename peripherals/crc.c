@@ -19,11 +19,11 @@
 #include "soc.h"
 
 const h7_regdesc h7_crc_regs[] = {
-    {A_CRC_DR, "CRC_DR", 0xFFFFFFFFu, 0xFFFFFFFFu, 0, 0},
-    {A_CRC_IDR, "CRC_IDR", 0, 0xFFFFFFFFu, 0, 0},
-    {A_CRC_CR, "CRC_CR", 0, 0x000000F9u, 0, 0},
-    {A_CRC_INIT, "CRC_INIT", 0xFFFFFFFFu, 0xFFFFFFFFu, 0, 0},
-    {A_CRC_POL, "CRC_POL", 0x04C11DB7u, 0xFFFFFFFFu, 0, 0},
+    {A_CRC_DR, "CRC_DR", 0xFFFFFFFFu, 0xFFFFFFFFu, 0, 0, 0},
+    {A_CRC_IDR, "CRC_IDR", 0, 0xFFFFFFFFu, 0, 0, 0},
+    {A_CRC_CR, "CRC_CR", 0, 0x000000F9u, 0, 0, 0},
+    {A_CRC_INIT, "CRC_INIT", 0xFFFFFFFFu, 0xFFFFFFFFu, 0, 0, 0},
+    {A_CRC_POL, "CRC_POL", 0x04C11DB7u, 0xFFFFFFFFu, 0, 0, 0},
 };
 const size_t h7_crc_nregs = sizeof h7_crc_regs / sizeof h7_crc_regs[0];
 

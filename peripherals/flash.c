@@ -10,7 +10,10 @@
  * Decisions (docs/models.md): programming takes 16 us, a sector erase 2 ms, a bank or mass erase
  * 10 ms of virtual time (RM0399 Table 17 gives typical values of the same order); programming a
  * flash word that is not erased sets PGSERR and leaves it unchanged (the ECC would be corrupt);
- * option bytes become "current" at the next reset of either kind. */
+ * option bytes become "current" at the next reset of either kind. Factory protections (RM0399
+ * §4.9): WPSN_CURx = 0xFF (every sector unprotected), PRAR/SCAR_CURx = 0x0000_00FF (AREA_START >
+ * AREA_END: no PCROP and no secure area), per bank; registers not modelled here (CRC, ECC) are
+ * the SVD table's. */
 #include "flash.h"
 
 #include <string.h>
@@ -26,19 +29,25 @@
 #define SECTOR_SIZE 0x20000u
 
 const h7_regdesc h7_flash_regs[] = {
-    {A_FLASH_ACR, "FLASH_ACR", 0x00000037u, 0x3Fu, 0, 0},
-    {A_FLASH_KEYR1, "FLASH_KEYR1", 0, 0xFFFFFFFFu, 0, 0},
-    {A_FLASH_OPTKEYR, "FLASH_OPTKEYR", 0, 0xFFFFFFFFu, 0, 0},
-    {A_FLASH_CR1, "FLASH_CR1", 0x00000031u, 0x1FFF87FEu, 0, 0},
-    {A_FLASH_SR1, "FLASH_SR1", 0, 0, 0, 0x1FFF000Fu},
-    {A_FLASH_CCR1, "FLASH_CCR1", 0, 0x1FEF0000u, 0, 0},
-    {A_FLASH_OPTCR, "FLASH_OPTCR", 0x00000001u, 0x40000033u, 0, 0x80000000u},
-    {A_FLASH_OPTSR_CUR, "FLASH_OPTSR_CUR", H7_FLASH_OPTSR_FACTORY, 0, 0, 0xFFFFFFFFu},
-    {A_FLASH_OPTSR_PRG, "FLASH_OPTSR_PRG", H7_FLASH_OPTSR_FACTORY, 0xFFFFFFFEu, 0, 0},
-    {A_FLASH_BOOT7_CUR, "FLASH_BOOT7_CUR", H7_FLASH_BOOT7_FACTORY, 0, 0, 0xFFFFFFFFu},
-    {A_FLASH_BOOT7_PRG, "FLASH_BOOT7_PRG", H7_FLASH_BOOT7_FACTORY, 0xFFFFFFFFu, 0, 0},
-    {A_FLASH_BOOT4_CUR, "FLASH_BOOT4_CUR", H7_FLASH_BOOT4_FACTORY, 0, 0, 0xFFFFFFFFu},
-    {A_FLASH_BOOT4_PRG, "FLASH_BOOT4_PRG", H7_FLASH_BOOT4_FACTORY, 0xFFFFFFFFu, 0, 0},
+    {A_FLASH_ACR, "FLASH_ACR", 0x00000037u, 0x3Fu, 0, 0, 0},
+    {A_FLASH_KEYR1, "FLASH_KEYR1", 0, 0xFFFFFFFFu, 0, 0, 0},
+    {A_FLASH_OPTKEYR, "FLASH_OPTKEYR", 0, 0xFFFFFFFFu, 0, 0, 0},
+    {A_FLASH_CR1, "FLASH_CR1", 0x00000031u, 0x1FFF87FEu, 0, 0, 0},
+    {A_FLASH_SR1, "FLASH_SR1", 0, 0, 0, 0x1FFF000Fu, 0},
+    {A_FLASH_CCR1, "FLASH_CCR1", 0, 0x1FEF0000u, 0, 0, 0},
+    {A_FLASH_OPTCR, "FLASH_OPTCR", 0x00000001u, 0x40000033u, 0, 0x80000000u, 0},
+    {A_FLASH_OPTSR_CUR, "FLASH_OPTSR_CUR", H7_FLASH_OPTSR_FACTORY, 0, 0, 0xFFFFFFFFu, 0},
+    {A_FLASH_OPTSR_PRG, "FLASH_OPTSR_PRG", H7_FLASH_OPTSR_FACTORY, 0xFFFFFFFEu, 0, 0, 0},
+    {A_FLASH_BOOT7_CUR, "FLASH_BOOT7_CUR", H7_FLASH_BOOT7_FACTORY, 0, 0, 0xFFFFFFFFu, 0},
+    {A_FLASH_BOOT7_PRG, "FLASH_BOOT7_PRG", H7_FLASH_BOOT7_FACTORY, 0xFFFFFFFFu, 0, 0, 0},
+    {A_FLASH_BOOT4_CUR, "FLASH_BOOT4_CUR", H7_FLASH_BOOT4_FACTORY, 0, 0, 0xFFFFFFFFu, 0},
+    {A_FLASH_BOOT4_PRG, "FLASH_BOOT4_PRG", H7_FLASH_BOOT4_FACTORY, 0xFFFFFFFFu, 0, 0, 0},
+    {A_FLASH_PRAR_CUR1, "FLASH_PRAR_CUR1", H7_FLASH_PRAR_FACTORY, 0, 0, H7_FLASH_AREA_MASK, 0},
+    {A_FLASH_PRAR_PRG1, "FLASH_PRAR_PRG1", H7_FLASH_PRAR_FACTORY, H7_FLASH_AREA_MASK, 0, 0, 0},
+    {A_FLASH_SCAR_CUR1, "FLASH_SCAR_CUR1", H7_FLASH_SCAR_FACTORY, 0, 0, H7_FLASH_AREA_MASK, 0},
+    {A_FLASH_SCAR_PRG1, "FLASH_SCAR_PRG1", H7_FLASH_SCAR_FACTORY, H7_FLASH_AREA_MASK, 0, 0, 0},
+    {A_FLASH_WPSN_CUR1, "FLASH_WPSN_CUR1R", H7_FLASH_WPSN_FACTORY, 0, 0, H7_FLASH_WPSN_MASK, 0},
+    {A_FLASH_WPSN_PRG1, "FLASH_WPSN_PRG1R", H7_FLASH_WPSN_FACTORY, H7_FLASH_WPSN_MASK, 0, 0, 0},
 };
 const size_t h7_flash_nregs = sizeof h7_flash_regs / sizeof h7_flash_regs[0];
 
@@ -251,6 +260,11 @@ static void opt_done(void *opaque, h7_time_ps when)
     f->nv_optsr = f->prg_optsr;
     f->nv_boot7 = f->prg_boot7;
     f->nv_boot4 = f->prg_boot4;
+    for (int b = 0; b < 2; b++) {
+        f->nv_prar[b] = f->prg_prar[b];
+        f->nv_scar[b] = f->prg_scar[b];
+        f->nv_wpsn[b] = f->prg_wpsn[b];
+    }
 }
 
 static void write_optcr(h7_flash *f, uint32_t v, h7_master m)
@@ -321,12 +335,14 @@ uint32_t h7_flash_read(void *dev, uint32_t offset, unsigned size, h7_master m)
     case A_FLASH_BOOT4_CUR: v = f->cur_boot4; break;
     case A_FLASH_BOOT4_PRG: v = f->prg_boot4; break;
     case A_FLASH_KEYR1: case A_FLASH_OPTKEYR: case A_FLASH_CCR1: case A_FLASH_OPTCCR: v = 0; break;
-    default:
-        if (off < 0x200)
-            h7_soc_log(f->soc, H7_LOG_UNIMP, "FLASH", "read of FLASH+0x%03X returns 0", off);
-        else
-            h7_soc_log(f->soc, H7_LOG_GUEST_ERROR, "FLASH", "read of reserved offset 0x%03X", off);
-        break;
+    case A_FLASH_PRAR_CUR1: v = f->cur_prar[bank]; break;
+    case A_FLASH_PRAR_PRG1: v = f->prg_prar[bank]; break;
+    case A_FLASH_SCAR_CUR1: v = f->cur_scar[bank]; break;
+    case A_FLASH_SCAR_PRG1: v = f->prg_scar[bank]; break;
+    case A_FLASH_WPSN_CUR1: v = f->cur_wpsn[bank]; break;
+    case A_FLASH_WPSN_PRG1: v = f->prg_wpsn[bank]; break;
+    default:   /* CRC, ECC fail address ...: the SVD table answers */
+        return h7_svdreg_read(h7_soc_svdreg(f->soc, "Flash"), offset, size, m);
     }
     return h7_subword_read(v, offset, size);
 }
@@ -376,11 +392,24 @@ void h7_flash_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h
         if (!(f->optcr & R_FLASH_OPTCR_OPTLOCK_MASK))
             f->prg_boot4 = h7_subword_merge(f->prg_boot4, offset, size, value);
         break;
+    case A_FLASH_PRAR_PRG1:
+        if (!(f->optcr & R_FLASH_OPTCR_OPTLOCK_MASK))
+            f->prg_prar[bank] = h7_subword_merge(f->prg_prar[bank], offset, size, value) & H7_FLASH_AREA_MASK;
+        break;
+    case A_FLASH_SCAR_PRG1:
+        if (!(f->optcr & R_FLASH_OPTCR_OPTLOCK_MASK))
+            f->prg_scar[bank] = h7_subword_merge(f->prg_scar[bank], offset, size, value) & H7_FLASH_AREA_MASK;
+        break;
+    case A_FLASH_WPSN_PRG1:
+        if (!(f->optcr & R_FLASH_OPTCR_OPTLOCK_MASK))
+            f->prg_wpsn[bank] = h7_subword_merge(f->prg_wpsn[bank], offset, size, value) & H7_FLASH_WPSN_MASK;
+        break;
     case A_FLASH_SR1: case A_FLASH_OPTSR_CUR: case A_FLASH_BOOT7_CUR: case A_FLASH_BOOT4_CUR:
+    case A_FLASH_PRAR_CUR1: case A_FLASH_SCAR_CUR1: case A_FLASH_WPSN_CUR1:
         h7_soc_log(f->soc, H7_LOG_GUEST_ERROR, "FLASH", "write to read-only FLASH+0x%03X ignored", off);
         break;
-    default:
-        h7_soc_log(f->soc, H7_LOG_UNIMP, "FLASH", "write of 0x%08X to FLASH+0x%03X ignored", value, off);
+    default:   /* CRC, ECC ...: the SVD table stores it */
+        h7_svdreg_write(h7_soc_svdreg(f->soc, "Flash"), offset, value, size, m);
         break;
     }
 }
@@ -414,6 +443,11 @@ void h7_flash_init(h7_flash *s, struct h7_soc *soc, uint8_t *mem)
     s->nv_optsr = H7_FLASH_OPTSR_FACTORY;
     s->nv_boot7 = H7_FLASH_BOOT7_FACTORY;
     s->nv_boot4 = H7_FLASH_BOOT4_FACTORY;
+    for (int b = 0; b < 2; b++) {
+        s->nv_prar[b] = H7_FLASH_PRAR_FACTORY;
+        s->nv_scar[b] = H7_FLASH_SCAR_FACTORY;
+        s->nv_wpsn[b] = H7_FLASH_WPSN_FACTORY;
+    }
     s->bank[0].owner = s->bank[1].owner = s;
     h7_event_init(&s->bank[0].ev_done, "flash1", bank_done, &s->bank[0]);
     h7_event_init(&s->bank[1].ev_done, "flash2", bank_done, &s->bank[1]);
@@ -445,4 +479,9 @@ void h7_flash_reset(h7_flash *s, h7_reset_kind kind)
     s->cur_optsr = s->prg_optsr = s->nv_optsr;
     s->cur_boot7 = s->prg_boot7 = s->nv_boot7;
     s->cur_boot4 = s->prg_boot4 = s->nv_boot4;
+    for (int b = 0; b < 2; b++) {
+        s->cur_prar[b] = s->prg_prar[b] = s->nv_prar[b];
+        s->cur_scar[b] = s->prg_scar[b] = s->nv_scar[b];
+        s->cur_wpsn[b] = s->prg_wpsn[b] = s->nv_wpsn[b];
+    }
 }

@@ -36,6 +36,10 @@ typedef struct h7_flash {
     uint32_t nv_optsr, nv_boot7, nv_boot4;
     uint32_t prg_optsr, prg_boot7, prg_boot4;
     uint32_t cur_optsr, cur_boot7, cur_boot4;
+    /* per bank: PCROP area (PRAR), secure area (SCAR), sector write protection (WPSN) */
+    uint32_t nv_prar[2], nv_scar[2], nv_wpsn[2];
+    uint32_t prg_prar[2], prg_scar[2], prg_wpsn[2];
+    uint32_t cur_prar[2], cur_scar[2], cur_wpsn[2];
     bool opt_busy;
     h7_event ev_opt;
     bool mass_erase;

@@ -11,16 +11,16 @@
 #include "soc.h"
 
 const h7_regdesc h7_gpio_regs[] = {
-    {A_GPIO_MODER, "GPIOx_MODER", 0xFFFFFFFFu, 0xFFFFFFFFu, 0, 0},
-    {A_GPIO_OTYPER, "GPIOx_OTYPER", 0, 0x0000FFFFu, 0, 0},
-    {A_GPIO_OSPEEDR, "GPIOx_OSPEEDR", 0, 0xFFFFFFFFu, 0, 0},
-    {A_GPIO_PUPDR, "GPIOx_PUPDR", 0, 0xFFFFFFFFu, 0, 0},
-    {A_GPIO_IDR, "GPIOx_IDR", 0, 0, 0, 0x0000FFFFu},
-    {A_GPIO_ODR, "GPIOx_ODR", 0, 0x0000FFFFu, 0, 0},
-    {A_GPIO_BSRR, "GPIOx_BSRR", 0, 0xFFFFFFFFu, 0, 0},
-    {A_GPIO_LCKR, "GPIOx_LCKR", 0, 0x0001FFFFu, 0, 0},
-    {A_GPIO_AFRL, "GPIOx_AFRL", 0, 0xFFFFFFFFu, 0, 0},
-    {A_GPIO_AFRH, "GPIOx_AFRH", 0, 0xFFFFFFFFu, 0, 0},
+    {A_GPIO_MODER, "GPIOx_MODER", 0xFFFFFFFFu, 0xFFFFFFFFu, 0, 0, 0},
+    {A_GPIO_OTYPER, "GPIOx_OTYPER", 0, 0x0000FFFFu, 0, 0, 0},
+    {A_GPIO_OSPEEDR, "GPIOx_OSPEEDR", 0, 0xFFFFFFFFu, 0, 0, 0},
+    {A_GPIO_PUPDR, "GPIOx_PUPDR", 0, 0xFFFFFFFFu, 0, 0, 0},
+    {A_GPIO_IDR, "GPIOx_IDR", 0, 0, 0, 0x0000FFFFu, 0},
+    {A_GPIO_ODR, "GPIOx_ODR", 0, 0x0000FFFFu, 0, 0, 0},
+    {A_GPIO_BSRR, "GPIOx_BSRR", 0, 0xFFFFFFFFu, 0, 0, 0},
+    {A_GPIO_LCKR, "GPIOx_LCKR", 0, 0x0001FFFFu, 0, 0, 0},
+    {A_GPIO_AFRL, "GPIOx_AFRL", 0, 0xFFFFFFFFu, 0, 0, 0},
+    {A_GPIO_AFRH, "GPIOx_AFRH", 0, 0xFFFFFFFFu, 0, 0, 0},
 };
 const size_t h7_gpio_nregs = sizeof h7_gpio_regs / sizeof h7_gpio_regs[0];
 

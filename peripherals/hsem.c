@@ -18,18 +18,18 @@
 #include "soc.h"
 
 const h7_regdesc h7_hsem_regs[] = {
-    {A_HSEM_R0, "HSEM_R0", 0, 0x80000FFFu, 0, 0},
-    {A_HSEM_RLR0, "HSEM_RLR0", 0, 0, 0, 0x80000FFFu},
-    {A_HSEM_C1IER, "HSEM_C1IER", 0, 0xFFFFFFFFu, 0, 0},
-    {A_HSEM_C1ICR, "HSEM_C1ICR", 0, 0, 0xFFFFFFFFu, 0},
-    {A_HSEM_C1ISR, "HSEM_C1ISR", 0, 0, 0, 0xFFFFFFFFu},
-    {A_HSEM_C1MISR, "HSEM_C1MISR", 0, 0, 0, 0xFFFFFFFFu},
-    {A_HSEM_C2IER, "HSEM_C2IER", 0, 0xFFFFFFFFu, 0, 0},
-    {A_HSEM_C2ICR, "HSEM_C2ICR", 0, 0, 0xFFFFFFFFu, 0},
-    {A_HSEM_C2ISR, "HSEM_C2ISR", 0, 0, 0, 0xFFFFFFFFu},
-    {A_HSEM_C2MISR, "HSEM_C2MISR", 0, 0, 0, 0xFFFFFFFFu},
-    {A_HSEM_CR, "HSEM_CR", 0, 0xFFFF0F00u, 0, 0},
-    {A_HSEM_KEYR, "HSEM_KEYR", 0, 0xFFFF0000u, 0, 0},
+    {A_HSEM_R0, "HSEM_R0", 0, 0x80000FFFu, 0, 0, 0},
+    {A_HSEM_RLR0, "HSEM_RLR0", 0, 0, 0, 0x80000FFFu, 0},
+    {A_HSEM_C1IER, "HSEM_C1IER", 0, 0xFFFFFFFFu, 0, 0, 0},
+    {A_HSEM_C1ICR, "HSEM_C1ICR", 0, 0, 0xFFFFFFFFu, 0, 0},
+    {A_HSEM_C1ISR, "HSEM_C1ISR", 0, 0, 0, 0xFFFFFFFFu, 0},
+    {A_HSEM_C1MISR, "HSEM_C1MISR", 0, 0, 0, 0xFFFFFFFFu, 0},
+    {A_HSEM_C2IER, "HSEM_C2IER", 0, 0xFFFFFFFFu, 0, 0, 0},
+    {A_HSEM_C2ICR, "HSEM_C2ICR", 0, 0, 0xFFFFFFFFu, 0, 0},
+    {A_HSEM_C2ISR, "HSEM_C2ISR", 0, 0, 0, 0xFFFFFFFFu, 0},
+    {A_HSEM_C2MISR, "HSEM_C2MISR", 0, 0, 0, 0xFFFFFFFFu, 0},
+    {A_HSEM_CR, "HSEM_CR", 0, 0xFFFF0F00u, 0, 0, 0},
+    {A_HSEM_KEYR, "HSEM_KEYR", 0, 0xFFFF0000u, 0, 0, 0},
 };
 const size_t h7_hsem_nregs = sizeof h7_hsem_regs / sizeof h7_hsem_regs[0];
 

@@ -27,6 +27,7 @@ typedef struct h7_regdesc {
     uint32_t rw_mask;    /* bits software writes and reads back */
     uint32_t w1c_mask;   /* bits cleared by writing 1 */
     uint32_t ro_mask;    /* bits set/cleared by hardware only (writes ignored) */
+    uint32_t wo_mask;    /* bits that act when written and read 0 (keys, clear registers) */
 } h7_regdesc;
 
 /* Row for `offset` (exact match on a register start), NULL when the offset is not a register. */

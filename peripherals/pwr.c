@@ -25,16 +25,16 @@
 #include "soc.h"
 
 const h7_regdesc h7_pwr_regs[] = {
-    {A_PWR_CR1, "PWR_CR1", 0xF000C000u, 0x0007C3F1u, 0, 0},
-    {A_PWR_CSR1, "PWR_CSR1", 0x00004000u, 0, 0, 0x0001E010u},
-    {A_PWR_CR2, "PWR_CR2", 0x00000000u, 0x001F0011u, 0, 0},
-    {A_PWR_CR3, "PWR_CR3", 0x00000006u, 0x0300033Fu, 0, 0x04010000u},
-    {A_PWR_CPUCR, "PWR_CPUCR", 0x00000000u, 0x00000C07u, 0, 0x000001F0u},
-    {A_PWR_CPU2CR, "PWR_CPU2CR", 0x00000000u, 0x00000C07u, 0, 0x000001F0u},
-    {A_PWR_D3CR, "PWR_D3CR", 0x00004000u, 0x0000C000u, 0, 0x00002000u},
-    {A_PWR_WKUPCR, "PWR_WKUPCR", 0, 0x0000003Fu, 0, 0},
-    {A_PWR_WKUPFR, "PWR_WKUPFR", 0, 0, 0, 0x0000003Fu},
-    {A_PWR_WKUPEPR, "PWR_WKUPEPR", 0, 0x0FFF3F3Fu, 0, 0},
+    {A_PWR_CR1, "PWR_CR1", 0xF000C000u, 0x0007C3F1u, 0, 0, 0},
+    {A_PWR_CSR1, "PWR_CSR1", 0x00004000u, 0, 0, 0x0001E010u, 0},
+    {A_PWR_CR2, "PWR_CR2", 0x00000000u, 0x00000011u, 0, 0x00F10000u, 0},   /* BRRDY, VBATx, TEMPx: r */
+    {A_PWR_CR3, "PWR_CR3", 0x00000006u, 0x0300033Fu, 0, 0x04010000u, 0},
+    {A_PWR_CPUCR, "PWR_CPUCR", 0x00000000u, 0x00000C07u, 0, 0x000001F0u, 0},
+    {A_PWR_CPU2CR, "PWR_CPU2CR", 0x00000000u, 0x00000C07u, 0, 0x000001F0u, 0},
+    {A_PWR_D3CR, "PWR_D3CR", 0x00004000u, 0x0000C000u, 0, 0x00002000u, 0},
+    {A_PWR_WKUPCR, "PWR_WKUPCR", 0, 0x0000003Fu, 0, 0, 0},
+    {A_PWR_WKUPFR, "PWR_WKUPFR", 0, 0, 0, 0x0000003Fu, 0},
+    {A_PWR_WKUPEPR, "PWR_WKUPEPR", 0, 0x0FFF3F3Fu, 0, 0, 0},
 };
 const size_t h7_pwr_nregs = sizeof h7_pwr_regs / sizeof h7_pwr_regs[0];
 
@@ -246,16 +246,10 @@ void h7_pwr_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_
         else
             write_cr3(s, v, m);
         break;
-    case A_PWR_CPUCR:
-        if (m == H7_MASTER_CM4)
-            h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "PWR", "cm4 writes PWR_CPUCR (CPU1's register, RM0399 §7.8.5)");
-        write_cpucr(s, 0, v);
-        break;
-    case A_PWR_CPU2CR:
-        if (m == H7_MASTER_CM7)
-            h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "PWR", "cm7 writes PWR_CPU2CR (CPU2's register, RM0399 §7.8.6)");
-        write_cpucr(s, 1, v);
-        break;
+    /* Either CPU may write either register: RM0399 §7.8.5/§7.8.6 restrict neither to its own CPU,
+     * and ST's HAL_PWR_EnterSTANDBYMode (DUAL_CORE) sets PDDS bits in both from whichever core. */
+    case A_PWR_CPUCR: write_cpucr(s, 0, v); break;
+    case A_PWR_CPU2CR: write_cpucr(s, 1, v); break;
     case A_PWR_D3CR: write_d3cr(s, v, m); break;
     case A_PWR_WKUPCR: s->wkupfr &= ~(v & 0x3Fu); break;
     case A_PWR_WKUPEPR: s->wkupepr = v & r->rw_mask; break;

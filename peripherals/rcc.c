@@ -10,8 +10,16 @@
  * - RCC_CR reads 0x0000_C025 after reset: HSI ready, HSIDIVF, D1CKRDY and D2CKRDY set (facts §3.1).
  * - Start-up/lock delays: HSI/CSI/HSI48 4 us, HSE bypass 10 us, HSE crystal 2 ms, PLL lock 50 us.
  *   A board without HSE never sets HSERDY. LSE/LSI are ready as soon as they are switched on.
- * - A PLL enabled with its source not ready, or DIVM = 0, never locks (logged as a guest error);
- *   an input or VCO frequency out of range still locks but is logged (rule PLL-RANGE).
+ * - A PLL enabled before its source is ready locks once the source is ready (RM0399 §9.5.5: the
+ *   PLL needs its input clock); one whose source is off or never starts, or with DIVM = 0, never
+ *   locks (guest error); an input or VCO frequency out of range still locks but is logged (rule
+ *   PLL-RANGE), as is a PLL1 P divider that is /1 or odd (RM0399 §9.7.12).
+ * - Ready/status bits of RCC_CR (xxxRDY, HSIDIVF, DxCKRDY) are read-only: never stored from a write.
+ * - Switching an oscillator off: its RDY bit goes low 6 of its clock cycles later (RM0399 §9.7.2
+ *   "HSERDY/HSIRDY/CSIRDY/HSI48RDY go low after six ... clock cycles"), PLLxRDY at once.
+ * - HSICAL reads the factory calibration 0x8EC (value read on a rev V H743, same die DEV_ID 0x450:
+ *   ST community "STM32H743 HSI frequency waaaayyy off", 2019) moved by HSITRIM - 0x40, as that
+ *   report shows (trim 0x40 -> 0x20 gave HSICAL 0x8EC -> 0x8CC).
  * - The peripheral clock is on when either CPU's bank enables it (OR of C1 and C2). */
 #include "rcc.h"
 
@@ -28,33 +36,34 @@ static const uint8_t osc_rdy_bit[H7_NOSC] = {2, 8, 13, 17, 25, 27, 29};
 static const uint8_t osc_cifr_bit[H7_NOSC] = {2, 4, 5, 3, 6, 7, 8};
 
 const h7_regdesc h7_rcc_regs[] = {
-    {A_RCC_CR, "RCC_CR", 0x0000C025u, 0x151F569Bu, 0, 0x2A0AE124u},
-    {A_RCC_HSICFGR, "RCC_HSICFGR", 0x40000000u, 0x7F000000u, 0, 0x00000FFFu},
-    {A_RCC_CRRCR, "RCC_CRRCR", 0x00000000u, 0, 0, 0x000003FFu},
-    {A_RCC_CSICFGR, "RCC_CSICFGR", 0x20000000u, 0x3F000000u, 0, 0x000000FFu},
-    {A_RCC_CFGR, "RCC_CFGR", 0x00000000u, 0xFFFFFFC7u, 0, 0x00000038u},
-    {A_RCC_D1CFGR, "RCC_D1CFGR", 0, 0x00000F7Fu, 0, 0},
-    {A_RCC_D2CFGR, "RCC_D2CFGR", 0, 0x00000770u, 0, 0},
-    {A_RCC_D3CFGR, "RCC_D3CFGR", 0, 0x00000070u, 0, 0},
-    {A_RCC_PLLCKSELR, "RCC_PLLCKSELR", 0x02020200u, 0x03F3F3F3u, 0, 0},
-    {A_RCC_PLLCFGR, "RCC_PLLCFGR", 0x01FF0000u, 0x01FF0FFFu, 0, 0},
-    {A_RCC_PLL1DIVR, "RCC_PLL1DIVR", 0x01010280u, 0x7F7FFFFFu, 0, 0},
-    {A_RCC_PLL1FRACR, "RCC_PLL1FRACR", 0, 0x0000FFF8u, 0, 0},
-    {A_RCC_PLL2DIVR, "RCC_PLL2DIVR", 0x01010280u, 0x7F7FFFFFu, 0, 0},
-    {A_RCC_PLL2FRACR, "RCC_PLL2FRACR", 0, 0x0000FFF8u, 0, 0},
-    {A_RCC_PLL3DIVR, "RCC_PLL3DIVR", 0x01010280u, 0x7F7FFFFFu, 0, 0},
-    {A_RCC_PLL3FRACR, "RCC_PLL3FRACR", 0, 0x0000FFF8u, 0, 0},
-    {A_RCC_D1CCIPR, "RCC_D1CCIPR", 0, 0x31010033u, 0, 0},
-    {A_RCC_D2CCIP1R, "RCC_D2CCIP1R", 0, 0xB13F31C7u, 0, 0},
-    {A_RCC_D2CCIP2R, "RCC_D2CCIP2R", 0, 0x70F0333Fu, 0, 0},
-    {A_RCC_D3CCIPR, "RCC_D3CCIPR", 0, 0xF7E3FFFFu, 0, 0},   /* ADCSEL b17:16 included */
-    {A_RCC_CIER, "RCC_CIER", 0, 0x000003FFu, 0, 0},
-    {A_RCC_CIFR, "RCC_CIFR", 0, 0, 0, 0x000007FFu},
-    {A_RCC_CICR, "RCC_CICR", 0, 0, 0x000007FFu, 0},
-    {A_RCC_BDCR, "RCC_BDCR", 0, 0x0001833Du, 0, 0x00000042u},
-    {A_RCC_CSR, "RCC_CSR", 0, 0x00000001u, 0, 0x00000002u},
-    {A_RCC_GCR, "RCC_GCR", 0, 0x0000000Fu, 0, 0},
-    {A_RCC_D3AMR, "RCC_D3AMR", 0, 0x3001FEA3u, 0, 0},
+    /* rw/ro as the SVD table (h755_regs.c RCC CR row + corrections): RDY bits are r (RM0399 §9.7.2) */
+    {A_RCC_CR, "RCC_CR", 0x0000C025u, 0x150D129Bu, 0, 0x2A02E124u, 0},
+    {A_RCC_HSICFGR, "RCC_HSICFGR", 0x40000000u | H7_RCC_HSICAL_FACTORY, 0x7F000000u, 0, 0x00000FFFu, 0},
+    {A_RCC_CRRCR, "RCC_CRRCR", 0x00000000u, 0, 0, 0x000003FFu, 0},
+    {A_RCC_CSICFGR, "RCC_CSICFGR", 0x20000000u, 0x3F000000u, 0, 0x000000FFu, 0},
+    {A_RCC_CFGR, "RCC_CFGR", 0x00000000u, 0xFFFFFFC7u, 0, 0x00000038u, 0},
+    {A_RCC_D1CFGR, "RCC_D1CFGR", 0, 0x00000F7Fu, 0, 0, 0},
+    {A_RCC_D2CFGR, "RCC_D2CFGR", 0, 0x00000770u, 0, 0, 0},
+    {A_RCC_D3CFGR, "RCC_D3CFGR", 0, 0x00000070u, 0, 0, 0},
+    {A_RCC_PLLCKSELR, "RCC_PLLCKSELR", 0x02020200u, 0x03F3F3F3u, 0, 0, 0},
+    {A_RCC_PLLCFGR, "RCC_PLLCFGR", 0x01FF0000u, 0x01FF0FFFu, 0, 0, 0},
+    {A_RCC_PLL1DIVR, "RCC_PLL1DIVR", 0x01010280u, 0x7F7FFFFFu, 0, 0, 0},
+    {A_RCC_PLL1FRACR, "RCC_PLL1FRACR", 0, 0x0000FFF8u, 0, 0, 0},
+    {A_RCC_PLL2DIVR, "RCC_PLL2DIVR", 0x01010280u, 0x7F7FFFFFu, 0, 0, 0},
+    {A_RCC_PLL2FRACR, "RCC_PLL2FRACR", 0, 0x0000FFF8u, 0, 0, 0},
+    {A_RCC_PLL3DIVR, "RCC_PLL3DIVR", 0x01010280u, 0x7F7FFFFFu, 0, 0, 0},
+    {A_RCC_PLL3FRACR, "RCC_PLL3FRACR", 0, 0x0000FFF8u, 0, 0, 0},
+    {A_RCC_D1CCIPR, "RCC_D1CCIPR", 0, 0x31010033u, 0, 0, 0},
+    {A_RCC_D2CCIP1R, "RCC_D2CCIP1R", 0, 0xB13F31C7u, 0, 0, 0},
+    {A_RCC_D2CCIP2R, "RCC_D2CCIP2R", 0, 0x70F0333Fu, 0, 0, 0},
+    {A_RCC_D3CCIPR, "RCC_D3CCIPR", 0, 0xF7E3FFFFu, 0, 0, 0},   /* ADCSEL b17:16 included */
+    {A_RCC_CIER, "RCC_CIER", 0, 0x000003FFu, 0, 0, 0},
+    {A_RCC_CIFR, "RCC_CIFR", 0, 0, 0, 0x000007FFu, 0},
+    {A_RCC_CICR, "RCC_CICR", 0, 0, 0x000007FFu, 0, 0},
+    {A_RCC_BDCR, "RCC_BDCR", 0, 0x0001833Du, 0, 0x00000042u, 0},
+    {A_RCC_CSR, "RCC_CSR", 0, 0x00000001u, 0, 0x00000002u, 0},
+    {A_RCC_GCR, "RCC_GCR", 0, 0x0000000Fu, 0, 0, 0},
+    {A_RCC_D3AMR, "RCC_D3AMR", 0, 0x3001FEA3u, 0, 0, 0},
 };
 const size_t h7_rcc_nregs = sizeof h7_rcc_regs / sizeof h7_rcc_regs[0];
 
@@ -211,6 +220,10 @@ static void try_switch(h7_rcc *r)
     clocks_update(r);
 }
 
+static void pll_start_lock(h7_rcc *r, int n);
+static h7_rcc_osc pll_source(const h7_rcc *r);
+static unsigned pll_divm(const h7_rcc *r, int n);
+
 static void osc_became_ready(void *opaque, h7_time_ps when)
 {
     h7_rcc_osc_state *o = opaque;
@@ -221,6 +234,20 @@ static void osc_became_ready(void *opaque, h7_time_ps when)
     update_irq(r);
     try_switch(r);
     clocks_update(r);
+    /* A PLL switched on while this oscillator (its source) was starting locks now (RM0399 §9.5.5). */
+    if (o->id < H7_OSC_PLL1 && pll_source(r) == o->id)
+        for (int n = 1; n <= 3; n++) {
+            h7_rcc_osc p = (h7_rcc_osc)(H7_OSC_PLL1 + n - 1);
+            if ((r->cr >> osc_on_bit[p]) & 1u && !r->osc[p].ready && !r->osc[p].ev.queued && pll_divm(r, n))
+                pll_start_lock(r, n);
+        }
+}
+
+/* RDY low 6 oscillator cycles after ON is cleared (RM0399 §9.7.2). */
+static void osc_became_off(void *opaque, h7_time_ps when)
+{
+    h7_rcc_osc_state *o = opaque;
+    o->ready = false;
 }
 
 static void pll_check_ranges(h7_rcc *r, int n)
@@ -246,6 +273,10 @@ static void pll_check_ranges(h7_rcc *r, int n)
 static void osc_switch_on(h7_rcc *r, h7_rcc_osc o)
 {
     h7_time_ps delay;
+    if (r->osc[o].ev_off.queued) {   /* re-enabled while still stopping: it starts up again */
+        h7_sched_cancel(r->soc->sched, &r->osc[o].ev_off);
+        r->osc[o].ready = false;
+    }
     switch (o) {
     case H7_OSC_HSI: delay = H7_RCC_HSI_DELAY_PS; break;
     case H7_OSC_CSI: delay = H7_RCC_CSI_DELAY_PS; break;
@@ -271,24 +302,50 @@ static void osc_switch_on(h7_rcc *r, h7_rcc_osc o)
                                                                         : "its DIVM prescaler is 0 (disabled)"}});
             return;
         }
-        if (!osc_ready(r, src)) {
+        if (!osc_ready(r, src) || r->osc[src].ev_off.queued) {
+            if (r->osc[src].ev.queued) {   /* starting: the PLL locks once it is ready */
+                h7_soc_log(r->soc, H7_LOG_NOTE, "RCC", "PLL%d enabled before its source %s is ready: it locks "
+                           "once %s is ready (RM0399 §9.5.5)", n, osc_names[src], osc_names[src]);
+                return;
+            }
             char why[48];
             snprintf(why, sizeof why, "its source %s is not ready", osc_names[src]);
             h7_soc_emit(r->soc, &(h7_ev){.kind = H7_EV_PLL_NEVER_LOCKS, .u.nolock = {n, why}});
             return;
         }
-        pll_check_ranges(r, n);
-        delay = H7_RCC_PLL_LOCK_PS;
-        break;
+        pll_start_lock(r, n);
+        return;
     }
     }
     h7_sched_add(r->soc->sched, &r->osc[o].ev, h7_soc_now(r->soc) + delay);
 }
 
+static void pll_start_lock(h7_rcc *r, int n)
+{
+    pll_check_ranges(r, n);
+    h7_rcc_osc p = (h7_rcc_osc)(H7_OSC_PLL1 + n - 1);
+    h7_sched_add(r->soc->sched, &r->osc[p].ev, h7_soc_now(r->soc) + H7_RCC_PLL_LOCK_PS);
+}
+
+/* Immediate off (resets, system Stop exit). */
 static void osc_switch_off(h7_rcc *r, h7_rcc_osc o)
 {
     h7_sched_cancel(r->soc->sched, &r->osc[o].ev);
+    h7_sched_cancel(r->soc->sched, &r->osc[o].ev_off);
     r->osc[o].ready = false;
+}
+
+/* Software cleared xxxON: an oscillator's RDY goes low six of its cycles later, a PLL's at once. */
+static void osc_stop(h7_rcc *r, h7_rcc_osc o)
+{
+    h7_sched_cancel(r->soc->sched, &r->osc[o].ev);
+    uint32_t hz = o < H7_OSC_PLL1 ? (o == H7_OSC_HSI ? H7_RCC_HSI_HZ : source_hz(r, o)) : 0;
+    if (!r->osc[o].ready || !hz) {
+        r->osc[o].ready = false;
+        return;
+    }
+    h7_time_ps six = (h7_time_ps)6 * H7_PS_PER_S / hz;
+    h7_sched_add(r->soc->sched, &r->osc[o].ev_off, h7_soc_now(r->soc) + (six ? six : 1));
 }
 
 /* Is oscillator o in use so that RM0399 §9.7.2 forbids switching it off? */
@@ -329,7 +386,7 @@ static void write_cr(h7_rcc *r, uint32_t v, h7_master m)
         if (!(old & on) && (nv & on))
             osc_switch_on(r, (h7_rcc_osc)o);
         else if ((old & on) && !(nv & on))
-            osc_switch_off(r, (h7_rcc_osc)o);
+            osc_stop(r, (h7_rcc_osc)o);
     }
     if (H7_FIELD_EX(old ^ nv, RCC_CR, HSIDIV))
         clocks_update(r);
@@ -386,8 +443,10 @@ static void write_plldivr(h7_rcc *r, int n, uint32_t v)
     if ((v & 0x1FFu) < 3u)
         h7_soc_log(r->soc, H7_LOG_GUEST_ERROR, "RCC", "RCC_PLL%dDIVR.DIVN = %u is not allowed (4..512)", n, (v & 0x1FFu) + 1);
     unsigned p = ((v >> 9) & 0x7Fu) + 1u;
-    if (n == 1 && p > 1 && (p & 1u))
-        h7_soc_log(r->soc, H7_LOG_GUEST_ERROR, "RCC", "RCC_PLL1DIVR.DIVP1 = /%u: odd dividers are not allowed for PLL1", p);
+    /* RM0399 §9.7.12: PLL1's P divider must be even (DIVP1 = /1 and odd values are not allowed); rule
+     * RCC-PLL-RANGE judges it like the other PLL range checks. */
+    if (n == 1 && (p & 1u))
+        h7_soc_emit(r->soc, &(h7_ev){.kind = H7_EV_PLL1_DIVP_ODD, .u.divp.p = p});
     r->plldivr[n - 1] = v;
 }
 
@@ -507,6 +566,7 @@ void h7_rcc_init(h7_rcc *s, struct h7_soc *soc)
         s->osc[o].rcc = s;
         s->osc[o].id = (h7_rcc_osc)o;
         h7_event_init(&s->osc[o].ev, osc_names[o], osc_became_ready, &s->osc[o]);
+        h7_event_init(&s->osc[o].ev_off, osc_names[o], osc_became_off, &s->osc[o]);
     }
 }
 
@@ -639,14 +699,19 @@ static uint32_t read32(h7_rcc *s, uint32_t off, h7_master m)
     }
     switch (off) {
     case A_RCC_CR: return cr_value(s);
+    case A_RCC_HSICFGR: {
+        /* HSICAL = factory calibration moved by the trim (decision in the header comment) */
+        uint32_t trim = (s->hsicfgr >> 24) & 0x7Fu;
+        return (s->hsicfgr & 0x7F000000u) | ((H7_RCC_HSICAL_FACTORY + trim - 0x40u) & 0xFFFu);
+    }
     case A_RCC_CFGR: return H7_FIELD_DP(s->cfgr, RCC_CFGR, SWS, s->sws);
     case A_RCC_CICR: return 0;
     default: {
         uint32_t *p = plain_reg(s, off);
         if (p)
             return *p;
-        h7_soc_log(s->soc, H7_LOG_UNIMP, "RCC", "%s read of RCC+0x%03X: register not modelled, reads 0", h7_master_name(m), off);
-        return 0;
+        /* Not modelled here: the SVD table answers (reset value, stored writes, logged once). */
+        return h7_svdreg_read(h7_soc_svdreg(s->soc, "RCC"), off, 4, m);
     }
     }
 }
@@ -723,8 +788,7 @@ static void write32(h7_rcc *s, uint32_t off, uint32_t v, h7_master m)
     default: {
         uint32_t *p = plain_reg(s, off);
         if (!p) {
-            h7_soc_log(s->soc, H7_LOG_UNIMP, "RCC", "%s write of 0x%08X to RCC+0x%03X ignored: register not modelled",
-                       h7_master_name(m), v, off);
+            h7_svdreg_write(h7_soc_svdreg(s->soc, "RCC"), off, v, 4, m);
             return;
         }
         const h7_regdesc *r = reg(off);

@@ -74,6 +74,8 @@ H7_REG32(RCC_C2_RSR, 0x190)     /* CPU2 bank 0x190-0x1DC */
 #define H7_RCC_HSI_HZ 64000000u
 #define H7_RCC_CSI_HZ 4000000u
 #define H7_RCC_HSI48_HZ 48000000u
+/* HSICAL after reset: a rev V H743 (same die, DEV_ID 0x450) reads 0x8EC (ST community report, 2019). */
+#define H7_RCC_HSICAL_FACTORY 0x8ECu
 /* Start-up / lock delays (decisions, docs/models.md; DS12919 gives typical values of this order). */
 #define H7_RCC_HSI_DELAY_PS (4 * H7_PS_PER_US)
 #define H7_RCC_CSI_DELAY_PS (4 * H7_PS_PER_US)
@@ -98,7 +100,8 @@ typedef struct h7_rcc_osc_state {
     struct h7_rcc *rcc;
     h7_rcc_osc id;
     bool ready;
-    h7_event ev;
+    h7_event ev;       /* start-up / lock done: RDY = 1 */
+    h7_event ev_off;   /* switched off: RDY = 0 (six oscillator cycles later) */
 } h7_rcc_osc_state;
 
 typedef struct h7_rcc {

@@ -19,9 +19,9 @@
 #include "soc.h"
 
 const h7_regdesc h7_rng_regs[] = {
-    {A_RNG_CR, "RNG_CR", 0, 0x0000002Cu, 0, 0},
-    {A_RNG_SR, "RNG_SR", 0, 0x00000060u, 0, 0x00000007u},   /* CEIS/SEIS cleared by writing 0 */
-    {A_RNG_DR, "RNG_DR", 0, 0, 0, 0xFFFFFFFFu},
+    {A_RNG_CR, "RNG_CR", 0, 0x0000002Cu, 0, 0, 0},
+    {A_RNG_SR, "RNG_SR", 0, 0x00000060u, 0, 0x00000007u, 0},   /* CEIS/SEIS cleared by writing 0 */
+    {A_RNG_DR, "RNG_DR", 0, 0, 0, 0xFFFFFFFFu, 0},
 };
 const size_t h7_rng_nregs = sizeof h7_rng_regs / sizeof h7_rng_regs[0];
 

@@ -1,6 +1,7 @@
 /* The STM32H755 SoC: models, window table, clock gating and the glue between models.
  * Window list: every peripheral of ST's SVD (h755_windows.c); the modelled ones are bound to their
- * model, the rest log every access as unimplemented (QEMU's create_unimplemented_device). */
+ * model, the rest are table-driven from the SVD register list (svdreg.c, h755_regs.c): reset
+ * values, stored writes, each register logged once as unmodelled. */
 #include "soc.h"
 
 #include "h755_windows.h"
@@ -102,7 +103,8 @@ static void build_windows(h7_soc *soc)
     soc->nwindows = h7_h755_window_count;
     soc->windows = calloc(soc->nwindows, sizeof *soc->windows);
     soc->clock_off_traced = calloc(soc->nwindows, sizeof *soc->clock_off_traced);
-    if (!soc->windows || !soc->clock_off_traced) {
+    soc->tables = calloc(soc->nwindows, sizeof *soc->tables);
+    if (!soc->windows || !soc->clock_off_traced || !soc->tables) {
         fprintf(stderr, "h7emu: out of memory\n");
         exit(70);
     }
@@ -112,6 +114,10 @@ static void build_windows(h7_soc *soc)
         w->base = h7_h755_windows[i].base;
         w->size = h7_h755_windows[i].size;
         w->clk_reg = -1;
+        h7_svdreg_init(&soc->tables[i], soc, w->name);
+        w->read = h7_svdreg_read;   /* no behavioural model: the SVD table answers */
+        w->write = h7_svdreg_write;
+        w->dev = &soc->tables[i];
         for (size_t b = 0; b < sizeof bindings / sizeof bindings[0]; b++) {
             if (strcmp(bindings[b].name, w->name) == 0) {
                 w->read = bindings[b].read;
@@ -157,6 +163,10 @@ void h7_soc_init(h7_soc *soc, const h7_host_ops *ops, void *host, h7_sched *sche
 
 void h7_soc_free(h7_soc *soc)
 {
+    for (size_t i = 0; soc->tables && i < soc->nwindows; i++)
+        h7_svdreg_free(&soc->tables[i]);
+    free(soc->tables);
+    soc->tables = NULL;
     free(soc->windows);
     free(soc->clock_off_traced);
     soc->windows = NULL;
@@ -169,6 +179,9 @@ void h7_soc_reset(h7_soc *soc, h7_reset_kind kind)
     if (soc->clock_off_traced)
         for (size_t i = 0; i < soc->nwindows; i++)
             soc->clock_off_traced[i] = false;
+    if (soc->tables)
+        for (size_t i = 0; i < soc->nwindows; i++)
+            h7_svdreg_reset(&soc->tables[i]);
     soc->cpu_cstop[H7_CM7] = soc->cpu_cstop[H7_CM4] = false;
     /* RCC first: the other models ask it for clocks and allocations while resetting. */
     h7_rcc_reset(&soc->rcc, kind);
@@ -191,6 +204,14 @@ void h7_soc_reset(h7_soc *soc, h7_reset_kind kind)
     h7_eth_reset(&soc->eth, kind);
     h7_rng_reset(&soc->rng, kind);
     h7_crc_reset(&soc->crc, kind);
+}
+
+h7_svdreg *h7_soc_svdreg(h7_soc *soc, const char *window)
+{
+    for (size_t i = 0; soc->tables && i < soc->nwindows; i++)
+        if (strcmp(soc->windows[i].name, window) == 0)
+            return &soc->tables[i];
+    return NULL;
 }
 
 const h7_window *h7_soc_find_window(const h7_soc *soc, uint32_t addr)

@@ -25,6 +25,7 @@
 #include "pwr.h"
 #include "rcc.h"
 #include "rng.h"
+#include "svdreg.h"
 #include "syscfg.h"
 #include "usart.h"
 
@@ -105,6 +106,7 @@ typedef struct h7_soc {
     h7_window *windows;       /* sorted by base */
     size_t nwindows;
     bool *clock_off_traced;   /* per window: the first access with its clock off is on the timeline */
+    h7_svdreg *tables;        /* per window: its SVD register table (the model of unbound windows) */
 } h7_soc;
 
 /* Build every model and the window table. `opt` is the flash model's non-volatile option-byte
@@ -129,6 +131,11 @@ bool h7_soc_write(h7_soc *soc, uint32_t addr, uint32_t value, unsigned size, h7_
 void h7_soc_cpu_stop_changed(h7_soc *soc, h7_core_id core, bool cstop);
 /* Machine -> SoC: a core executed SEV (routed through EXTI lines 79/80 to the other core). */
 void h7_soc_cpu_sev(h7_soc *soc, h7_core_id core);
+
+/* The table-driven registers of a window (svdreg.h): the model of windows without a behavioural
+ * model, and the fallback of behavioural models for the registers they leave to the table.
+ * NULL if no window has that name. */
+h7_svdreg *h7_soc_svdreg(h7_soc *soc, const char *window);
 
 /* Helpers for models. */
 h7_time_ps h7_soc_now(const h7_soc *soc);

@@ -16,18 +16,18 @@
 #include "soc.h"
 
 const h7_regdesc h7_usart_regs[] = {
-    {A_USART_CR1, "USART_CR1", 0, 0xFFFFFFFDu, 0, 0},
-    {A_USART_CR2, "USART_CR2", 0, 0xFFFFFFFBu, 0, 0},
-    {A_USART_CR3, "USART_CR3", 0, 0xFFF7FFFFu, 0, 0},
-    {A_USART_BRR, "USART_BRR", 0, 0x0000FFFFu, 0, 0},
-    {A_USART_GTPR, "USART_GTPR", 0, 0x0000FFFFu, 0, 0},
-    {A_USART_RTOR, "USART_RTOR", 0, 0xFFFFFFFFu, 0, 0},
-    {A_USART_RQR, "USART_RQR", 0, 0, 0, 0},
-    {A_USART_ISR, "USART_ISR", 0x000000C0u, 0, 0, 0x03FFFFFFu},
-    {A_USART_ICR, "USART_ICR", 0, 0, 0x00123B5Fu, 0},
-    {A_USART_RDR, "USART_RDR", 0, 0, 0, 0x000001FFu},
-    {A_USART_TDR, "USART_TDR", 0, 0x000001FFu, 0, 0},
-    {A_USART_PRESC, "USART_PRESC", 0, 0x0000000Fu, 0, 0},
+    {A_USART_CR1, "USART_CR1", 0, 0xFFFFFFFDu, 0, 0, 0},
+    {A_USART_CR2, "USART_CR2", 0, 0xFFFFFFFBu, 0, 0, 0},
+    {A_USART_CR3, "USART_CR3", 0, 0xFFF7FFFFu, 0, 0, 0},
+    {A_USART_BRR, "USART_BRR", 0, 0x0000FFFFu, 0, 0, 0},
+    {A_USART_GTPR, "USART_GTPR", 0, 0x0000FFFFu, 0, 0, 0},
+    {A_USART_RTOR, "USART_RTOR", 0, 0xFFFFFFFFu, 0, 0, 0},
+    {A_USART_RQR, "USART_RQR", 0, 0, 0, 0, 0},
+    {A_USART_ISR, "USART_ISR", 0x000000C0u, 0, 0, 0x03FFFFFFu, 0},
+    {A_USART_ICR, "USART_ICR", 0, 0, 0x00123B5Fu, 0, 0},
+    {A_USART_RDR, "USART_RDR", 0, 0, 0, 0x000001FFu, 0},
+    {A_USART_TDR, "USART_TDR", 0, 0x000001FFu, 0, 0, 0},
+    {A_USART_PRESC, "USART_PRESC", 0, 0x0000000Fu, 0, 0, 0},
 };
 const size_t h7_usart_nregs = sizeof h7_usart_regs / sizeof h7_usart_regs[0];
 

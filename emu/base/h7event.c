@@ -34,6 +34,7 @@ static const kind_info kinds[H7_EV_KIND_COUNT] = {
     [H7_EV_PLL_RGE_MISMATCH] = {"pll_rge_mismatch", H7_CH_GUEST_ERROR, "RCC"},
     [H7_EV_PLL_VCO_RANGE] = {"pll_vco_range", H7_CH_GUEST_ERROR, "RCC"},
     [H7_EV_PLL_NEVER_LOCKS] = {"pll_never_locks", H7_CH_GUEST_ERROR, "RCC"},
+    [H7_EV_PLL1_DIVP_ODD] = {"pll1_divp_odd", H7_CH_GUEST_ERROR, "RCC"},
     [H7_EV_FLASH_LATENCY] = {"flash_latency", H7_CH_TIMELINE, NULL},
     [H7_EV_FLASH_PROGRAMMED] = {"flash_programmed", H7_CH_TIMELINE, "flash"},
     [H7_EV_FLASH_ERASE] = {"flash_erase", H7_CH_TIMELINE, "flash"},
@@ -163,6 +164,10 @@ void h7_ev_render(const h7_ev *e, char *buf, size_t len)
                  e->u.pll.lo_hz / 1000000u, e->u.pll.hi_hz / 1000000u, e->u.pll.medium ? "medium" : "wide");
         break;
     case H7_EV_PLL_NEVER_LOCKS: snprintf(buf, len, "PLL%d will never lock: %s", e->u.nolock.pll, e->u.nolock.why); break;
+    case H7_EV_PLL1_DIVP_ODD:
+        snprintf(buf, len, "RCC_PLL1DIVR.DIVP1 = /%u out of range: PLL1's P divider must be even (RM0399 §9.7.12)",
+                 e->u.divp.p);
+        break;
     case H7_EV_FLASH_LATENCY: snprintf(buf, len, "writes FLASH_ACR = 0x%08x (latency %u)", e->u.acr.acr, e->u.acr.ws); break;
     case H7_EV_FLASH_PROGRAMMED: snprintf(buf, len, "programmed 0x%08x", e->u.prog.addr); break;
     case H7_EV_FLASH_ERASE:
@@ -300,6 +305,7 @@ void h7_ev_json_fields(const h7_ev *e, char *buf, size_t len)
         }
         break;
     case H7_EV_PLL_NEVER_LOCKS: jint(&j, "pll", e->u.nolock.pll); jstr(&j, "why", e->u.nolock.why); break;
+    case H7_EV_PLL1_DIVP_ODD: jnum(&j, "divp", e->u.divp.p); break;
     case H7_EV_FLASH_LATENCY: jnum(&j, "acr", e->u.acr.acr); jnum(&j, "ws", e->u.acr.ws); break;
     case H7_EV_FLASH_PROGRAMMED: jnum(&j, "addr", e->u.prog.addr); break;
     case H7_EV_FLASH_ERASE: jint(&j, "bank", e->u.erase.bank); jint(&j, "sector", e->u.erase.sector); break;

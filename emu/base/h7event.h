@@ -42,6 +42,7 @@ typedef enum h7_ev_kind {
     H7_EV_PLL_RGE_MISMATCH,       /* PLL reference outside its PLLxRGE range (guest error) */
     H7_EV_PLL_VCO_RANGE,          /* VCO outside its range (guest error) */
     H7_EV_PLL_NEVER_LOCKS,        /* PLL enabled with no usable source (guest error) */
+    H7_EV_PLL1_DIVP_ODD,          /* RCC_PLL1DIVR.DIVP1 = /1 or odd: not allowed for PLL1 (guest error) */
     /* FLASH (RM0399 §4) */
     H7_EV_FLASH_LATENCY,          /* FLASH_ACR written */
     H7_EV_FLASH_PROGRAMMED,       /* a 256-bit flash word programmed */
@@ -97,6 +98,7 @@ typedef struct h7_ev {
         struct { uint32_t sysclk_hz, cm7_hz, cm4_hz; const char *source; } clk;   /* SYSCLK */
         struct { int pll; uint32_t hz, lo_hz, hi_hz; unsigned rge; bool medium; } pll;   /* PLL_* ranges */
         struct { int pll; const char *why; } nolock;                 /* PLL_NEVER_LOCKS */
+        struct { unsigned p; } divp;                                 /* PLL1_DIVP_ODD: the divider (1, 3, 5 ...) */
         struct { uint32_t acr; unsigned ws; } acr;                   /* FLASH_LATENCY */
         struct { uint32_t addr; } prog;                              /* FLASH_PROGRAMMED */
         struct { int bank; int sector; } erase;                      /* FLASH_ERASE: sector -1 = bank */

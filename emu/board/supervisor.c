@@ -17,6 +17,7 @@
 #define SYSCFG_PWRCR_ADDR 0x5800042Cu
 #define RCC_CFGR_ADDR 0x58024410u
 #define RCC_CR_ADDR 0x58024400u
+#define RCC_PLL1DIVR_ADDR 0x58024430u
 #define FLASH_ACR_ADDR 0x52002000u
 
 static uint32_t peek(h7_supervisor *s, uint32_t addr)
@@ -257,7 +258,7 @@ uint64_t h7_sup_kinds(void)
            H7_EV_BIT(H7_EV_OVERDRIVE_ON) | H7_EV_BIT(H7_EV_CLOCKS_CHANGED) | H7_EV_BIT(H7_EV_FLASH_LATENCY) |
            H7_EV_BIT(H7_EV_VOS_READY) | H7_EV_BIT(H7_EV_VOS_BEFORE_ACTVOSRDY) | H7_EV_BIT(H7_EV_HSEM_RELEASE_REFUSED) |
            H7_EV_BIT(H7_EV_PLL_INPUT_RANGE) | H7_EV_BIT(H7_EV_PLL_RGE_MISMATCH) | H7_EV_BIT(H7_EV_PLL_VCO_RANGE) |
-           H7_EV_BIT(H7_EV_PLL_NEVER_LOCKS) | H7_EV_BIT(H7_EV_D2_ACCESS_IN_DSTOP);
+           H7_EV_BIT(H7_EV_PLL_NEVER_LOCKS) | H7_EV_BIT(H7_EV_PLL1_DIVP_ODD) | H7_EV_BIT(H7_EV_D2_ACCESS_IN_DSTOP);
 }
 
 h7_verdict h7_sup_on_event(h7_supervisor *s, const h7_ev *e)
@@ -290,6 +291,9 @@ h7_verdict h7_sup_on_event(h7_supervisor *s, const h7_ev *e)
     case H7_EV_PLL_NEVER_LOCKS:
         on_event_as_detail(s, H7_R_PLL_RANGE, RCC_CR_ADDR, e, false,
                            "choose DIVM so that the PLL input is 1-16 MHz and DIVN so that the VCO is in range");
+        return none;
+    case H7_EV_PLL1_DIVP_ODD:   /* RM0399 §9.7.12: the same rule as the other PLL range checks */
+        on_event_as_detail(s, H7_R_PLL_RANGE, RCC_PLL1DIVR_ADDR, e, false, "choose an even PLL1 P divider (2, 4, ...)");
         return none;
     case H7_EV_D2_ACCESS_IN_DSTOP: on_d2_access(s, e); return none;
     default: return none;

@@ -641,6 +641,8 @@ static void hk_intr(uc_engine *uc, uint32_t intno, void *ud)
         exc_return(c, pc | 1u);
         return;
     case 7:   /* BKPT with no debugger attached: HardFault (DebugMonitor not enabled) */
+        if (c->env.bkpt && c->env.bkpt(c->env.ctx, c, pc))
+            return;   /* served by the host (BKPT 0xAB with --semihosting) */
         c->nvic.dfsr |= 2u;
         raise_fault(c, H7_EXC_HARDFAULT, 0, false, 0, pc, "bkpt without a debugger");
         return;

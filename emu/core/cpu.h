@@ -14,6 +14,8 @@
 #include "nvic.h"
 #include "soc.h"
 
+struct h7_cpu;
+
 /* What a core needs from the machine around it (the machine fills it in; the core never sees the
  * machine): the bus, the physical memories, the run control it shares with the other core, and
  * three services. */
@@ -29,6 +31,8 @@ typedef struct h7_cpu_env {
     h7_time_ps (*now)(void *ctx);
     void (*emit)(void *ctx, const h7_ev *e);
     void (*symbolize)(void *ctx, h7_core_id core, uint32_t addr, char *buf, size_t len);
+    /* A BKPT with no debugger: true if the host served it (semihosting; PC moved past it). */
+    bool (*bkpt)(void *ctx, struct h7_cpu *c, uint32_t pc);
 } h7_cpu_env;
 
 typedef enum {

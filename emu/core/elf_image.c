@@ -3,6 +3,7 @@
  * one-line "path: reason", never a crash. */
 #include "elf_image.h"
 
+#include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -198,9 +199,76 @@ static const char *intern_file(h7_image *img, const char *name)
     return files[img->nline_files] ? files[img->nline_files++] : NULL;
 }
 
+static bool add_inline(h7_image *img, size_t *cap, h7_inline in)
+{
+    if (img->ninlines == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        h7_inline *ni = realloc(img->inlines, nc * sizeof *ni);
+        if (!ni)
+            return false;
+        img->inlines = ni;
+        *cap = nc;
+    }
+    img->inlines[img->ninlines++] = in;
+    return true;
+}
+
+static const char *die_name(Dwarf_Die *die)
+{
+    Dwarf_Attribute a;
+    return dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &a));   /* follows abstract_origin */
+}
+
+/* Every DW_TAG_inlined_subroutine below `die` with its ranges, its enclosing function and its call
+ * site (DWARF 4/5 §3.3.8.2). `func` is the function whose body we are in. */
+static bool walk_inlines(h7_image *img, size_t *cap, Dwarf_Die *die, Dwarf_Files *files, const char *func,
+                         unsigned depth)
+{
+    Dwarf_Die child;
+    if (depth > 64 || dwarf_child(die, &child) != 0)
+        return true;
+    do {
+        int tag = dwarf_tag(&child);
+        const char *inner = func;
+        unsigned d = depth;
+        if (tag == DW_TAG_subprogram) {
+            const char *nm = die_name(&child);
+            inner = nm ? intern_file(img, nm) : NULL;
+            d = 0;
+        } else if (tag == DW_TAG_inlined_subroutine) {
+            const char *nm = die_name(&child);
+            h7_inline in = {.callee = nm ? intern_file(img, nm) : NULL, .caller = func, .depth = depth + 1};
+            Dwarf_Attribute a;
+            Dwarf_Word w;
+            if (files && dwarf_formudata(dwarf_attr(&child, DW_AT_call_file, &a), &w) == 0) {
+                const char *f = dwarf_filesrc(files, (size_t)w, NULL, NULL);
+                in.call_file = f ? intern_file(img, f) : NULL;
+            }
+            if (dwarf_formudata(dwarf_attr(&child, DW_AT_call_line, &a), &w) == 0)
+                in.call_line = (uint32_t)w;
+            Dwarf_Addr base, start, end;
+            ptrdiff_t off = 0;
+            while (in.callee && (off = dwarf_ranges(&child, off, &base, &start, &end)) > 0) {
+                in.lo = (uint32_t)start & ~1u;
+                in.hi = (uint32_t)end & ~1u;
+                if (in.hi > in.lo && in_code(img, in.lo) && !add_inline(img, cap, in))
+                    return false;
+            }
+            inner = in.callee;
+            d = depth + 1;
+        } else if (tag != DW_TAG_lexical_block) {
+            continue;
+        }
+        if (!walk_inlines(img, cap, &child, files, inner, d))
+            return false;
+    } while (dwarf_siblingof(&child, &child) == 0);
+    return true;
+}
+
 /* DWARF line table through libdw; any problem just leaves the image without line info. */
 static void load_lines(Elf *e, h7_image *img)
 {
+    size_t icap = 0;
     Dwarf *dw = dwarf_begin_elf(e, DWARF_C_READ, NULL);
     if (!dw)
         return;
@@ -236,6 +304,12 @@ static void load_lines(Elf *e, h7_image *img)
                     img->lines[img->nlines++] = (h7_line){(uint32_t)a & ~1u, end ? 0u : (uint32_t)lineno, f};
                 }
             }
+            Dwarf_Files *files = NULL;
+            size_t nfiles;
+            if (dwarf_getsrcfiles(&cu, &files, &nfiles) != 0)
+                files = NULL;
+            if (!walk_inlines(img, &icap, &cu, files, NULL, 0))
+                goto done;
         }
         off = next;
     }
@@ -247,6 +321,8 @@ done:
 
 int h7_image_load(const char *path, h7_image *img, char *err, size_t errlen)
 {
+    if (h7_image_is_raw(path))   /* Intel HEX or FILE.bin@ADDR (raw_image.c) */
+        return h7_image_load_raw(path, img, err, errlen);
     memset(img, 0, sizeof *img);
     if (elf_version(EV_CURRENT) == EV_NONE)
         return fail(err, errlen, path, "libelf initialisation failed");
@@ -299,6 +375,7 @@ void h7_image_free(h7_image *img)
         free(img->line_files[i]);
     free(img->line_files);
     free(img->lines);
+    free(img->inlines);
     free(img->path);
     memset(img, 0, sizeof *img);
 }
@@ -404,4 +481,18 @@ int h7_image_check_placement(const h7_image *img, h7_core_id core, const h7_imag
         }
     }
     return 0;
+}
+
+const h7_inline *h7_image_inline_at(const h7_image *img, uint32_t addr, const char *callee)
+{
+    const h7_inline *best = NULL;
+    addr &= ~1u;
+    for (size_t i = 0; i < img->ninlines; i++) {
+        const h7_inline *in = &img->inlines[i];
+        if (addr < in->lo || addr >= in->hi || (callee && strcmp(in->callee, callee)))
+            continue;
+        if (!best || in->depth > best->depth)
+            best = in;
+    }
+    return best;
 }

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 
 #include "cpu.h"
+#include "hang.h"
 #include "sysmem.h"
 
 #define DEFAULT_QUANTUM_PS (5 * H7_PS_PER_US)
@@ -105,7 +106,8 @@ static void host_uart_tx(void *ctx, int usart, uint8_t byte)
         return;
     if (m->uart_out) {
         fputc(byte, m->uart_out);
-        fflush(m->uart_out);
+        if (m->uart_out != stdout || byte == '\n')   /* stdout (--uart -): whole lines */
+            fflush(m->uart_out);
     }
     if (m->uart_len == m->uart_cap) {
         size_t cap = m->uart_cap ? m->uart_cap * 2 : 1024;
@@ -116,6 +118,37 @@ static void host_uart_tx(void *ctx, int usart, uint8_t byte)
         m->uart_cap = cap;
     }
     m->uart_buf[m->uart_len++] = byte;
+}
+
+/* ------------------------------------------------------------------ schedule variation (--seed) */
+
+/* The knobs of variation.h applied to this machine. */
+void h7_machine_set_seed(h7_machine *m, uint64_t seed)
+{
+    h7_variation_from_seed(seed, &m->var);
+    if (seed)
+        m->quantum = m->var.quantum;
+}
+
+static void variation_after_reset(h7_machine *m)
+{
+    h7_variation *v = &m->var;
+    if (!v->seed)
+        return;
+    v->phase_pending = v->phase_ps != 0;
+    int64_t off = v->cm4_offset_ps;
+    h7_cpu *late = &m->cpu[off >= 0 ? H7_CM4 : H7_CM7];
+    if (off && late->state == H7_CPU_RUNNING)   /* it leaves reset later: its local time starts ahead */
+        h7_cpu_catch_up(late, m->time + (h7_time_ps)(off >= 0 ? off : -off));
+}
+
+static h7_time_ps variation_window(h7_machine *m)
+{
+    if (m->var.phase_pending) {
+        m->var.phase_pending = false;
+        return m->var.phase_ps;
+    }
+    return m->quantum;
 }
 
 /* ------------------------------------------------------------------ events, rules, verdicts */
@@ -234,6 +267,12 @@ static void env_emit(void *ctx, const h7_ev *e) { h7_machine_emit(ctx, e); }
 static void env_symbolize(void *ctx, h7_core_id core, uint32_t addr, char *buf, size_t len)
 {
     h7_machine_symbolize(ctx, core, addr, buf, len);
+}
+
+static bool env_bkpt(void *ctx, h7_cpu *c, uint32_t pc)
+{
+    h7_machine *m = ctx;
+    return m->serve_bkpt && m->serve_bkpt(c, pc);
 }
 
 static h7_machine *machine_of(const h7_cpu *c) { return c->env.ctx; }
@@ -366,6 +405,7 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
             .soc = &m->soc, .phys = m->phys, .running = &m->running, .stop_requested = &m->stop_requested,
             .sysreset_pending = &m->sysreset_pending, .break_addr = m->break_addr, .break_hit = m->break_hit,
             .ctx = m, .now = env_now, .emit = env_emit, .symbolize = env_symbolize,
+            .bkpt = env_bkpt,
         };
         if (h7_cpu_open(c, &env, (h7_core_id)k, err, errlen) != 0)
             return -1;
@@ -460,6 +500,7 @@ void h7_machine_power_on(h7_machine *m)
     h7_soc_reset(&m->soc, H7_RESET_POWER_ON);
     flush_all_code(m);
     reset_cores(m);
+    variation_after_reset(m);
     m->sysreset_pending = false;
 }
 
@@ -484,6 +525,7 @@ void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software)
     h7_rcc_add_reset_flags(&m->soc.rcc, flags);
     flush_all_code(m);
     reset_cores(m);
+    variation_after_reset(m);
     m->sysreset_pending = false;
 }
 
@@ -524,7 +566,7 @@ static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
             h7_machine_system_reset(m, m->sysreset_source, true);
         bool any = core_can_run(&m->cpu[H7_CM7]) || core_can_run(&m->cpu[H7_CM4]);
         h7_time_ps next = h7_sched_next(&m->sched);
-        h7_time_ps t_end = any ? m->time + m->quantum : end;
+        h7_time_ps t_end = any ? m->time + variation_window(m) : end;
         if (next < t_end)
             t_end = next < m->time ? m->time : next;
         if (end < t_end)
@@ -534,11 +576,14 @@ static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
          * so that a cross-core notification costs its real latency, not a whole quantum. */
         for (bool again = true; again && !m->stop_requested && !m->sysreset_pending;) {
             again = false;
-            for (int k = 0; k < H7_NCORES; k++)
+            int first = h7_variation_first_core(&m->var);   /* 0 (CM7) unless a --seed says otherwise */
+            for (int i = 0; i < H7_NCORES; i++) {
+                int k = i ^ first;
                 if (core_can_run(&m->cpu[k]) && h7_cpu_local_time(&m->cpu[k]) < t_end) {
                     h7_cpu_run(&m->cpu[k], t_end);
                     again = true;
                 }
+            }
         }
         if (m->stop_requested || m->sysreset_pending)
             continue;
@@ -589,18 +634,9 @@ bool h7_machine_firmware_faulted(h7_machine *m, char *why, size_t len)
                      where, c->nvic.cfsr, c->nvic.hfsr);
             return true;
         }
-        /* HAL convention: every failed init ends in Error_Handler(), an endless loop. A core that
-         * is there when the run ends is reported with the call site (LR). */
-        if (c->state == H7_CPU_RUNNING || c->state == H7_CPU_SLEEP_WFI || c->state == H7_CPU_SLEEP_WFE) {
-            char where[160], caller[160];
-            h7_machine_symbolize(m, c->id, h7_cpu_pc(c), where, sizeof where);
-            if (!strncmp(where + 11, "Error_Handler", 13)) {
-                h7_machine_symbolize(m, c->id, (h7_cpu_reg(c, UC_ARM_REG_LR) & ~1u) - 4u, caller, sizeof caller);
-                snprintf(why, len, "%s: stuck in Error_Handler (HAL error path) at %s, called from %s", h7_core_name(c->id),
-                         where, caller);
-                return true;
-            }
-        }
+        /* Error_Handler (by symbol, or inlined: DWARF inline ranges) or `b .` with interrupts masked. */
+        if (h7_hang_detect(c, m->has_img[k] ? &m->img[k] : NULL, why, len))
+            return true;
     }
     return false;
 }
@@ -683,12 +719,28 @@ void h7_machine_print_summary(h7_machine *m, FILE *out)
     if (m->nguest_errors || m->nunimp)
         fprintf(out, "log: %u guest error(s), %u unimplemented access(es)%s\n", m->nguest_errors, m->nunimp,
                 m->verbose ? "" : " (run with -v to list them)");
+    char np[600];
+    h7_cpu *cores[H7_NCORES] = {&m->cpu[H7_CM7], &m->cpu[H7_CM4]};
+    const h7_image *imgs[H7_NCORES] = {m->has_img[H7_CM7] ? &m->img[H7_CM7] : NULL,
+                                       m->has_img[H7_CM4] ? &m->img[H7_CM4] : NULL};
+    if (!m->locked && h7_hang_no_progress(cores, imgs, m->uart_len > 0, np, sizeof np))
+        fprintf(out, "%s\n", np);
 }
 
 /* ------------------------------------------------------------------ memory as the debugger sees it */
 
+/* The RCC's same-address bank (0x5802_44D0-0x5802_451F) is decoded by the accessing CPU (RM0399
+ * §9.7.1); a debugger attached to a core sees that core's own bank: C1 at +0x60, C2 at +0xC0. */
+static uint32_t debug_view(h7_core_id core, uint32_t addr)
+{
+    if (addr >= 0x580244D0u && addr < 0x58024520u)
+        return addr + (core == H7_CM7 ? 0x60u : 0xC0u);
+    return addr;
+}
+
 bool h7_machine_debug_read_byte(h7_machine *m, h7_core_id core, uint32_t addr, uint8_t *b)
 {
+    addr = debug_view(core, addr);
     if (h7_machine_read_mem(m, core, addr, b, 1))
         return true;
     uint32_t w;
@@ -703,6 +755,8 @@ bool h7_machine_debug_read_byte(h7_machine *m, h7_core_id core, uint32_t addr, u
 
 bool h7_machine_debug_write(h7_machine *m, h7_core_id core, uint32_t addr, const uint8_t *buf, size_t len)
 {
+    if (debug_view(core, addr) != addr && debug_view(core, addr + (uint32_t)len - 1u) != addr + (uint32_t)len - 1u)
+        addr = debug_view(core, addr);
     const h7_mem_region *r = h7_memmap_find(core, addr);
     if (r && (uint64_t)(addr - r->base) + len <= r->size) {
         memcpy(m->phys[r->phys] + r->phys_offset + (addr - r->base), buf, len);

@@ -25,6 +25,7 @@
 #include "soc.h"
 #include "supervisor.h"
 #include "trace.h"
+#include "variation.h"
 
 typedef struct h7_machine_config {
     const char *cm7_path;         /* may be NULL */
@@ -69,6 +70,11 @@ typedef struct h7_machine {
     size_t nlogs, caplogs;
     unsigned nguest_errors, nunimp;
     bool verbose;
+    struct h7_semihost *semihost; /* --semihosting (machine/semihost.h), NULL = BKPT 0xAB faults */
+    /* Who serves a BKPT with no debugger attached (h7_semihost_bkpt with --semihosting): true if
+     * served. NULL: every BKPT is a HardFault, as on silicon without a debugger. */
+    bool (*serve_bkpt)(h7_cpu *c, uint32_t pc);
+    h7_variation var;             /* --seed: schedule variation (variation.h), seed 0 = none */
 } h7_machine;
 
 typedef enum {
@@ -84,6 +90,8 @@ void h7_machine_destroy(h7_machine *m);
 void h7_machine_power_on(h7_machine *m);
 /* System reset (NRST / AIRCR.SYSRESETREQ): RAM and PWR_CR3 kept. */
 void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software);
+/* Use the schedule variation of `seed` (variation.h) on a machine not yet powered on (0: default). */
+void h7_machine_set_seed(h7_machine *m, uint64_t seed);
 /* Run for `duration` of virtual time (or until a breakpoint / all cores stopped). */
 h7_run_result h7_machine_run_for(h7_machine *m, h7_time_ps duration);
 

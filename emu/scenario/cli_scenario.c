@@ -17,23 +17,27 @@
 
 #include "gdbstub.h"
 #include "scenario.h"
+#include "suite.h"
 
 static const char *usage_scn =
     "usage: h7emu run SCENARIO.yaml [--trace FILE] [--jsonl FILE] [--vcd FILE] [--svg FILE] [--gdb [PORT]]\n"
-    "                               [--quiet] [--no-color] [-v]\n"
+    "                               [--seed S] [--board NAME] [--quiet] [--no-color] [-v]\n"
     "\n"
     "Runs one scenario (docs/scenarios.md): the timeline goes to stdout (or --trace FILE), then the\n"
     "summary, any diagnosis, and PASS/FAIL with the first expectation that was not met.\n"
     "  --jsonl FILE   the trace as JSON Lines (docs/scenarios.md#json-lines)\n"
     "  --vcd FILE     a waveform for GTKWave (core states, domains, VOS, sys_ck, HSEM, LEDs, UART)\n"
     "  --svg FILE     the same signals as an SVG timing diagram\n"
+    "  --seed S       run under the schedule variation of seed S (docs/scenarios.md#interleavings)\n"
+    "  --board NAME   run on this board (built-in name or board file) instead of the scenario's\n"
     "  --gdb [PORT]   instead of the steps: serve the scenario's machine (board, images, option\n"
     "                 bytes, BOOT0) to GDB, CM7 on PORT (3333), CM4 on PORT+1; --gdb-wait holds\n"
     "                 the cores until a debugger attaches\n"
     "exit codes: 0 passed, 1 an expectation failed, 2 bad scenario or image.\n";
 
 static const char *usage_test =
-    "usage: h7emu test DIR_OR_FILES... [--jobs N] [--junit FILE] [--out DIR] [--no-color]\n"
+    "usage: h7emu test DIR_OR_FILES... [--jobs N] [--junit FILE] [--out DIR] [--shard K/N]\n"
+    "                                 [--interleavings N [--seed S]] [--no-color]\n"
     "\n"
     "Runs every scenario (*.yaml / *.yml; directories are searched one level deep, sorted), each in\n"
     "its own process, N at a time (default 2). Prints one line per scenario as it completes and a\n"
@@ -41,6 +45,11 @@ static const char *usage_test =
     "diagnosis).\n"
     "  --junit FILE   JUnit XML report (one testcase per scenario)\n"
     "  --out DIR      keep each scenario's timeline, JSON Lines, VCD and SVG in DIR\n"
+    "  --shard K/N    run only shard K of N (stable split by file name, for parallel CI jobs)\n"
+    "  --list         print the scenarios that would run (after --shard) and stop\n"
+    "  --interleavings N  also run each scenario under N schedule variations (seeds S..S+N-1,\n"
+    "                 --seed S, default 1) and report the seeds whose result differs from the\n"
+    "                 default schedule, with a one-line reproducer (exit code 1 if any)\n"
     "exit codes: 0 all passed, 1 some failed, 2 input errors (bad scenario, missing image).\n";
 
 void h7_close_outputs(FILE *const *files, size_t n)
@@ -95,14 +104,30 @@ static int serve_scenario(h7_scenario *s, const h7_gdb_options *gdbo, bool quiet
     return rc;
 }
 
+/* A --seed value: a decimal number (0 = the default schedule). */
+static bool parse_seed(const char *v, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    *out = strtoull(v, &end, 10);
+    if (errno || *end || !*v || *v == '-') {
+        fprintf(stderr, "h7emu: bad seed '%s' (a number; 0 = the default schedule)\n", v);
+        return false;
+    }
+    return true;
+}
+
 int h7_cmd_run_scenario(int argc, char **argv)
 {
+    unsigned long long seed = 0;
+    const char *board = NULL;   /* --board: run the scenario on another board than its own */
     const char *path = NULL, *trace = NULL, *jsonl = NULL, *vcd = NULL, *svg = NULL;
     bool quiet = false, color = isatty(1), verbose = false, gdb = false;
     h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_ALL};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        bool takes = !strcmp(a, "--trace") || !strcmp(a, "--jsonl") || !strcmp(a, "--vcd") || !strcmp(a, "--svg");
+        bool takes = !strcmp(a, "--trace") || !strcmp(a, "--jsonl") || !strcmp(a, "--vcd") || !strcmp(a, "--svg") ||
+                     !strcmp(a, "--seed") || !strcmp(a, "--board");
         if (takes && i + 1 >= argc) {
             fprintf(stderr, "h7emu: option %s needs a value\n", a);
             return 2;
@@ -114,6 +139,11 @@ int h7_cmd_run_scenario(int argc, char **argv)
             trace = argv[++i];
         } else if (!strcmp(a, "--jsonl")) {
             jsonl = argv[++i];
+        } else if (!strcmp(a, "--seed")) {
+            if (!parse_seed(argv[++i], &seed))
+                return 2;
+        } else if (!strcmp(a, "--board")) {
+            board = argv[++i];
         } else if (!strcmp(a, "--vcd")) {
             vcd = argv[++i];
         } else if (!strcmp(a, "--svg")) {
@@ -155,6 +185,15 @@ int h7_cmd_run_scenario(int argc, char **argv)
         h7_scenario_free(&s);
         return 2;
     }
+    if (board) {
+        h7_board bd;
+        if (h7_board_load(board, &bd, err, sizeof err) != 0) {
+            fprintf(stderr, "h7emu: %s\n", err);
+            h7_scenario_free(&s);
+            return 2;
+        }
+        s.board = bd;
+    }
     if (gdb)
         return serve_scenario(&s, &gdbo, quiet, color);
     FILE *tf = NULL, *jf = NULL, *vf = NULL, *sf = NULL;
@@ -163,7 +202,7 @@ int h7_cmd_run_scenario(int argc, char **argv)
         (svg && !(sf = h7_open_output(svg, "SVG"))))
         goto out;
     h7_scenario_opts o = {.timeline = tf ? tf : (quiet ? NULL : stdout), .color = !tf && color, .jsonl = jf, .vcd = vf, .svg = sf,
-                          .report = stdout, .verbose = verbose};
+                          .report = stdout, .verbose = verbose, .seed = seed};
     rc = h7_scenario_run(&s, &o);
 out:
     h7_close_outputs((FILE *[]){tf, jf, vf, sf}, 4);
@@ -183,6 +222,8 @@ typedef struct job {
     char *report;      /* captured output (on failure) */
     char *reason;      /* first FAIL/ERROR line detail */
     char *title;       /* the scenario's name: (from its PASS/FAIL line) */
+    unsigned long long seed; /* interleaving seed it ran with (0 = the default schedule) */
+    h7_run_facts facts; /* board, virtual time, outcome, diagnosis (JUnit properties) */
     bool done;
 } job;
 
@@ -311,14 +352,21 @@ static void start_job(job *j, const char *self, const char *outdir, int index)
         args[k++] = "run";
         args[k++] = j->path;
         args[k++] = "--no-color";
+        char seed[32] = "", sfx[40] = "";
+        if (j->seed) {   /* an interleaving: its seed, and its own output files */
+            snprintf(seed, sizeof seed, "%llu", j->seed);
+            snprintf(sfx, sizeof sfx, ".seed%llu", j->seed);
+            args[k++] = "--seed";
+            args[k++] = seed;
+        }
         if (outdir) {
             const char *base = scenario_name(j->path);
             const char *dot = strrchr(base, '.');
             int stem = dot ? (int)(dot - base) : (int)strlen(base);
-            snprintf(trace, sizeof trace, "%s/%.*s.timeline.txt", outdir, stem, base);
-            snprintf(jsonl, sizeof jsonl, "%s/%.*s.jsonl", outdir, stem, base);
-            snprintf(vcd, sizeof vcd, "%s/%.*s.vcd", outdir, stem, base);
-            snprintf(svg, sizeof svg, "%s/%.*s.svg", outdir, stem, base);
+            snprintf(trace, sizeof trace, "%s/%.*s%s.timeline.txt", outdir, stem, base, sfx);
+            snprintf(jsonl, sizeof jsonl, "%s/%.*s%s.jsonl", outdir, stem, base, sfx);
+            snprintf(vcd, sizeof vcd, "%s/%.*s%s.vcd", outdir, stem, base, sfx);
+            snprintf(svg, sizeof svg, "%s/%.*s%s.svg", outdir, stem, base, sfx);
             args[k++] = "--trace";
             args[k++] = trace;
             args[k++] = "--jsonl";
@@ -349,6 +397,7 @@ static void finish_job(job *j, int status)
     unlink(j->out_path);
     j->reason = first_reason(j->report, j->rc);
     j->title = scenario_title(j->report);
+    h7_run_facts_parse(j->report, &j->facts);
     j->done = true;
 }
 
@@ -373,6 +422,80 @@ static void xml_escape(FILE *f, const char *s)
     }
 }
 
+/* "boot_ok.yaml" or "race.yaml [seed 8]". */
+static void job_label(const job *j, char *buf, size_t len)
+{
+    if (j->seed)
+        snprintf(buf, len, "%s [seed %llu]", scenario_name(j->path), j->seed);
+    else
+        snprintf(buf, len, "%s", scenario_name(j->path));
+}
+
+/* Did this seed end differently from its scenario's default-schedule run (result or outcome)? */
+static bool differs(const job *base, const job *v)
+{
+    return v->rc != base->rc || strcmp(v->facts.outcome, base->facts.outcome) != 0;
+}
+
+/* jobs[i] is a failing seed, and no earlier seed of the same scenario failed. */
+static bool first_failing_seed(const job *jobs, size_t i)
+{
+    for (size_t k = i; k-- > 0 && jobs[k].seed;)
+        if (jobs[k].rc)
+            return false;
+    return true;
+}
+
+/* The seeds whose result differs from the default schedule, each with its reproducer. True if any. */
+static bool report_interleavings(const job *jobs, size_t nscen, unsigned per)
+{
+    bool any = false;
+    printf("\ninterleavings: %u schedule variations per scenario\n", per);
+    for (size_t s = 0; s < nscen; s++) {
+        const job *base = &jobs[s * (per + 1)];
+        unsigned ndiff = 0;
+        for (unsigned v = 1; v <= per; v++)
+            ndiff += differs(base, &base[v]);
+        const char *res = base->rc == 0 ? "PASS" : base->rc == 1 ? "FAIL" : "ERROR";
+        if (!ndiff) {
+            printf("  %-40s same result under every seed (%s, %s)\n", scenario_name(base->path), res,
+                   base->facts.outcome[0] ? base->facts.outcome : "-");
+            continue;
+        }
+        any = true;
+        printf("  %-40s %u of %u seeds differ from the default schedule (%s, %s):\n", scenario_name(base->path), ndiff, per,
+               res, base->facts.outcome[0] ? base->facts.outcome : "-");
+        for (unsigned v = 1; v <= per; v++) {
+            const job *j = &base[v];
+            if (!differs(base, j))
+                continue;
+            printf("    seed %-6llu %s, %s: %.140s\n      reproduce: h7emu run %s --seed %llu\n", j->seed,
+                   j->rc == 0 ? "PASS" : j->rc == 1 ? "FAIL" : "ERROR", j->facts.outcome[0] ? j->facts.outcome : "-",
+                   j->reason[0] ? j->reason : "passes", j->path, j->seed);
+        }
+    }
+    return any;
+}
+
+/* JUnit <properties> of one testcase: what a CI dashboard shows next to the result. */
+static void write_properties(FILE *f, const job *j)
+{
+    static const char *const reasons[4] = {"passed", "expectation failed", "input error", "crashed"};
+    const char *names[] = {"board", "seed", "virtual_time", "outcome", "exit_reason"};
+    char seed[24];
+    snprintf(seed, sizeof seed, "%llu", j->seed);
+    const char *values[] = {j->facts.board, seed, j->facts.vtime, j->facts.outcome, reasons[j->rc]};
+    fprintf(f, "      <properties>\n");
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        if (!values[i][0])
+            continue;
+        fprintf(f, "        <property name=\"%s\" value=\"", names[i]);
+        xml_escape(f, values[i]);
+        fprintf(f, "\"/>\n");
+    }
+    fprintf(f, "      </properties>\n");
+}
+
 static int write_junit(const char *path, job *jobs, size_t n, double total)
 {
     FILE *f = fopen(path, "wb");
@@ -392,16 +515,23 @@ static int write_junit(const char *path, job *jobs, size_t n, double total)
     for (size_t i = 0; i < n; i++) {
         job *j = &jobs[i];
         fprintf(f, "    <testcase classname=\"h7emu.scenarios\" name=\"");
-        xml_escape(f, scenario_name(j->path));
+        char shown[300];
+        job_label(j, shown, sizeof shown);
+        xml_escape(f, shown);
         fprintf(f, "\" file=\"");
         xml_escape(f, j->path);
-        fprintf(f, "\" time=\"%.3f\"", j->secs);
+        fprintf(f, "\" time=\"%.3f\">\n", j->secs);
+        write_properties(f, j);
         if (j->rc == 0) {
-            fprintf(f, "/>\n");
+            fprintf(f, "    </testcase>\n");
             continue;
         }
-        fprintf(f, ">\n      <%s message=\"", j->rc == 1 ? "failure" : "error");
+        fprintf(f, "      <%s message=\"", j->rc == 1 ? "failure" : "error");
         xml_escape(f, j->reason);
+        if (j->facts.diagnosis[0]) {   /* the root cause, when a rule fired */
+            fputs(" -- diagnosis: ", f);
+            xml_escape(f, j->facts.diagnosis);
+        }
         fprintf(f, "\">");
         xml_escape(f, j->report);
         fprintf(f, "</%s>\n    </testcase>\n", j->rc == 1 ? "failure" : "error");
@@ -417,11 +547,34 @@ int h7_cmd_test(int argc, char **argv)
     bool color = isatty(1);
     char **paths = NULL;
     size_t n = 0;
+    unsigned shard_k = 1, shard_n = 1;
+    unsigned interleavings = 0;
+    unsigned long long base_seed = 1;
+    bool list_only = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage_test, stdout);
             return 0;
+        } else if (!strcmp(a, "--interleavings") || !strcmp(a, "--seed")) {
+            char *end;
+            unsigned long long v = i + 1 < argc ? strtoull(argv[i + 1], &end, 10) : 0;
+            if (i + 1 >= argc || *end || argv[i + 1][0] == '-' || !argv[i + 1][0] ||
+                (a[2] == 'i' && (v < 1 || v > 1000)) || (a[2] == 's' && v < 1)) {
+                fprintf(stderr, "h7emu: %s wants %s\n", a, a[2] == 'i' ? "1..1000" : "a seed >= 1");
+                return 2;
+            }
+            if (a[2] == 'i')
+                interleavings = (unsigned)v;
+            else
+                base_seed = v;
+            i++;
+        } else if (!strcmp(a, "--shard")) {
+            if (i + 1 >= argc || !h7_shard_parse(argv[i + 1], &shard_k, &shard_n)) {
+                fprintf(stderr, "h7emu: --shard wants K/N with 1 <= K <= N (e.g. --shard 2/4)\n");
+                return 2;
+            }
+            i++;
         } else if (!strcmp(a, "--junit") || !strcmp(a, "--jobs") || !strcmp(a, "-j") || !strcmp(a, "--out")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "h7emu: option %s needs a value\n", a);
@@ -443,12 +596,41 @@ int h7_cmd_test(int argc, char **argv)
             }
         } else if (!strcmp(a, "--no-color")) {
             color = false;
+        } else if (!strcmp(a, "--list")) {
+            list_only = true;
         } else if (a[0] == '-') {
             fprintf(stderr, "h7emu: unknown option '%s'\n%s", a, usage_test);
             return 2;
         } else if (collect(a, &paths, &n) != 0) {
             return 2;
         }
+    }
+    size_t before_shard = n;
+    if (shard_n > 1) {   /* keep this shard's part of the suite (stable: by file name) */
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (h7_shard_of(paths[i], shard_n) == shard_k)
+                paths[kept++] = paths[i];
+            else
+                free(paths[i]);
+        }
+        n = kept;
+        if (!list_only)
+            printf("shard %u/%u: %zu of %zu scenarios\n", shard_k, shard_n, n, before_shard);
+        if (!n && before_shard && !list_only) {
+            if (junit && write_junit(junit, NULL, 0, 0.0) != 0)
+                return 2;
+            free(paths);
+            return 0;
+        }
+    }
+    if (list_only) {   /* what would run (this shard), one path per line */
+        for (size_t i = 0; i < n; i++) {
+            printf("%s\n", paths[i]);
+            free(paths[i]);
+        }
+        free(paths);
+        return 0;
     }
     if (!n) {
         fprintf(stderr, "h7emu: no scenarios given\n%s", usage_test);
@@ -466,9 +648,15 @@ int h7_cmd_test(int argc, char **argv)
         return 2;
     }
     self[sl] = '\0';
+    /* one job per scenario, or with --interleavings the default schedule and N seeds each */
+    size_t nscen = n;
+    n = nscen * (size_t)(1 + interleavings);
     job *jobs = calloc(n, sizeof *jobs);
-    for (size_t i = 0; i < n; i++)
-        jobs[i].path = paths[i];
+    for (size_t i = 0, k = 0; i < nscen; i++)
+        for (unsigned v = 0; v <= interleavings; v++, k++) {
+            jobs[k].path = v ? strdup(paths[i]) : paths[i];
+            jobs[k].seed = v ? base_seed + v - 1 : 0;
+        }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     size_t next = 0, running = 0, done = 0;
@@ -491,8 +679,10 @@ int h7_cmd_test(int argc, char **argv)
             running--;
             done++;
             job *j = &jobs[i];
-            printf("[%zu/%zu] %s%-5s%s %-40s %6.2f s%s%s\n", done, n, j->rc ? red : green, label[j->rc], reset,
-                   scenario_name(j->path), j->secs, j->reason[0] ? "  " : "", j->reason);
+            char shown[300];
+            job_label(j, shown, sizeof shown);
+            printf("[%zu/%zu] %s%-5s%s %-40s %6.2f s%s%s\n", done, n, j->rc ? red : green, label[j->rc], reset, shown,
+                   j->secs, j->reason[0] ? "  " : "", j->reason);
             fflush(stdout);
         }
     }
@@ -502,16 +692,29 @@ int h7_cmd_test(int argc, char **argv)
     for (size_t i = 0; i < n; i++)
         count[jobs[i].rc]++;
     for (size_t i = 0; i < n; i++)
-        if (jobs[i].rc) {
-            printf("\n----- %s: %s -----\n%s", label[jobs[i].rc], jobs[i].path, jobs[i].report);
+        if (jobs[i].rc && (!jobs[i].seed || first_failing_seed(jobs, i))) {   /* one report per scenario's seeds */
+            char shown[300];
+            job_label(&jobs[i], shown, sizeof shown);
+            printf("\n----- %s: %s%s -----\n%s", label[jobs[i].rc], jobs[i].path, shown + strlen(scenario_name(jobs[i].path)),
+                   jobs[i].report);
         }
     printf("\n%-40s %-6s %8s  %s\n", "scenario", "result", "wall", "what it checks");
-    for (size_t i = 0; i < n; i++)
-        printf("%-40s %s%-6s%s %6.2f s  %s\n", scenario_name(jobs[i].path), jobs[i].rc ? red : green, label[jobs[i].rc],
+    for (size_t i = 0; i < n; i++) {
+        char shown[300];
+        job_label(&jobs[i], shown, sizeof shown);
+        printf("%-40s %s%-6s%s %6.2f s  %s\n", shown, jobs[i].rc ? red : green, label[jobs[i].rc],
                reset, jobs[i].secs, jobs[i].title ? jobs[i].title : "");
-    printf("%zu scenarios: %zu passed, %zu failed, %zu errors%s in %.1f s\n", n, count[0], count[1], count[2] + count[3],
+    }
+    char what[80];
+    if (interleavings)
+        snprintf(what, sizeof what, "%zu runs (%zu scenarios x %u schedules)", n, nscen, interleavings + 1);
+    else
+        snprintf(what, sizeof what, "%zu scenarios", n);
+    printf("%s: %zu passed, %zu failed, %zu errors%s in %.1f s\n", what, count[0], count[1], count[2] + count[3],
            count[3] ? " (crashes counted as errors)" : "", total);
     int rc = (count[2] + count[3]) ? 2 : count[1] ? 1 : 0;
+    if (interleavings && report_interleavings(jobs, nscen, interleavings) && rc == 0)
+        rc = 1;   /* a seed changes the result: a race */
     if (junit && write_junit(junit, jobs, n, total) != 0)
         rc = 2;
     for (size_t i = 0; i < n; i++) {

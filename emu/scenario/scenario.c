@@ -413,14 +413,67 @@ static int parse_step(pctx *p, h7_scenario *s, const h7_ynode *item)
 
 /* ------------------------------------------------------------------ expect */
 
+/* A duration that may be zero ("0", "0ns") -- the time of an event at power-on. */
+static int get_time(pctx *p, const h7_ynode *n, const char *what, h7_time_ps *out)
+{
+    if (want_scalar(p, n, what))
+        return -1;
+    if (strspn(n->value, "0") > 0 && (!n->value[strspn(n->value, "0")] || !strcmp(n->value + strspn(n->value, "0"), "ns") ||
+                                      !strcmp(n->value + strspn(n->value, "0"), "us") || !strcmp(n->value + strspn(n->value, "0"), "ms") ||
+                                      !strcmp(n->value + strspn(n->value, "0"), "s"))) {
+        *out = 0;
+        return 0;
+    }
+    return get_duration(p, n, what, out);
+}
+
+/* A timed sequence item {event: TEXT, at: T, tolerance: D | N%} (written by `h7emu record --timing`). */
+static int parse_timed_item(pctx *p, const h7_ynode *it, h7_expect_item *e)
+{
+    static const char *const keys[] = {"event", "at", "tolerance", NULL};
+    if (h7_ymap_check_keys(p->d, it, keys, p->err, p->errlen))
+        return -1;
+    const h7_ynode *ev = h7_ymap_get(it, "event"), *at = h7_ymap_get(it, "at"), *tol = h7_ymap_get(it, "tolerance");
+    if (!ev || !at)
+        return h7_yerr(p->d, it, p->err, p->errlen, "a timed sequence item needs event and at: {event: TEXT, at: 16us, "
+                       "tolerance: 10%%}");
+    e->line = it->line;
+    e->timed = true;
+    if (get_string(p, ev, "event", &e->text) || get_time(p, at, "at", &e->at))
+        return -1;
+    e->tol = e->at / 10;   /* default 10% */
+    if (tol) {
+        if (want_scalar(p, tol, "tolerance"))
+            return -1;
+        size_t n = strlen(tol->value);
+        if (n > 1 && tol->value[n - 1] == '%' && strspn(tol->value, "0123456789") == n - 1) {
+            unsigned long pct = strtoul(tol->value, NULL, 10);
+            if (pct > 1000)
+                return h7_yerr(p->d, tol, p->err, p->errlen, "tolerance: '%s' is more than 1000%%", tol->value);
+            e->tol = (h7_time_ps)((unsigned __int128)e->at * pct / 100);
+        } else if (get_time(p, tol, "tolerance", &e->tol)) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int parse_text_list(pctx *p, const h7_ynode *n, const char *what, h7_expect_item **out, size_t *count)
 {
     if (n->kind != H7_Y_SEQ)
         return h7_yerr(p->d, n, p->err, p->errlen, "%s is a list of event texts (- \"pwr: actvosrdy\")", what);
     *out = xrealloc(NULL, n->n * sizeof **out);
+    memset(*out, 0, n->n * sizeof **out);
     *count = 0;
     for (size_t i = 0; i < n->n; i++) {
         const h7_ynode *it = n->items[i];
+        if (it->kind == H7_Y_MAP && !strcmp(what, "sequence")) {
+            memset(&(*out)[i], 0, sizeof **out);
+            if (parse_timed_item(p, it, &(*out)[i]))
+                return -1;
+            (*count)++;
+            continue;
+        }
         if (want_scalar(p, it, what))
             return -1;
         if (!it->value[0])
@@ -705,6 +758,13 @@ static bool event_matches(const h7_trace_event *e, const char *want)
     return strstr(line, want) != NULL;
 }
 
+static bool seq_item_matches(const h7_trace_event *e, const h7_expect_item *item)
+{
+    if (item->timed && (e->t + item->tol < item->at || e->t > item->at + item->tol))
+        return false;
+    return event_matches(e, item->text);
+}
+
 /* The runner follows the timeline events as they happen (the machine's event bus). */
 static void observe(void *ctx, const h7_ev *ev)
 {
@@ -955,15 +1015,23 @@ static void judge(runner *r)
     /* the ordered subsequence */
     size_t pos = 0, last_match = 0;
     for (size_t i = 0; i < s->nseq && !r->fail[0]; i++) {
-        while (pos < t->n && !event_matches(&t->ev[pos], s->seq[i].text))
+        while (pos < t->n && !seq_item_matches(&t->ev[pos], &s->seq[i]))
             pos++;
         if (pos == t->n) {
-            fail(r, s->seq[i].line, "expected event \"%s\" (item %zu of the sequence) did not occur%s", s->seq[i].text, i + 1,
-                 i ? " after the previous one" : "");
+            char when[100] = "";
+            if (s->seq[i].timed) {
+                char a[40], b[40];
+                h7_trace_format_time(s->seq[i].at, a, sizeof a);
+                h7_trace_format_time(s->seq[i].tol, b, sizeof b);
+                snprintf(when, sizeof when, " within %s +- %s", a + strspn(a, " "), b + strspn(b, " "));
+            }
+            fail(r, s->seq[i].line, "expected event \"%s\" (item %zu of the sequence) did not occur%s%s", s->seq[i].text, i + 1,
+                 when, i ? " after the previous one" : "");
             if (out) {
                 fprintf(out, "FAIL %s\n  %s\n", s->name, r->fail);
                 show_context(r, out, i ? last_match : 0, i ? "events after the last expected one that matched (>)"
                                                              : "first events of the run");
+                h7_seq_diff(s->seq, s->nseq, t, seq_item_matches, out);
             }
             return;
         }
@@ -1055,6 +1123,12 @@ int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
     }
     runner r = {.s = s, .o = o, .m = m};
     m->verbose = o->verbose;
+    h7_machine_set_seed(m, o->seed);
+    if (o->seed && o->report) {
+        char var[200];
+        h7_variation_describe(&m->var, var, sizeof var);
+        fprintf(o->report, "interleaving: seed %llu: %s\n", o->seed, var);
+    }
     m->trace.timeline = o->timeline;
     m->trace.color = o->color;
     m->trace.jsonl = o->jsonl;
@@ -1075,6 +1149,8 @@ int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
         h7_machine_print_diagnosis(m, o->report);
         char tb[40];
         h7_trace_format_time(m->time, tb, sizeof tb);
+        char why[600];
+        fprintf(o->report, "outcome: %s\n", h7_outcome_name(actual_outcome(&r, why, sizeof why)));
         if (!r.fail[0])
             fprintf(o->report, "PASS %s (%zu steps, %zu expectations, %s virtual, %.2f s)\n", s->name, s->nsteps,
                     s->nseq + s->nnever + s->nmem + (s->uart_contains != NULL) + 1, tb, wall);

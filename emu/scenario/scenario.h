@@ -9,6 +9,7 @@
 
 #include "board.h"
 #include "h7types.h"
+#include "trace.h"
 
 typedef enum {
     H7_STEP_RUN,            /* run for a duration */
@@ -57,6 +58,8 @@ typedef struct h7_mem_expect {
 typedef struct h7_expect_item {
     unsigned line;
     char *text;
+    bool timed;                 /* sequence item {event, at, tolerance}: only within at +- tol */
+    h7_time_ps at, tol;
 } h7_expect_item;
 
 typedef struct h7_scenario {
@@ -96,6 +99,7 @@ typedef struct h7_scenario_opts {
     FILE *svg;                  /* the same signals as an SVG timing diagram, NULL = none */
     FILE *report;               /* pass/fail report (stdout) */
     bool verbose;
+    unsigned long long seed;    /* schedule variation (machine/variation.h), 0 = default */
 } h7_scenario_opts;
 
 struct h7_machine;
@@ -109,5 +113,11 @@ int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o);
 const char *h7_outcome_name(h7_outcome o);
 /* "100ms" -> picoseconds (units s, ms, us, ns; 1 ns .. 1 h). False if malformed. */
 bool h7_parse_duration(const char *s, h7_time_ps *out);
+
+/* The expected-vs-observed view of a failed `expect.sequence` (seqdiff.c): every item in order,
+ * marked matched (=) or missing (-), with the events seen instead (+) -- those of the same kind
+ * between the neighbouring matches (e.g. "VOS = VOS3" where "VOS = VOS1" was expected). */
+typedef bool (*h7_seq_match_fn)(const h7_trace_event *e, const h7_expect_item *item);
+void h7_seq_diff(const h7_expect_item *seq, size_t nseq, const h7_trace *t, h7_seq_match_fn match, FILE *out);
 
 #endif

@@ -150,3 +150,22 @@ bool fh_logged(const fake_host *fh, const char *needle)
             return true;
     return false;
 }
+
+unsigned fh_check_read_only_bits(fake_host *fh, h7_master m, uint32_t base, const h7_regdesc *table, size_t n)
+{
+    unsigned checked = 0;
+    for (size_t i = 0; i < n; i++) {
+        const h7_regdesc *r = &table[i];
+        if (!r->ro_mask)
+            continue;
+        uint32_t before = fh_read(fh, m, base + r->offset);
+        /* flip every read-only bit, keep the read-write bits, write 0 to write-1-to-clear bits */
+        fh_write(fh, m, base + r->offset, ((before & ~r->w1c_mask) ^ r->ro_mask) & (r->rw_mask | r->ro_mask));
+        uint32_t after = fh_read(fh, m, base + r->offset);
+        if ((after & r->ro_mask) != (before & r->ro_mask))
+            fail_msg("%s: read-only bits changed by a write: 0x%08X -> 0x%08X (ro mask 0x%08X)", r->name, before, after,
+                     r->ro_mask);
+        checked++;
+    }
+    return checked;
+}

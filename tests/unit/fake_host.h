@@ -48,5 +48,9 @@ void fh_write_sized(fake_host *fh, h7_master m, uint32_t addr, uint32_t value, u
 bool fh_traced(const fake_host *fh, const char *needle);
 /* True if some log line contains `needle`. */
 bool fh_logged(const fake_host *fh, const char *needle);
+/* For every register of `table` (window at `base`) with read-only bits: write it with those bits
+ * flipped (read-write bits kept, write-1-to-clear bits 0) and fail unless they read back unchanged.
+ * Returns the number of registers checked. */
+unsigned fh_check_read_only_bits(fake_host *fh, h7_master m, uint32_t base, const h7_regdesc *table, size_t n);
 
 #endif

@@ -631,9 +631,31 @@ static void test_zero_size_segments_do_not_overlap(void **state)
 
 #define T(fn) cmocka_unit_test(test_##fn)
 
+/* DWARF DW_TAG_inlined_subroutine: the -Os image has Error_Handler inlined into main; its range,
+ * caller and call site come from libdw. */
+static void test_inlined_subroutine_ranges_name_callee_caller_and_call_site(void **state)
+{
+    h7_image img;
+    char err[256];
+    assert_int_equal(h7_image_load(h7t_fw("error_inlined_cm7.elf"), &img, err, sizeof err), 0);
+    assert_true(img.ninlines > 0);
+    const h7_inline *hit = NULL;
+    for (size_t i = 0; i < img.ninlines; i++)
+        if (!strcmp(img.inlines[i].callee, "Error_Handler"))
+            hit = &img.inlines[i];
+    assert_non_null(hit);
+    assert_string_equal(hit->caller, "main");
+    assert_int_equal(hit->call_line, 21);
+    assert_non_null(strstr(hit->call_file, "error_inlined.c"));
+    assert_ptr_equal(h7_image_inline_at(&img, hit->lo, "Error_Handler"), hit);
+    assert_null(h7_image_inline_at(&img, hit->hi, "Error_Handler"));
+    h7_image_free(&img);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_inlined_subroutine_ranges_name_callee_caller_and_call_site),
         T(missing_file_names_path_and_errno),
         T(directory_is_not_a_regular_file),
         T(empty_file),

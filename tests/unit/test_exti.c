@@ -263,9 +263,23 @@ static void test_byte_write_to_imr_updates_one_lane(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
+/* RM0399 §21.6: CnPRx bits are rc_w1: software clears them by writing 1 but can never set them;
+ * reserved/direct-line bits of the CPU pending registers read 0 whatever is written. */
+static void test_exti_read_only_bits_ignore_writes(void **state)
+{
+    fake_host *fh = *state;
+    fh_write(fh, CM7, EXTI + C1PR1, 0xFFFFFFFFu);
+    assert_int_equal(fh_read(fh, CM7, EXTI + C1PR1), 0);
+    fh_write(fh, CM7, EXTI + 0x98u, 0xFFFFFFFFu);   /* C1PR2 */
+    assert_int_equal(fh_read(fh, CM7, EXTI + 0x98u), 0);
+    fh_write(fh, CM7, EXTI + 0xA8u, 0xFFFFFFFFu);   /* C1PR3 */
+    assert_int_equal(fh_read(fh, CM7, EXTI + 0xA8u), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        T(exti_read_only_bits_ignore_writes),
         T(imr_reset_values),
         T(rtsr_keeps_configurable_lines_only),
         T(line78_event_reaches_cm4_only_when_c2emr3_bit14_set),

@@ -829,12 +829,61 @@ static void test_current_option_registers_are_read_only(void **state)
     assert_true(fh_logged(fh, "write to read-only FLASH+0x01C ignored"));
 }
 
+/* RM0399 §4.9: as delivered, no sector is write-protected (WPSN_CURx.WRPSn = 1), there is no PCROP
+ * and no secure area (AREA_START 0x0FF > AREA_END 0x000), RDP is level 0 (0xAA) and the boot
+ * addresses are the factory ones -- the same in bank 2's copies. */
+static void test_option_registers_read_their_factory_values(void **state)
+{
+    fake_host *fh = *state;
+    for (uint32_t b = 0; b <= B2; b += B2) {
+        assert_int_equal(rd(fh, b + A_FLASH_WPSN_CUR1), 0xFFu);
+        assert_int_equal(rd(fh, b + A_FLASH_WPSN_PRG1), 0xFFu);
+        assert_int_equal(rd(fh, b + A_FLASH_PRAR_CUR1), 0x000000FFu);
+        assert_int_equal(rd(fh, b + A_FLASH_PRAR_PRG1), 0x000000FFu);
+        assert_int_equal(rd(fh, b + A_FLASH_SCAR_CUR1), 0x000000FFu);
+        assert_int_equal(rd(fh, b + A_FLASH_SCAR_PRG1), 0x000000FFu);
+    }
+    assert_int_equal((rd(fh, A_FLASH_OPTSR_CUR) >> 8) & 0xFFu, 0xAAu);
+    assert_int_equal(rd(fh, A_FLASH_BOOT7_CUR), 0x1FF00800u);
+    assert_int_equal(rd(fh, A_FLASH_BOOT4_CUR), 0x10000810u);
+    assert_false(fh_logged(fh, "UNIMP"));
+}
+
+/* RM0399 §4.4: WPSN_PRG is written with OPTCR unlocked, applied by OPTSTART and in force after the
+ * next reset; the _CUR register itself is read-only. */
+static void test_write_protection_option_applies_at_the_next_reset(void **state)
+{
+    fake_host *fh = *state;
+    fh_write(fh, CM7, FLASH + A_FLASH_WPSN_CUR1, 0);
+    assert_int_equal(rd(fh, A_FLASH_WPSN_CUR1), 0xFFu);
+    fh_write(fh, CM7, FLASH + A_FLASH_OPTKEYR, H7_FLASH_OPTKEY1);
+    fh_write(fh, CM7, FLASH + A_FLASH_OPTKEYR, H7_FLASH_OPTKEY2);
+    fh_write(fh, CM7, FLASH + A_FLASH_WPSN_PRG1, 0xFEu);           /* protect sector 0 of bank 1 */
+    fh_write(fh, CM7, FLASH + A_FLASH_OPTCR, R_FLASH_OPTCR_OPTSTART_MASK);
+    fh_advance(fh, OPT_PS);
+    assert_int_equal(rd(fh, A_FLASH_WPSN_CUR1), 0xFFu);
+    h7_soc_reset(&fh->soc, H7_RESET_SYSTEM);
+    assert_int_equal(rd(fh, A_FLASH_WPSN_CUR1), 0xFEu);
+    assert_int_equal(rd(fh, B2 + A_FLASH_WPSN_CUR1), 0xFFu);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
+
+/* RM0399 §4.9: FLASH_SRx flags, OPTSR_CUR, BOOTx_CUR and OPTCR.SWAP_BANK are r: a write never changes them (every table row with read-only bits is written with those
+ * bits flipped). */
+static void test_flash_status_and_current_option_bits_are_read_only(void **state)
+{
+    fake_host *fh = *state;
+    assert_true(fh_check_read_only_bits(fh, H7_MASTER_CM7, FLASH, h7_flash_regs, h7_flash_nregs) > 0);
+}
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        T(flash_status_and_current_option_bits_are_read_only),
         T(registers_read_their_reset_values),
+        T(option_registers_read_their_factory_values),
+        T(write_protection_option_applies_at_the_next_reset),
         T(key_registers_read_zero),
         T(acr_latency_write_reads_back_and_is_traced),
         T(acr_write_of_same_value_is_not_traced),

@@ -227,9 +227,18 @@ static void test_cm4_accesses_the_same_port(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
+/* RM0399 §12.4.5: GPIOx_IDR is r: a write never changes them (every table row with read-only bits is written with those
+ * bits flipped). */
+static void test_gpio_input_data_is_read_only(void **state)
+{
+    fake_host *fh = *state;
+    assert_true(fh_check_read_only_bits(fh, H7_MASTER_CM7, GPIO(PA), h7_gpio_regs, h7_gpio_nregs) > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        T(gpio_input_data_is_read_only),
         T(moder_reset_values_port_a_b_and_others),
         T(other_registers_read_their_reset_values),
         T(clock_off_ignores_writes_and_reads_zero),

@@ -242,9 +242,18 @@ static void test_ahb4_peripheral_reset_frees_all_semaphores(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
+/* RM0399 §11.4: HSEM_CnISR / CnMISR are r (cleared through CnICR): a write never changes them (every table row with read-only bits is written with those
+ * bits flipped). */
+static void test_hsem_status_bits_are_read_only(void **state)
+{
+    fake_host *fh = *state;
+    assert_true(fh_check_read_only_bits(fh, H7_MASTER_CM7, HSEM, h7_hsem_regs, h7_hsem_nregs) > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        T(hsem_status_bits_are_read_only),
         T(semaphores_are_free_after_reset),
         T(clock_off_ignores_writes_and_reads_zero),
         T(two_step_lock_by_cm7),

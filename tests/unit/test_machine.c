@@ -184,9 +184,87 @@ static void test_cm4_image_in_cm7_only_memory_is_rejected(void **state)
     h7_machine_destroy(m);
 }
 
+/* -Os inlines Error_Handler into main: no symbol, only DWARF inline ranges tell. The core at its
+ * `cpsid i; b .` is a firmware fault with the call site, and the empty console gives "no progress". */
+static void test_inlined_error_handler_at_os_is_a_fault_with_its_call_site(void **state)
+{
+    h7_machine *m = boot("error_inlined_cm7.elf", NULL);
+    uint32_t a = 0, sz = 0;
+    assert_false(h7_image_find_symbol(&m->img[H7_CM7], "Error_Handler", &a, &sz));
+    h7_machine_run_for(m, 20 * H7_PS_PER_MS);
+    char why[600];
+    assert_true(h7_machine_firmware_faulted(m, why, sizeof why));
+    assert_non_null(strstr(why, "cm7: stuck in Error_Handler (HAL error path), inlined Error_Handler in main "
+                                "(called at error_inlined.c:21)"));
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    h7_machine_print_summary(m, f);
+    fclose(f);
+    assert_non_null(strstr(buf, "no progress: nothing was printed on the console"));
+    free(buf);
+    h7_machine_destroy(m);
+}
+
+/* ARMv7-M: with PRIMASK = 1 no interrupt of configurable priority is taken, so `b .` is a hang
+ * wherever it is (here in a function called park); the same loop with interrupts enabled is not. */
+static void test_branch_to_itself_with_interrupts_masked_is_a_hang_anywhere(void **state)
+{
+    h7_machine *m = boot("spin_masked_cm7.elf", NULL);
+    h7_machine_run_for(m, 5 * H7_PS_PER_MS);
+    char why[600];
+    assert_true(h7_machine_firmware_faulted(m, why, sizeof why));
+    assert_non_null(strstr(why, "cm7: hangs on a branch to itself with interrupts masked (PRIMASK = 1) at"));
+    assert_non_null(strstr(why, "park"));
+    h7_machine_destroy(m);
+    m = boot("spin_unmasked_cm7.elf", NULL);
+    h7_machine_run_for(m, 5 * H7_PS_PER_MS);
+    assert_false(h7_machine_firmware_faulted(m, why, sizeof why));
+    assert_true(global(m, H7_CM7, "g_ticks") >= 4);
+    h7_machine_destroy(m);
+}
+
+/* RM0399 §9.7.1: the same-address RCC bank is decoded by the accessing CPU; the debugger of a core
+ * sees that core's bank (C1 for the CM7, C2 for the CM4), not zeros. */
+static void test_debugger_sees_its_cores_own_rcc_bank(void **state)
+{
+    h7_machine *m = boot("hello_cm7.elf", "hello_cm4.elf");
+    uint8_t on[4] = {0x00, 0x00, 0x00, 0x02};   /* AHB4ENR.HSEMEN, bit 25 */
+    assert_true(h7_machine_debug_write(m, H7_CM4, 0x580244E0u, on, 4));
+    uint8_t b = 0;
+    assert_true(h7_machine_debug_read_byte(m, H7_CM4, 0x580244E3u, &b));
+    assert_int_equal(b, 0x02);
+    assert_true(h7_machine_debug_read_byte(m, H7_CM4, 0x580245A3u, &b));   /* C2_AHB4ENR */
+    assert_int_equal(b, 0x02);
+    assert_true(h7_machine_debug_read_byte(m, H7_CM7, 0x580244E3u, &b));   /* the CM7's bank: C1 */
+    assert_int_equal(b, 0);
+    assert_int_equal(m->nguest_errors, 0);
+    h7_machine_destroy(m);
+}
+
+/* The same firmware at -O0: Error_Handler is a function of its own; the symbol check reports it
+ * with its call site in main. */
+static void test_error_handler_at_o0_is_a_fault_with_its_caller(void **state)
+{
+    h7_machine *m = boot("error_o0_cm7.elf", NULL);
+    uint32_t a = 0, sz = 0;
+    assert_true(h7_image_find_symbol(&m->img[H7_CM7], "Error_Handler", &a, &sz));
+    h7_machine_run_for(m, 50 * H7_PS_PER_MS);
+    char why[600];
+    assert_true(h7_machine_firmware_faulted(m, why, sizeof why));
+    assert_non_null(strstr(why, "cm7: stuck in Error_Handler (HAL error path) at"));
+    assert_non_null(strstr(why, "called from"));
+    assert_non_null(strstr(why, "main+"));
+    h7_machine_destroy(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_inlined_error_handler_at_os_is_a_fault_with_its_call_site),
+        cmocka_unit_test(test_error_handler_at_o0_is_a_fault_with_its_caller),
+        cmocka_unit_test(test_debugger_sees_its_cores_own_rcc_bank),
+        cmocka_unit_test(test_branch_to_itself_with_interrupts_masked_is_a_hang_anywhere),
         cmocka_unit_test(test_systick_interrupts_on_both_cores),
         cmocka_unit_test(test_fpu_double_on_cm7_single_on_cm4_and_extended_frames),
         cmocka_unit_test(test_sev_and_wfe_between_the_cores),

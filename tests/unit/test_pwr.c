@@ -376,11 +376,16 @@ static void test_cr2_is_write_protected_until_dbp(void **state)
     assert_int_equal(rd(fh, A_PWR_CR2), 0x1);
 }
 
-static void test_cm4_writing_cpucr_is_a_guest_error(void **state)
+/* RM0399 §7.8.5/§7.8.6 do not restrict PWR_CPUCR/CPU2CR to their own CPU, and ST's HAL writes both
+ * from either core (HAL_PWR_EnterSTANDBYMode, DUAL_CORE): stored, not a guest error. */
+static void test_cross_cpu_writes_to_cpucr_are_stored_and_not_guest_errors(void **state)
 {
     fake_host *fh = *state;
-    fh_write(fh, CM4, PWR + A_PWR_CPUCR, 0);
-    assert_true(fh_logged(fh, "cm4 writes PWR_CPUCR"));
+    fh_write(fh, CM4, PWR + A_PWR_CPUCR, R_PWR_CPUCR_PDDS_D2_MASK | R_PWR_CPUCR_PDDS_D3_MASK);
+    fh_write(fh, CM7, PWR + A_PWR_CPU2CR, R_PWR_CPUCR_PDDS_D1_MASK | R_PWR_CPUCR_PDDS_D3_MASK);
+    assert_int_equal(rd(fh, A_PWR_CPUCR) & 7u, 6u);
+    assert_int_equal(rd(fh, A_PWR_CPU2CR) & 7u, 5u);
+    assert_false(fh_logged(fh, "GUEST_ERROR"));
 }
 
 static void test_byte_write_to_cr3_low_lane_configures_supply(void **state)
@@ -394,9 +399,30 @@ static void test_byte_write_to_cr3_low_lane_configures_supply(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
+/* RM0399 §7.8.3: PWR_CR2.BRRDY, VBATL/H and TEMPL/H are set by hardware; with the backup domain
+ * writable (DBP = 1) a write of ones stores BREN and MONEN only. */
+static void test_pwr_cr2_brrdy_and_monitor_flags_are_never_stored_from_a_write(void **state)
+{
+    fake_host *fh = *state;
+    fh_write(fh, CM7, PWR + A_PWR_CR1, fh_read(fh, CM7, PWR + A_PWR_CR1) | R_PWR_CR1_DBP_MASK);
+    fh_write(fh, CM7, PWR + A_PWR_CR2, 0xFFFFFFFFu);
+    assert_int_equal(fh_read(fh, CM7, PWR + A_PWR_CR2) & 0x00F10000u, 0);
+    assert_int_equal(fh_read(fh, CM7, PWR + A_PWR_CR2) & 0x11u, 0x11u);
+}
+
+/* RM0399 §7.8: CSR1 ACTVOS/ACTVOSRDY, CR2 BRRDY/VBATx/TEMPx, CR3 SDEXTRDY/USB33RDY, CPUxCR STOPF/SBFx, D3CR VOSRDY and WKUPFR are r: a write never changes them (every table row with read-only bits is written with those
+ * bits flipped). */
+static void test_pwr_status_bits_are_read_only(void **state)
+{
+    fake_host *fh = *state;
+    assert_true(fh_check_read_only_bits(fh, H7_MASTER_CM7, PWR, h7_pwr_regs, h7_pwr_nregs) > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        T(pwr_status_bits_are_read_only),
+        T(pwr_cr2_brrdy_and_monitor_flags_are_never_stored_from_a_write),
         T(registers_read_their_reset_values),
         T(actvosrdy_stays_clear_until_supply_is_configured),
         T(cr3_low_byte_is_write_once_until_power_on_reset),
@@ -421,7 +447,7 @@ int main(void)
         T(run_d3_prevents_system_stop),
         T(leaving_system_stop_returns_to_vos3),
         T(cr2_is_write_protected_until_dbp),
-        T(cm4_writing_cpucr_is_a_guest_error),
+        T(cross_cpu_writes_to_cpucr_are_stored_and_not_guest_errors),
         T(byte_write_to_cr3_low_lane_configures_supply),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

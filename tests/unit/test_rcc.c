@@ -109,12 +109,92 @@ static void test_hsebyp_cannot_change_while_hse_is_on(void **state)
     assert_true(rd(fh, A_RCC_CR) & R_RCC_CR_HSEBYP_MASK);
 }
 
-static void test_hse_off_clears_hserdy_at_once(void **state)
+/* RM0399 §9.7.2: HSERDY goes low six HSE cycles after HSEON is cleared (750 ns at 8 MHz). */
+static void test_hse_off_clears_hserdy_six_hse_cycles_later(void **state)
 {
     fake_host *fh = *state;
     hse_on(fh);
     wr(fh, A_RCC_CR, R_RCC_CR_HSION_MASK | R_RCC_CR_HSEBYP_MASK);
+    assert_true(rd(fh, A_RCC_CR) & R_RCC_CR_HSERDY_MASK);
+    fh_advance(fh, 749000ull);
+    assert_true(rd(fh, A_RCC_CR) & R_RCC_CR_HSERDY_MASK);
+    fh_advance(fh, 1000ull);
     assert_false(rd(fh, A_RCC_CR) & R_RCC_CR_HSERDY_MASK);
+}
+
+/* RM0399 §9.7.2: the RDY bits are r. A CubeMX boot does SET_BIT(RCC->CR, PLL1ON) with HSERDY = 1:
+ * the read-modify-write must not store HSERDY, so HSE off still completes (HAL_RCC_DeInit). */
+static void test_cr_ready_bits_are_never_stored_from_a_write(void **state)
+{
+    fake_host *fh = *state;
+    hse_on(fh);
+    pll1_configure_400mhz(fh);
+    pll1_on_and_lock(fh);                                   /* RMW with HSERDY = 1 */
+    wr(fh, A_RCC_CR, rd(fh, A_RCC_CR) & ~R_RCC_CR_PLL1ON_MASK);
+    assert_false(rd(fh, A_RCC_CR) & R_RCC_CR_PLL1RDY_MASK);  /* PLLxRDY: at once */
+    wr(fh, A_RCC_CR, rd(fh, A_RCC_CR) & ~R_RCC_CR_HSEON_MASK);
+    fh_advance(fh, H7_PS_PER_US);
+    assert_false(rd(fh, A_RCC_CR) & R_RCC_CR_HSERDY_MASK);
+    /* writing every RDY bit as 1 (or 0) changes none of them */
+    uint32_t before = rd(fh, A_RCC_CR);
+    wr(fh, A_RCC_CR, before | 0x2A02E124u);
+    assert_int_equal(rd(fh, A_RCC_CR), before);
+    wr(fh, A_RCC_CR, before & ~(R_RCC_CR_D1CKRDY_MASK | R_RCC_CR_D2CKRDY_MASK | R_RCC_CR_HSIRDY_MASK));
+    assert_int_equal(rd(fh, A_RCC_CR), before);
+}
+
+/* HAL_RCC_DeInit then SystemClock_Config: HSE off, then on again: HSERDY waits for the start-up
+ * time again instead of reading ready at once. */
+static void test_hse_switched_on_again_waits_for_its_startup_time(void **state)
+{
+    fake_host *fh = *state;
+    hse_on(fh);
+    wr(fh, A_RCC_CR, R_RCC_CR_HSION_MASK | R_RCC_CR_HSEBYP_MASK);
+    fh_advance(fh, H7_PS_PER_US);
+    assert_false(rd(fh, A_RCC_CR) & R_RCC_CR_HSERDY_MASK);
+    wr(fh, A_RCC_CR, CR_HSE_BYPASS_ON);
+    assert_false(rd(fh, A_RCC_CR) & R_RCC_CR_HSERDY_MASK);
+    fh_advance(fh, H7_RCC_HSE_BYPASS_DELAY_PS);
+    assert_true(rd(fh, A_RCC_CR) & R_RCC_CR_HSERDY_MASK);
+}
+
+/* RM0399 §9.5.5: a PLL needs its input clock; enabled while HSE is still starting, it locks once
+ * HSE is ready (the model used to leave it unlocked for ever). */
+static void test_pll_enabled_before_its_source_is_ready_locks_once_it_is(void **state)
+{
+    fake_host *fh = *state;
+    pll1_configure_400mhz(fh);
+    wr(fh, A_RCC_CR, CR_HSE_BYPASS_ON | R_RCC_CR_PLL1ON_MASK);
+    fh_advance(fh, H7_RCC_HSE_BYPASS_DELAY_PS);
+    assert_true(rd(fh, A_RCC_CR) & R_RCC_CR_HSERDY_MASK);
+    assert_false(rd(fh, A_RCC_CR) & R_RCC_CR_PLL1RDY_MASK);
+    fh_advance(fh, H7_RCC_PLL_LOCK_PS);
+    assert_true(rd(fh, A_RCC_CR) & R_RCC_CR_PLL1RDY_MASK);
+    assert_true(fh_traced(fh, "rcc: pll1 ready"));
+    assert_false(guest_error_logged(fh, "RCC"));
+}
+
+/* RM0399 §9.7.12: PLL1's P divider must be even; /1 and odd values are out of range (rule). */
+static void test_pll1_divp_one_or_odd_is_logged_as_out_of_range(void **state)
+{
+    fake_host *fh = *state;
+    wr(fh, A_RCC_PLL1DIVR, (1u << 24) | (3u << 16) | (0u << 9) | 399u);   /* P = /1 */
+    assert_true(fh_logged(fh, "RCC_PLL1DIVR.DIVP1 = /1 out of range"));
+    wr(fh, A_RCC_PLL1DIVR, (1u << 24) | (3u << 16) | (2u << 9) | 399u);   /* P = /3 */
+    assert_true(fh_logged(fh, "RCC_PLL1DIVR.DIVP1 = /3 out of range"));
+    fh->nlog = 0;
+    wr(fh, A_RCC_PLL1DIVR, (1u << 24) | (3u << 16) | (1u << 9) | 399u);   /* P = /2 */
+    wr(fh, A_RCC_PLL2DIVR, (1u << 24) | (3u << 16) | (2u << 9) | 399u);   /* PLL2 P = /3 is fine */
+    assert_false(fh_logged(fh, "DIVP"));
+}
+
+/* HSICAL is a factory value (0x8EC read on rev V silicon), moved by HSITRIM around its 0x40 reset. */
+static void test_hsical_reads_the_factory_calibration_moved_by_the_trim(void **state)
+{
+    fake_host *fh = *state;
+    assert_int_equal(rd(fh, A_RCC_HSICFGR), 0x400008ECu);
+    wr(fh, A_RCC_HSICFGR, 0x20000000u | 0xFFFu);   /* HAL's RCC_HSICALIBRATION_DEFAULT 0x20; HSICAL is r */
+    assert_int_equal(rd(fh, A_RCC_HSICFGR), 0x200008CCu);
 }
 
 static void test_csi_and_hsi48_become_ready_after_4us(void **state)
@@ -437,6 +517,14 @@ static void test_byte_write_to_cfgr_selects_hse(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
+/* RM0399 §9.7: every read-only bit of the RCC registers (CR ready flags, CFGR.SWS, CIFR flags,
+ * HSICFGR.HSICAL, CSICFGR.CSICAL, BDCR.LSERDY, CSR.LSIRDY) ignores writes. */
+static void test_rcc_read_only_bits_ignore_writes(void **state)
+{
+    fake_host *fh = *state;
+    assert_true(fh_check_read_only_bits(fh, CM7, RCC, h7_rcc_regs, h7_rcc_nregs) >= 6);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -445,7 +533,13 @@ int main(void)
         T(hse_bypass_ready_only_after_delay),
         T(hse_as_crystal_on_a_bypass_board_never_gets_ready),
         T(hsebyp_cannot_change_while_hse_is_on),
-        T(hse_off_clears_hserdy_at_once),
+        T(hse_off_clears_hserdy_six_hse_cycles_later),
+        T(cr_ready_bits_are_never_stored_from_a_write),
+        T(rcc_read_only_bits_ignore_writes),
+        T(hse_switched_on_again_waits_for_its_startup_time),
+        T(pll_enabled_before_its_source_is_ready_locks_once_it_is),
+        T(pll1_divp_one_or_odd_is_logged_as_out_of_range),
+        T(hsical_reads_the_factory_calibration_moved_by_the_trim),
         T(csi_and_hsi48_become_ready_after_4us),
         T(pll1_400mhz_configuration_locks_after_delay),
         T(sw_pll1_gives_sws_3_and_400mhz_and_hpre_halves_cm4),

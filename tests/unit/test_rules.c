@@ -146,6 +146,17 @@ static void test_pll_out_of_range_warns_with_the_numbers(void **state)
     h7_machine_destroy(m);
 }
 
+/* RM0399 §9.7.12: PLL1's P divider must be even (/1 and odd values not allowed): the same rule as
+ * the other PLL range checks, fired by the write itself (typed event PLL1_DIVP_ODD). */
+static void test_pll1_odd_p_divider_fires_pll_range(void **state)
+{
+    h7_machine *m = machine("nucleo-h755zi-q");
+    wr(m, H7_MASTER_CM7, RCC_PLL1DIVR, 399u | (0u << 9));            /* P = /1 */
+    assert_true(m->sup.rule_fired[H7_R_PLL_RANGE]);
+    assert_true(traced(m, "rule: RCC-PLL-RANGE: RCC_PLL1DIVR.DIVP1 = /1 out of range"));
+    h7_machine_destroy(m);
+}
+
 static void test_hsem_release_by_non_owner_warns(void **state)
 {
     h7_machine *m = machine("nucleo-h755zi-q");
@@ -210,6 +221,7 @@ int main(void)
         cmocka_unit_test(test_cr3_second_write_is_ignored_and_fires_already_locked),
         cmocka_unit_test(test_vos0_with_direct_smps_locks),
         cmocka_unit_test(test_vos_change_before_actvosrdy_warns),
+        cmocka_unit_test(test_pll1_odd_p_divider_fires_pll_range),
         cmocka_unit_test(test_pll_out_of_range_warns_with_the_numbers),
         cmocka_unit_test(test_hsem_release_by_non_owner_warns),
         cmocka_unit_test(test_clock_above_vos_and_too_few_wait_states),

@@ -45,7 +45,7 @@ static void test_dbgmcu_idcode_reads_rev_v(void **state)
     fake_host *fh = *state;
     assert_int_equal(fh_read(fh, CM7, DBGMCU + A_DBGMCU_IDCODE), 0x20036450u);
     assert_int_equal(fh_read(fh, CM4, DBGMCU + A_DBGMCU_IDCODE), 0x20036450u);
-    assert_int_equal(fh_read(fh, DBG, DBGMCU + A_DBGMCU_IDCODE), h7_dbgmcu_regs[0].reset);
+    assert_int_equal(fh_read(fh, DBG, DBGMCU + A_DBGMCU_IDCODE), h7_h755_reg("DBGMCU", "IDC")->reset);
     assert_int_equal(fh_read(fh, CM7, DBGMCU + A_DBGMCU_IDCODE) & 0xFFFu, 0x450u);   /* DEV_ID */
     assert_int_equal(fh_read_sized(fh, CM7, DBGMCU + 2, 2), 0x2003u);                /* REV_ID */
 }
@@ -63,7 +63,7 @@ static void test_dbgmcu_cr_keeps_its_writable_bits(void **state)
     fake_host *fh = *state;
     assert_int_equal(fh_read(fh, DBG, DBGMCU + A_DBGMCU_CR), 0);
     fh_write(fh, DBG, DBGMCU + A_DBGMCU_CR, 0xFFFFFFFFu);
-    assert_int_equal(fh_read(fh, DBG, DBGMCU + A_DBGMCU_CR), h7_dbgmcu_regs[1].rw_mask);
+    assert_int_equal(fh_read(fh, DBG, DBGMCU + A_DBGMCU_CR), h7_h755_reg("DBGMCU", "CR")->rw_mask);
 }
 
 static void test_dbgmcu_survives_system_reset_but_not_power_on(void **state)
@@ -84,8 +84,8 @@ static void test_dbgmcu_freeze_registers_store(void **state)
     fake_host *fh = *state;
     fh_write(fh, CM7, DBGMCU + A_DBGMCU_APB4FZ2, 0x00040000u);
     assert_int_equal(fh_read(fh, CM7, DBGMCU + A_DBGMCU_APB4FZ2), 0x00040000u);
-    fh_write_sized(fh, CM7, DBGMCU + A_DBGMCU_APB4FZ2, 0x12, 1);
-    assert_int_equal(fh_read(fh, CM7, DBGMCU + A_DBGMCU_APB4FZ2), 0x00040012u);
+    fh_write_sized(fh, CM7, DBGMCU + A_DBGMCU_APB4FZ2, 0x92, 1);   /* b7 DBG_I2C4; b1, b4 reserved */
+    assert_int_equal(fh_read(fh, CM7, DBGMCU + A_DBGMCU_APB4FZ2), 0x00040080u);
 }
 
 static void test_dbgmcu_unmodelled_offset_is_logged(void **state)
@@ -211,9 +211,18 @@ static void test_ur2_mirrors_cm7_boot_address_0(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
+/* RM0399 §13: CCCSR.READY, CCVR and PKGR are r: a write never changes them (every table row with read-only bits is written with those
+ * bits flipped). */
+static void test_syscfg_status_bits_are_read_only(void **state)
+{
+    fake_host *fh = *state;
+    assert_true(fh_check_read_only_bits(fh, H7_MASTER_CM7, SYSCFG, h7_syscfg_regs, h7_syscfg_nregs) > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        T(syscfg_status_bits_are_read_only),
         T(dbgmcu_idcode_reads_rev_v),
         T(dbgmcu_idcode_is_read_only),
         T(dbgmcu_cr_keeps_its_writable_bits),

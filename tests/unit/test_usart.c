@@ -299,9 +299,18 @@ static void test_apb1l_peripheral_reset_restores_usart3(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
+/* RM0399 USART chapter: USART_ISR flags and RDR are r (cleared through ICR/RQR or by reading RDR): a write never changes them (every table row with read-only bits is written with those
+ * bits flipped). */
+static void test_usart_status_flags_are_read_only(void **state)
+{
+    fake_host *fh = *state;
+    assert_true(fh_check_read_only_bits(fh, H7_MASTER_CM7, U3, h7_usart_regs, h7_usart_nregs) > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        T(usart_status_flags_are_read_only),
         T(registers_read_their_reset_values),
         T(clock_off_ignores_writes_and_reads_zero),
         T(te_and_ue_give_teack),

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Semihosting end to end: on-target tests built with newlib's rdimon report through BKPT 0xAB and
+# their exit status reaches the shell. Usage: semihosting.sh H7EMU FIRMWARE_DIR WORKDIR
+set -u
+H7EMU=$1 FW=$2 W=$3
+rm -rf "$W" && mkdir -p "$W/root" || exit 1
+fail() { echo "FAILED: $*"; exit 1; }
+
+# all tests pass -> exit 0; the file lands in the root; files outside are refused
+"$H7EMU" run --cm7 "$FW/semihost_cm7.elf" --semihosting-root "$W/root" \
+    --semihosting-cmdline "semihost --files --escape" --quiet --for 2s > "$W/pass.out" 2>&1
+rc=$?; cat "$W/pass.out"
+[ $rc -eq 0 ] || fail "passing tests: exit code $rc, expected 0"
+grep -q "^13 tests, 0 failures" "$W/pass.out" || fail "test count"
+grep -q "result: ok -- cm7 exited with status 0 (semihosting)" "$W/pass.out" || fail "result line"
+[ "$(cat "$W/root/result.txt")" = "written by the cm7" ] || fail "file written through SYS_WRITE"
+[ ! -e "$W/escape.txt" ] || fail "a file escaped the root through .."
+
+# a failing test -> exit(1) in the firmware -> exit code 5
+"$H7EMU" run --cm7 "$FW/semihost_cm7.elf" --semihosting --semihosting-cmdline "x --fail" --quiet --for 2s > "$W/fail.out" 2>&1
+rc=$?; cat "$W/fail.out"
+[ $rc -eq 5 ] || fail "failing test: exit code $rc, expected 5"
+grep -q "FIRMWARE EXIT STATUS -- cm7 exited with status 1" "$W/fail.out" || fail "failing result line"
+
+# no root given: file access is refused (the firmware's fopen fails -> its test fails -> 5)
+"$H7EMU" run --cm7 "$FW/semihost_cm7.elf" --semihosting --semihosting-cmdline "x --files" --quiet --for 2s > "$W/noroot.out" 2>&1
+rc=$?
+[ $rc -eq 5 ] && grep -q "FAIL fopen in the semihosting root" "$W/noroot.out" || fail "files without a root: rc $rc"
+
+# both cores write: every console line carries its core
+"$H7EMU" run --cm7 "$FW/semihost_cm7.elf" --cm4 "$FW/semihost_cm4.elf" --semihosting --quiet --for 2s > "$W/dual.out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q "^cm4: 8 tests, 0 failures" "$W/dual.out" && grep -q "^cm7: 8 tests, 0 failures" "$W/dual.out" \
+    || fail "dual-core prefixes: rc $rc"
+
+# virtual time only: two runs print the same bytes (clock(), SYS_ELAPSED included)
+"$H7EMU" run --cm7 "$FW/semihost_cm7.elf" --semihosting --quiet --for 2s > "$W/det.a" 2>&1
+"$H7EMU" run --cm7 "$FW/semihost_cm7.elf" --semihosting --quiet --for 2s > "$W/det.b" 2>&1
+cmp "$W/det.a" "$W/det.b" || fail "two runs differ"
+
+# without --semihosting, BKPT 0xAB is a BKPT with no debugger: HardFault -> firmware fault (4)
+"$H7EMU" run --cm7 "$FW/semihost_cm7.elf" --quiet --for 10ms > "$W/off.out" 2>&1
+rc=$?
+[ $rc -eq 4 ] && grep -q "HardFault" "$W/off.out" || fail "without --semihosting: rc $rc"
+echo "semihosting: all checks passed"
