@@ -126,6 +126,7 @@ static void host_uart_tx(void *ctx, int usart, uint8_t byte)
 void h7_machine_set_seed(h7_machine *m, uint64_t seed)
 {
     h7_variation_from_seed(seed, &m->var);
+    m->soc.cfg.rng_seed = seed;   /* the RNG's numbers of this run (0: the fixed default), from the next power-on */
     if (seed)
         m->quantum = m->var.quantum;
 }
