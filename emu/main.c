@@ -70,8 +70,10 @@ static const char *usage_run =
     "  --svg FILE        the same signals as an SVG timing diagram\n"
     "  --uart FILE       write exactly the bytes the firmware sent on the console USART to FILE;\n"
     "                    '-' streams them to stdout line by line (the timeline then only with --trace)\n"
-    "  --uart-input FILE feed FILE's bytes ('-' = stdin) to the console USART's receiver, one frame\n"
-    "                    time apart, once the firmware has enabled it\n"
+    "  --uart N=FILE     the same for U(S)ART N (1..8 = USART1..UART8, 9 or lpuart1 = LPUART1;\n"
+    "                    usart2=FILE works too); repeatable\n"
+    "  --uart-input [N=]FILE  feed FILE's bytes ('-' = stdin) to the receiver of the console USART\n"
+    "                    (or of U(S)ART N), one frame time apart, while it can take them; repeatable\n"
     "  --no-progress     no progress line (shown on a terminal when the timeline does not go there)\n"
     "  --boot0           hold the BOOT0 pin high (boot from BOOT_CMx_ADD1: system memory)\n"
     "  --quantum TIME    longest stretch one core runs before the other (default 5us)\n"
@@ -111,6 +113,31 @@ static void wave_observer(void *ctx, const h7_ev *e)
     h7_vcd_sample(w->vcd, h7_machine_now(w->m));
 }
 
+/* "N=FILE" (N = 1..9, usart1..usart8, lpuart1) -> N and FILE; "FILE" -> 0; -1 when malformed. */
+static int parse_uart_spec(const char *val, const char **path)
+{
+    const char *eq = strchr(val, '=');
+    if (!eq)
+        return 0;
+    char name[16];
+    size_t n = (size_t)(eq - val);
+    if (n >= sizeof name || !eq[1])
+        return -1;
+    memcpy(name, val, n);
+    name[n] = '\0';
+    int u = !strcmp(name, "9") ? H7_LPUART1 : h7_usart_parse_name(name);
+    *path = eq + 1;
+    return u ? u : -1;
+}
+
+static void close_uart_files(h7_machine *m, FILE **inputs)
+{
+    for (int u = 0; u <= H7_NUARTS; u++)
+        if (inputs[u] && inputs[u] != stdin)
+            fclose(inputs[u]);
+    h7_close_outputs(m->uart_files + 1, H7_NUARTS);
+}
+
 static int cmd_run(int argc, char **argv)
 {
     h7_machine_config cfg = {0};
@@ -119,7 +146,8 @@ static int cmd_run(int argc, char **argv)
     const char *vcd_path = NULL, *svg_path = NULL;
     bool quiet = false, color = isatty(1), verbose = false, boot0 = false, gdb = false, for_given = false;
     bool semihosting = false, progress = true;
-    const char *uart_input = NULL;
+    const char *uart_input[H7_NUARTS + 1] = {0};   /* [0]: the console, [n]: U(S)ART n */
+    const char *uart_n_path[H7_NUARTS + 1] = {0};
     unsigned long long seed = 0;
     const char *sh_root = NULL, *sh_cmdline = NULL;
     h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_ALL};
@@ -165,7 +193,14 @@ static int cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--jsonl")) {
             jsonl_path = val;
         } else if (!strcmp(a, "--uart")) {
-            uart_path = val;
+            const char *path = NULL;
+            int u = parse_uart_spec(val, &path);
+            if (u < 0)
+                return usage_error("bad --uart '%s' (FILE or N=FILE with N 1..9, usart1..usart8 or lpuart1)", val);
+            if (u)
+                uart_n_path[u] = path;
+            else
+                uart_path = val;
         } else if (!strcmp(a, "--vcd")) {
             vcd_path = val;
         } else if (!strcmp(a, "--svg")) {
@@ -193,7 +228,11 @@ static int cmd_run(int argc, char **argv)
             semihosting = true;
             sh_cmdline = val;
         } else if (!strcmp(a, "--uart-input")) {
-            uart_input = val;
+            const char *path = val;
+            int u = parse_uart_spec(val, &path);
+            if (u < 0)
+                return usage_error("bad --uart-input '%s' (FILE or N=FILE with N 1..9, usart1..usart8 or lpuart1)", val);
+            uart_input[u] = path;
         } else if (!strcmp(a, "--no-progress")) {
             progress = false;
         } else if (!strcmp(a, "--quiet")) {
@@ -239,8 +278,8 @@ static int cmd_run(int argc, char **argv)
         m->semihost = &sh;
         m->serve_bkpt = h7_semihost_bkpt;
     }
-    FILE *tf = NULL, *jf = NULL, *uf = NULL, *vf = NULL, *sf = NULL, *inf = NULL;
-    h7_uart_feed feed;
+    FILE *tf = NULL, *jf = NULL, *uf = NULL, *vf = NULL, *sf = NULL, *inf[H7_NUARTS + 1] = {0};
+    h7_uart_feed feed[H7_NUARTS + 1];
     h7_vcd *wave = NULL;
     wave_ctx wctx = {NULL, m};
     if (trace_path && !(tf = h7_open_output(trace_path, "trace")))
@@ -249,9 +288,13 @@ static int cmd_run(int argc, char **argv)
         goto io_error;
     if (uart_path && !(uf = h7_open_output(uart_path, "UART")))
         goto io_error;
-    if (uart_input && !(inf = !strcmp(uart_input, "-") ? stdin : fopen(uart_input, "rb"))) {
-        fprintf(stderr, "h7emu: cannot read UART input %s: %s\n", uart_input, strerror(errno));
-        goto io_error;
+    for (int u = 0; u <= H7_NUARTS; u++) {
+        if (uart_input[u] && !(inf[u] = !strcmp(uart_input[u], "-") ? stdin : fopen(uart_input[u], "rb"))) {
+            fprintf(stderr, "h7emu: cannot read UART input %s: %s\n", uart_input[u], strerror(errno));
+            goto io_error;
+        }
+        if (u && uart_n_path[u] && !(m->uart_files[u] = h7_open_output(uart_n_path[u], "UART")))
+            goto io_error;
     }
     if (vcd_path && !(vf = h7_open_output(vcd_path, "VCD")))
         goto io_error;
@@ -272,8 +315,9 @@ static int cmd_run(int argc, char **argv)
     m->uart_out = uf;
 
     h7_machine_power_on(m);
-    if (inf)
-        h7_uart_feed_start(&feed, m, inf);
+    for (int u = 0; u <= H7_NUARTS; u++)
+        if (inf[u])
+            h7_uart_feed_start(&feed[u], m, inf[u], u ? u : m->console_usart);
     h7_progress prog = {0};
     if (progress && !gdb && isatty(2) && (m->trace.timeline != stdout || !isatty(1)) && !console_on_stdout)
         h7_progress_start(&prog, m, duration);
@@ -288,7 +332,7 @@ static int cmd_run(int argc, char **argv)
         h7_machine_run_for(m, duration);
     }
     h7_progress_stop(&prog);
-    h7_usart_flush_line(&m->soc.usart3);   /* a console line still without its newline */
+    h7_machine_flush_uart_lines(m);   /* a line still without its newline */
     if (m->semihost)
         h7_semihost_flush(m->semihost);
     if (m->trace.timeline == stdout)
@@ -322,15 +366,13 @@ static int cmd_run(int argc, char **argv)
         h7_vcd_close(wave, m->time);
     }
     h7_close_outputs((FILE *[]){tf, jf, uf, vf, sf}, 5);
-    if (inf && inf != stdin)
-        fclose(inf);
+    close_uart_files(m, inf);
     h7_machine_destroy(m);
     if (semihosting)
         h7_semihost_free(&sh);
     return rc;
 io_error:
-    if (inf && inf != stdin)
-        fclose(inf);
+    close_uart_files(m, inf);
     h7_machine_destroy(m);
     if (semihosting)
         h7_semihost_free(&sh);

@@ -30,7 +30,11 @@
  * - Overrun: a new regular result with EOC still set sets OVR; OVRMOD = 0 keeps the old DR,
  *   OVRMOD = 1 overwrites it.
  * - Injected sequences run on their own timer next to regular ones (no preemption model);
- *   only the software start (JEXTEN = 00) is modelled. */
+ *   only the software start (JEXTEN = 00) is modelled.
+ * - DMA: the request line (DMAMUX1 ADC1 = 9, ADC2 = 10, ADC3 = 115; DMAMUX2 ADC3 = 17) is high
+ *   while a regular result waits in DR (EOC) and CFGR.DMNGT selects DMA (01 one-shot, 11
+ *   circular); the DMA's read of DR clears EOC and drops it. DMNGT one-shot vs circular is not
+ *   told apart (the DMA's own NDTR ends a one-shot transfer). */
 #include "adc.h"
 
 #include <stdio.h>
@@ -247,6 +251,15 @@ static void update_irq(h7_adc *s)
     if (s->soc->ops.set_irq)
         for (int k = 0; k < H7_NCORES; k++)
             s->soc->ops.set_irq(s->soc->host, (h7_core_id)k, irqn, level);
+    /* DMA request (DMAMUX1 lines 9/10/115; ADC3 also DMAMUX2 line 17 for the BDMA). */
+    bool req = h7_adc_dma_request(s);
+    if (req != s->dma_level) {
+        s->dma_level = req;
+        static const unsigned line[3] = {H7_DMAREQ_ADC1, H7_DMAREQ_ADC2, H7_DMAREQ_ADC3};
+        h7_dmamux_request(s->soc, line[s->index - 1], req);
+        if (s->index == 3)
+            h7_dmamux_request(s->soc, H7_DMAMUX2_LINE(H7_DMAREQ2_ADC3), req);
+    }
 }
 
 static const char *name(const h7_adc *s) { return s->index == 1 ? "adc1" : s->index == 2 ? "adc2" : "adc3"; }

@@ -145,7 +145,7 @@ typedef struct h7_adc {
     unsigned seq_pos;          /* next rank of the regular sequence */
     unsigned jseq_pos;
     bool converting, jconverting;
-    bool trace_ready_once;
+    bool dma_level;            /* the DMA request line as last driven */
     h7_event ev_ldo, ev_ready, ev_cal, ev_conv, ev_jconv;
 } h7_adc;
 

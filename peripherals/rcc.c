@@ -167,13 +167,26 @@ uint32_t h7_rcc_pclk_hz(const h7_rcc *r, int apb)
     }
 }
 
-/* USART2/3/4/5/7/8 kernel clock mux, RCC_D2CCIP2R.USART234578SEL (RM0399 §9.7.x). */
+/* U(S)ART kernel clock muxes (RM0399 §9.7.x): RCC_D2CCIP2R.USART16SEL (b5:3) for USART1/6,
+ * USART234578SEL (b2:0) for the others, RCC_D3CCIPR.LPUART1SEL (b2:0) for LPUART1 (instance 9).
+ * Codes: 0 = the bus clock (PCLK2, PCLK1 or PCLK4), 1 = pll2_q, 2 = pll3_q, 3 = hsi_ker,
+ * 4 = csi_ker, 5 = LSE; others reserved (no clock). */
 uint32_t h7_rcc_usart_kernel_hz(const h7_rcc *r, int usart)
 {
-    if (usart == 1 || usart == 6)
-        return h7_rcc_pclk_hz(r, 2);   /* USART16SEL = 0 (rcc_pclk2) is the only choice modelled */
-    switch (H7_FIELD_EX(r->d2ccip2r, RCC_D2CCIP2R, USART234578SEL)) {
-    case 0: return h7_rcc_pclk_hz(r, 1);
+    unsigned sel;
+    int apb;
+    if (usart == 1 || usart == 6) {
+        sel = (r->d2ccip2r >> 3) & 7u;
+        apb = 2;
+    } else if (usart == 9) {
+        sel = r->d3ccipr & 7u;
+        apb = 4;
+    } else {
+        sel = H7_FIELD_EX(r->d2ccip2r, RCC_D2CCIP2R, USART234578SEL);
+        apb = 1;
+    }
+    switch (sel) {
+    case 0: return h7_rcc_pclk_hz(r, apb);
     case 1: return h7_rcc_pll_hz(r, 2, 'q');
     case 2: return h7_rcc_pll_hz(r, 3, 'q');
     case 3: return source_hz(r, H7_OSC_HSI);
@@ -549,11 +562,10 @@ static void peripheral_resets(h7_rcc *r, uint32_t off, uint32_t rising)
                 h7_otg_reset(&soc->otg[i], H7_RESET_SYSTEM);
     } else if (off == 0x084u && (rising & (1u << 6))) {   /* AHB2RSTR.RNGRST */
         h7_rng_reset(&soc->rng, H7_RESET_SYSTEM);
-    } else if (off == 0x090u && (rising & (1u << 18))) {
-        h7_usart_reset(&soc->usart3, H7_RESET_SYSTEM);
     } else if (off == 0x09Cu && (rising & (1u << 1))) {
         h7_syscfg_reset(&soc->syscfg, H7_RESET_SYSTEM);
     }
+    h7_soc_peripheral_reset(soc, off, rising);
 }
 
 /* ------------------------------------------------------------------ bus interface */

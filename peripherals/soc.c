@@ -67,8 +67,22 @@ static const binding bindings[] = {
     BIND("DBGMCU", dbgmcu, dbgmcu, -1, 0),
     BIND("HSEM", hsem, hsem, H7_RCC_EN_AHB4, 25),
     BIND("SYSCFG", syscfg, syscfg, H7_RCC_EN_APB4, 1),
-    BIND("USART3", usart, usart3, H7_RCC_EN_APB1L, 18),
+    BIND("USART1", usart, uart[0], H7_RCC_EN_APB2, 4),
+    BIND("USART2", usart, uart[1], H7_RCC_EN_APB1L, 17),
+    BIND("USART3", usart, uart[2], H7_RCC_EN_APB1L, 18),
+    BIND("UART4", usart, uart[3], H7_RCC_EN_APB1L, 19),
+    BIND("UART5", usart, uart[4], H7_RCC_EN_APB1L, 20),
+    BIND("USART6", usart, uart[5], H7_RCC_EN_APB2, 5),
+    BIND("UART7", usart, uart[6], H7_RCC_EN_APB1L, 30),
+    BIND("UART8", usart, uart[7], H7_RCC_EN_APB1L, 31),
+    BIND("LPUART1", usart, uart[8], H7_RCC_EN_APB4, 3),
     BIND("ART", art, art, H7_RCC_EN_AHB1, 14),
+    BIND("DMA1", dma, dma1, H7_RCC_EN_AHB1, 0),
+    BIND("DMA2", dma, dma2, H7_RCC_EN_AHB1, 1),
+    BIND("DMAMUX1", dmamux, dmamux, -1, 0),
+    BIND("DMAMUX2", dmamux, dmamux2, -1, 0),
+    BIND("BDMA", bdma, bdma, H7_RCC_EN_AHB4, 21),
+    BIND("MDMA", mdma, mdma, H7_RCC_EN_AHB3, 0),
     BIND("ADC1", adc, adc[0], H7_RCC_EN_AHB1, 5),
     BIND("ADC2", adc, adc[1], H7_RCC_EN_AHB1, 5),
     BIND("ADC12_Common", adc_common, adc_common[0], H7_RCC_EN_AHB1, 5),
@@ -147,8 +161,15 @@ void h7_soc_init(h7_soc *soc, const h7_host_ops *ops, void *host, h7_sched *sche
     h7_dbgmcu_init(&soc->dbgmcu, soc);
     for (int p = 0; p < H7_GPIO_PORTS; p++)
         h7_gpio_init(&soc->gpio[p], soc, p);
-    h7_usart_init(&soc->usart3, soc, 3);
+    for (int u = 1; u <= H7_NUARTS; u++)
+        h7_usart_init(&soc->uart[u - 1], soc, u);
     h7_art_init(&soc->art, soc);
+    h7_dmamux_init(&soc->dmamux, soc, 1);
+    h7_dmamux_init(&soc->dmamux2, soc, 2);
+    h7_bdma_init(&soc->bdma, soc);
+    h7_mdma_init(&soc->mdma, soc);
+    h7_dma_init(&soc->dma1, soc, 1);
+    h7_dma_init(&soc->dma2, soc, 2);
     for (int i = 0; i < 3; i++)
         h7_adc_init(&soc->adc[i], soc, i + 1, &soc->adc_common[i == 2]);
     h7_adc_common_init(&soc->adc_common[0], soc, 12, &soc->adc[0], &soc->adc[1]);
@@ -193,7 +214,14 @@ void h7_soc_reset(h7_soc *soc, h7_reset_kind kind)
     h7_dbgmcu_reset(&soc->dbgmcu, kind);
     for (int p = 0; p < H7_GPIO_PORTS; p++)
         h7_gpio_reset(&soc->gpio[p], kind);
-    h7_usart_reset(&soc->usart3, kind);
+    h7_dmamux_reset(&soc->dmamux, kind);
+    h7_dmamux_reset(&soc->dmamux2, kind);
+    h7_dma_reset(&soc->dma1, kind);
+    h7_bdma_reset(&soc->bdma, kind);
+    h7_mdma_reset(&soc->mdma, kind);
+    h7_dma_reset(&soc->dma2, kind);
+    for (int u = 0; u < H7_NUARTS; u++)
+        h7_usart_reset(&soc->uart[u], kind);
     h7_art_reset(&soc->art, kind);
     for (int i = 0; i < 2; i++)
         h7_adc_common_reset(&soc->adc_common[i], kind);
@@ -204,6 +232,66 @@ void h7_soc_reset(h7_soc *soc, h7_reset_kind kind)
     h7_eth_reset(&soc->eth, kind);
     h7_rng_reset(&soc->rng, kind);
     h7_crc_reset(&soc->crc, kind);
+}
+
+h7_usart *h7_soc_uart(h7_soc *soc, int n)
+{
+    return n >= 1 && n <= H7_NUARTS ? &soc->uart[n - 1] : NULL;
+}
+
+/* RCC_AHB3RSTR (0x07C): MDMA b0; AHB1RSTR (0x080): DMA1 b0, DMA2 b1; AHB4RSTR (0x088): BDMA b21; APB1LRSTR (0x090), APB2RSTR (0x098), APB4RSTR (0x09C):
+ * the U(S)ART bits of h7_usart_infos (RM0399 §9.7.x). DMAMUX1 is reset with DMA1 (Decision: it
+ * has no reset bit of its own in RM0399 §9.7). */
+void h7_soc_peripheral_reset(h7_soc *soc, uint32_t rstr_offset, uint32_t rising)
+{
+    static const struct { uint32_t off; int reg; } rstr[] = {
+        {0x07Cu, H7_RCC_EN_AHB3}, {0x080u, H7_RCC_EN_AHB1}, {0x088u, H7_RCC_EN_AHB4}, {0x090u, H7_RCC_EN_APB1L}, {0x098u, H7_RCC_EN_APB2},
+        {0x09Cu, H7_RCC_EN_APB4},
+    };
+    int reg = -1;
+    for (size_t i = 0; i < sizeof rstr / sizeof rstr[0]; i++)
+        if (rstr[i].off == rstr_offset)
+            reg = rstr[i].reg;
+    if (reg < 0 || !rising)
+        return;
+    if (reg == H7_RCC_EN_AHB1 && (rising & 1u)) {
+        h7_dmamux_reset(&soc->dmamux, H7_RESET_SYSTEM);
+        h7_dma_reset(&soc->dma1, H7_RESET_SYSTEM);
+    }
+    if (reg == H7_RCC_EN_AHB1 && (rising & 2u))
+        h7_dma_reset(&soc->dma2, H7_RESET_SYSTEM);
+    if (reg == H7_RCC_EN_AHB3 && (rising & 1u))   /* AHB3RSTR.MDMARST */
+        h7_mdma_reset(&soc->mdma, H7_RESET_SYSTEM);
+    if (reg == H7_RCC_EN_AHB4 && (rising & (1u << 21))) {   /* BDMARST (DMAMUX2 with it) */
+        h7_dmamux_reset(&soc->dmamux2, H7_RESET_SYSTEM);
+        h7_bdma_reset(&soc->bdma, H7_RESET_SYSTEM);
+    }
+    for (int u = 1; u <= H7_NUARTS; u++)
+        if (h7_usart_infos[u].clk_reg == reg && (rising & (1u << h7_usart_infos[u].clk_bit)))
+            h7_usart_reset(&soc->uart[u - 1], H7_RESET_SYSTEM);
+}
+
+bool h7_soc_bus_access(h7_soc *soc, h7_bus_master bm, uint32_t addr, uint8_t *buf, unsigned len, bool write)
+{
+    if (h7_bus_unreachable(bm, addr, len))
+        return false;
+    const h7_window *w = h7_soc_find_window(soc, addr);
+    if (w) {
+        uint32_t v = 0;
+        if (write) {
+            for (unsigned i = 0; i < len; i++)
+                v |= (uint32_t)buf[i] << (8 * i);
+            h7_soc_window_write(soc, w, addr - w->base, v, len, H7_MASTER_DMA);
+        } else {
+            v = h7_soc_window_read(soc, w, addr - w->base, len, H7_MASTER_DMA);
+            for (unsigned i = 0; i < len; i++)
+                buf[i] = (uint8_t)(v >> (8 * i));
+        }
+        return true;
+    }
+    if (write)
+        return soc->ops.bus_write && soc->ops.bus_write(soc->host, bm, addr, buf, len);
+    return soc->ops.bus_read && soc->ops.bus_read(soc->host, bm, addr, buf, len);
 }
 
 h7_svdreg *h7_soc_svdreg(h7_soc *soc, const char *window)
@@ -253,7 +341,9 @@ static void note_clock_off(h7_soc *soc, const h7_window *w, h7_master m, bool wr
  * while RCC_CR.D2CKRDY = 0 (D2 in DStop) is reported to the observers (rule D2-ACCESS-IN-DSTOP). */
 static void check_d2_access(h7_soc *soc, const h7_window *w, uint32_t offset, h7_master m)
 {
-    if (m == H7_MASTER_DEBUG || w->base >= 0x48024000u || soc->rcc.d2ckrdy)
+    if (m != H7_MASTER_CM7 && m != H7_MASTER_CM4)   /* a CPU rule: not the debugger, not a DMA */
+        return;
+    if (w->base >= 0x48024000u || soc->rcc.d2ckrdy)
         return;
     h7_ev e = {.kind = H7_EV_D2_ACCESS_IN_DSTOP, .by = m, .core = (h7_core_id)m,
                   .u.d2 = {w->name, w->base + offset}};

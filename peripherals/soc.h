@@ -14,13 +14,18 @@
 
 #include "adc.h"
 #include "art.h"
+#include "bdma.h"
+#include "busmatrix.h"
 #include "crc.h"
 #include "dbgmcu.h"
+#include "dma.h"
+#include "dmamux.h"
 #include "eth.h"
 #include "exti.h"
 #include "flash.h"
 #include "gpio.h"
 #include "hsem.h"
+#include "mdma.h"
 #include "otg.h"
 #include "pwr.h"
 #include "rcc.h"
@@ -49,6 +54,12 @@ typedef struct h7_host_ops {
     void (*log)(void *ctx, h7_log_kind kind, const char *periph, const char *text);
     /* A byte left a USART's transmit shift register (index 1..8, 3 = the Nucleo console). */
     void (*uart_tx)(void *ctx, int usart, uint8_t byte);
+    /* A DMA master reads or writes `len` bytes of memory (RAM, flash, system memory) at `addr`.
+     * Reachability is already checked (busmatrix.h); false when no memory is there (or, for a
+     * write, the memory is not writable by a bus master: flash, system memory). The machine keeps
+     * translated code and the cache-coherency bookkeeping in step. NULL: every access fails. */
+    bool (*bus_read)(void *ctx, h7_bus_master bm, uint32_t addr, void *buf, unsigned len);
+    bool (*bus_write)(void *ctx, h7_bus_master bm, uint32_t addr, const void *buf, unsigned len);
 } h7_host_ops;
 
 /* How the chip is wired and which silicon it is (the board layer fills this in). */
@@ -94,8 +105,12 @@ typedef struct h7_soc {
     h7_exti exti;
     h7_dbgmcu dbgmcu;
     h7_gpio gpio[H7_GPIO_PORTS];
-    h7_usart usart3;
+    h7_usart uart[H7_NUARTS];   /* instance n (1..9, usart.h) is uart[n - 1] */
     h7_art art;
+    h7_dma dma1, dma2;
+    h7_dmamux dmamux, dmamux2;
+    h7_bdma bdma;
+    h7_mdma mdma;
     h7_adc adc[3];            /* ADC1, ADC2, ADC3 */
     h7_adc_common adc_common[2];   /* ADC12_Common, ADC3_Common */
     h7_otg otg[2];            /* OTG1 (HS), OTG2 (FS) */
@@ -131,6 +146,15 @@ bool h7_soc_write(h7_soc *soc, uint32_t addr, uint32_t value, unsigned size, h7_
 void h7_soc_cpu_stop_changed(h7_soc *soc, h7_core_id core, bool cstop);
 /* Machine -> SoC: a core executed SEV (routed through EXTI lines 79/80 to the other core). */
 void h7_soc_cpu_sev(h7_soc *soc, h7_core_id core);
+
+/* U(S)ART instance n (1..9: USART1..UART8, LPUART1; usart.h), NULL if out of range. */
+h7_usart *h7_soc_uart(h7_soc *soc, int n);
+/* RCC xxxRSTR 0 -> 1 edges (register offset, rising bits): resets the DMA and U(S)ART models. */
+void h7_soc_peripheral_reset(h7_soc *soc, uint32_t rstr_offset, uint32_t rising);
+/* A bus access by a DMA master: bus-matrix reachability first (false when `bm` cannot reach
+ * addr), then a peripheral window (as master H7_MASTER_DMA, little-endian, len 1/2/4) or memory
+ * through ops.bus_read/bus_write. False = bus error. */
+bool h7_soc_bus_access(h7_soc *soc, h7_bus_master bm, uint32_t addr, uint8_t *buf, unsigned len, bool write);
 
 /* The table-driven registers of a window (svdreg.h): the model of windows without a behavioural
  * model, and the fallback of behavioural models for the registers they leave to the table.

@@ -49,6 +49,9 @@ static const kind_info kinds[H7_EV_KIND_COUNT] = {
     [H7_EV_UART_LINE] = {"uart_line", H7_CH_TIMELINE, NULL},
     [H7_EV_CLOCK_OFF_ACCESS] = {"clock_off_access", H7_CH_TIMELINE, "soc"},
     [H7_EV_D2_ACCESS_IN_DSTOP] = {"d2_access_in_dstop", H7_CH_NONE, NULL},
+    [H7_EV_DMA_TRANSFER_ERROR] = {"dma_transfer_error", H7_CH_TIMELINE, NULL},
+    [H7_EV_DCACHE_STALE] = {"dcache_stale", H7_CH_NONE, "cm7"},
+    [H7_EV_MPU_AFTER_CACHE] = {"mpu_after_cache", H7_CH_NONE, "cm7"},
     [H7_EV_CORE_BOOT] = {"core_boot", H7_CH_TIMELINE, NULL},
     [H7_EV_CORE_HELD] = {"core_held", H7_CH_TIMELINE, NULL},
     [H7_EV_CORE_RELEASED] = {"core_released", H7_CH_TIMELINE, NULL},
@@ -90,8 +93,14 @@ const char *h7_ev_src(const h7_ev *e)
 {
     if (e->kind == H7_EV_NOTE)
         return e->src ? e->src : "?";
-    if (e->kind == H7_EV_UART_LINE)
-        return e->u.uart.usart == 3 ? "uart3" : "uart";
+    if (e->kind == H7_EV_UART_LINE) {
+        /* U(S)ART instances as peripherals/usart.h numbers them: 1..8 USART1..UART8, 9 LPUART1. */
+        static const char *const uarts[10] = {"uart", "uart1", "uart2", "uart3", "uart4", "uart5", "uart6",
+                                              "uart7", "uart8", "lpuart1"};
+        return (unsigned)e->u.uart.usart < 10 ? uarts[e->u.uart.usart] : "uart";
+    }
+    if (e->kind == H7_EV_DMA_TRANSFER_ERROR)
+        return e->u.dmaerr.dma == 4 ? "mdma" : e->u.dmaerr.dma == 3 ? "bdma" : e->u.dmaerr.dma == 2 ? "dma2" : "dma1";
     if (e->kind == H7_EV_MASS_ERASE)
         return e->u.mass.debug ? "debug" : "flash";
     if ((unsigned)e->kind >= H7_EV_KIND_COUNT)
@@ -219,6 +228,17 @@ void h7_ev_render(const h7_ev *e, char *buf, size_t len)
     case H7_EV_DEVICE_LOCKED: snprintf(buf, len, "device locked: %s", e->text); break;
     case H7_EV_STILL_LOCKED: snprintf(buf, len, "still locked: PWR_CR3 keeps its supply setting until a power-on reset"); break;
     case H7_EV_LINK_LOST: snprintf(buf, len, "link lost: %s", e->text); break;
+    case H7_EV_DMA_TRANSFER_ERROR:
+        snprintf(buf, len, e->u.dmaerr.dma >= 3 ? "channel %u transfer error %s 0x%08X (%s): channel disabled"
+                                                : "stream %u transfer error %s 0x%08X (%s): stream disabled", e->u.dmaerr.stream,
+                 e->u.dmaerr.write ? "writing" : "reading", e->u.dmaerr.addr, e->u.dmaerr.area);
+        break;
+    case H7_EV_DCACHE_STALE:
+        snprintf(buf, len, e->u.stale.cpu_read ? "%s reads 0x%08X written by DMA without invalidating the D-cache"
+                                               : "%s reads 0x%08X: the CM7 wrote it through the D-cache without a clean",
+                 e->u.stale.master, e->u.stale.addr);
+        break;
+    case H7_EV_MPU_AFTER_CACHE: snprintf(buf, len, "writes 0x%08X to MPU 0x%08X while SCB_CCR.DC = 1", e->u.mpu.value, e->u.mpu.reg); break;
     default: snprintf(buf, len, "?"); break;
     }
 }
@@ -332,6 +352,19 @@ void h7_ev_json_fields(const h7_ev *e, char *buf, size_t len)
         jbool(&j, "high", e->u.pin.high);
         break;
     case H7_EV_UART_LINE: jint(&j, "usart", e->u.uart.usart); break;
+    case H7_EV_DMA_TRANSFER_ERROR:
+        jint(&j, "dma", e->u.dmaerr.dma);
+        jint(&j, "stream", e->u.dmaerr.stream);
+        jnum(&j, "addr", e->u.dmaerr.addr);
+        jbool(&j, "write", e->u.dmaerr.write);
+        jstr(&j, "area", e->u.dmaerr.area);
+        break;
+    case H7_EV_DCACHE_STALE:
+        jbool(&j, "cpu_read", e->u.stale.cpu_read);
+        jstr(&j, "master", e->u.stale.master);
+        jnum(&j, "addr", e->u.stale.addr);
+        break;
+    case H7_EV_MPU_AFTER_CACHE: jnum(&j, "reg", e->u.mpu.reg); jnum(&j, "value", e->u.mpu.value); break;
     case H7_EV_CLOCK_OFF_ACCESS:
         jstr(&j, "window", e->u.clkoff.window);
         jbool(&j, "write", e->u.clkoff.write);

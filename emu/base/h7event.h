@@ -60,6 +60,11 @@ typedef enum h7_ev_kind {
     H7_EV_UART_LINE,              /* a line of text left a USART */
     H7_EV_CLOCK_OFF_ACCESS,       /* first access to a peripheral whose clock is off */
     H7_EV_D2_ACCESS_IN_DSTOP,     /* a CPU accessed a D2 peripheral while D2CKRDY = 0 (not on the timeline) */
+    /* DMA and the Cortex-M7 data path (RM0399 §2.1, §16) */
+    H7_EV_DMA_TRANSFER_ERROR,     /* a DMA stream hit a bus error (unreachable address): TEIF, stream disabled */
+    H7_EV_DCACHE_STALE,           /* DMA read of a line the CM7 did not clean / CM7 read of a DMA-written line
+                                     it did not invalidate (not on the timeline) */
+    H7_EV_MPU_AFTER_CACHE,        /* an MPU region or the MPU enabled while the D-cache is on (not on the timeline) */
     /* machine: cores, resets, board */
     H7_EV_CORE_BOOT,              /* a core starts from its boot address at reset */
     H7_EV_CORE_HELD,              /* a core is held by BCMx = 0 */
@@ -118,6 +123,9 @@ typedef struct h7_ev {
         struct { bool boot0; } por;                                  /* POWER_ON */
         struct { bool software; } sysreset;                          /* SYSTEM_RESET (core = source) */
         struct { const char *id; const char *summary; } rule;        /* RULE */
+        struct { int dma; unsigned stream; uint32_t addr; bool write; const char *area; } dmaerr;   /* DMA_TRANSFER_ERROR: dma 1/2, 3 = BDMA, 4 = MDMA */
+        struct { bool cpu_read; const char *master; uint32_t addr, pc; } stale;   /* DCACHE_STALE: master "dma1"... or "cm7" */
+        struct { uint32_t reg, value; } mpu;                         /* MPU_AFTER_CACHE: register address, value */
     } u;
     const char *src;      /* NOTE: the actor; */
     const char *text;     /* NOTE, DEVICE_LOCKED, LINK_LOST: the words */

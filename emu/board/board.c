@@ -1,4 +1,5 @@
 #include "board.h"
+#include "usart.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -307,10 +308,9 @@ static int parse_board(const h7_ydoc *d, h7_board *b, char *err, size_t len)
         b->boot0 = n->value[0] == '1';
     }
     if ((n = h7_ymap_get(root, "console"))) {
-        if (scalar(d, n, "console", err, len) || strncmp(n->value, "usart", 5) || n->value[5] < '1' ||
-            n->value[5] > '8' || n->value[6])
-            return h7_yerr(d, n, err, len, "console is usart1..usart8 (only usart3 is modelled)");
-        b->console_usart = n->value[5] - '0';
+        if (scalar(d, n, "console", err, len) || !h7_usart_parse_name(n->value))
+            return h7_yerr(d, n, err, len, "console is usart1..usart8 or lpuart1");
+        b->console_usart = h7_usart_parse_name(n->value);
     }
     if ((n = h7_ymap_get(root, "revision"))) {
         if (scalar(d, n, "revision", err, len) || (strcmp(n->value, "V") && strcmp(n->value, "Y")))

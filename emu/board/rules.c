@@ -34,6 +34,18 @@ const h7_rule h7_rules[H7_RULE_COUNT] = {
     [H7_R_D2_ACCESS_IN_DSTOP] = {"RCC-D2-ACCESS-WHILE-STOPPED", H7_RULE_WARN,
         "D2 peripherals must not be accessed while D2 is in DStop (RCC_CR.D2CKRDY = 0).",
         "RM0399 §9.7.2 RCC_CR.D2CKRDY, §7.6.1 domain states"},
+    [H7_R_DMA_UNREACHABLE] = {"DMA-UNREACHABLE-MEMORY", H7_RULE_WARN,
+        "DMA1/DMA2 cannot reach the Cortex-M7's DTCM/ITCM (and BDMA only D3 memories): a stream pointed there ends with a transfer error (TEIF) and is disabled.",
+        "RM0399 §2.1 (Figure 1, Table 3 bus-master-to-slave interconnect), §16.3.17 DMA error management; AN4891 §2.3"},
+    [H7_R_DCACHE_CLEAN_BEFORE_DMA] = {"DCACHE-CLEAN-BEFORE-DMA", H7_RULE_WARN,
+        "A buffer the Cortex-M7 wrote through its write-back D-cache must be cleaned (SCB_CleanDCache_by_Addr) before a DMA reads it; otherwise the DMA reads stale memory.",
+        "RM0399 §2.1 (Cortex-M7 with 16 KB L1 D-cache, DMA masters outside it); ARMv7-M ARM B2.2.7 cache maintenance; Cortex-M7 TRM §4.3 (DCCMVAC); AN4839 §3.2 (STM32F7/H7 cache coherency)"},
+    [H7_R_DCACHE_INVALIDATE_AFTER_DMA] = {"DCACHE-INVALIDATE-AFTER-DMA", H7_RULE_WARN,
+        "A buffer a DMA wrote must be invalidated in the Cortex-M7's D-cache (SCB_InvalidateDCache_by_Addr) before the CPU reads it; otherwise the CPU may read stale cached data.",
+        "RM0399 §2.1 (Cortex-M7 with 16 KB L1 D-cache, DMA masters outside it); ARMv7-M ARM B2.2.7 cache maintenance; Cortex-M7 TRM §4.3 (DCIMVAC); AN4839 §3.2 (STM32F7/H7 cache coherency)"},
+    [H7_R_MPU_AFTER_CACHE] = {"MPU-AFTER-CACHE-ENABLE", H7_RULE_WARN,
+        "MPU regions should be configured before the D-cache is enabled (CubeMX: MPU_Config() first); changing memory attributes of cached lines needs a clean and invalidate of the region.",
+        "RM0399 §2.1 (Cortex-M7 MPU and L1 caches); ARMv7-M ARM B3.5 (MPU), B2.2.7; AN4838 §3 (MPU on STM32 MCUs); AN4839 §3.2"},
 };
 
 const unsigned h7_vos_cpu_mhz[4] = {480, 400, 300, 200};

@@ -258,7 +258,8 @@ uint64_t h7_sup_kinds(void)
            H7_EV_BIT(H7_EV_OVERDRIVE_ON) | H7_EV_BIT(H7_EV_CLOCKS_CHANGED) | H7_EV_BIT(H7_EV_FLASH_LATENCY) |
            H7_EV_BIT(H7_EV_VOS_READY) | H7_EV_BIT(H7_EV_VOS_BEFORE_ACTVOSRDY) | H7_EV_BIT(H7_EV_HSEM_RELEASE_REFUSED) |
            H7_EV_BIT(H7_EV_PLL_INPUT_RANGE) | H7_EV_BIT(H7_EV_PLL_RGE_MISMATCH) | H7_EV_BIT(H7_EV_PLL_VCO_RANGE) |
-           H7_EV_BIT(H7_EV_PLL_NEVER_LOCKS) | H7_EV_BIT(H7_EV_PLL1_DIVP_ODD) | H7_EV_BIT(H7_EV_D2_ACCESS_IN_DSTOP);
+           H7_EV_BIT(H7_EV_PLL_NEVER_LOCKS) | H7_EV_BIT(H7_EV_PLL1_DIVP_ODD) | H7_EV_BIT(H7_EV_D2_ACCESS_IN_DSTOP) |
+           h7_datapath_kinds();
 }
 
 h7_verdict h7_sup_on_event(h7_supervisor *s, const h7_ev *e)
@@ -296,9 +297,15 @@ h7_verdict h7_sup_on_event(h7_supervisor *s, const h7_ev *e)
         on_event_as_detail(s, H7_R_PLL_RANGE, RCC_PLL1DIVR_ADDR, e, false, "choose an even PLL1 P divider (2, 4, ...)");
         return none;
     case H7_EV_D2_ACCESS_IN_DSTOP: on_d2_access(s, e); return none;
-    default: return none;
+    default:
+        if (h7_datapath_kinds() & H7_EV_BIT(e->kind))
+            h7_datapath_on_event(s, e);
+        return none;
     }
 }
+
+h7_violation *h7_sup_record(h7_supervisor *s, h7_rule_id rule, uint32_t reg_addr) { return record(s, rule, reg_addr); }
+void h7_sup_announce(h7_supervisor *s, h7_rule_id rule, const char *summary) { announce(s, rule, summary); }
 
 void h7_sup_init(h7_supervisor *s, const h7_sup_view *view, h7_soc *soc, const h7_board *board,
                  h7_violation_policy policy)

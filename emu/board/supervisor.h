@@ -79,6 +79,19 @@ h7_verdict h7_sup_on_event(h7_supervisor *s, const h7_ev *e);
 /* The root-cause report of every violation (nothing if none). */
 void h7_sup_print_diagnosis(const h7_supervisor *s, FILE *out);
 
+/* For the rule families in their own files (datapath.c): record a violation of `rule` (NULL when
+ * it already fired since power-on; actor from the view, instruction that accessed `reg_addr`),
+ * and put "rule: <ID>: <summary>" on the timeline. */
+h7_violation *h7_sup_record(h7_supervisor *s, h7_rule_id rule, uint32_t reg_addr);
+void h7_sup_announce(h7_supervisor *s, h7_rule_id rule, const char *summary);
+
+/* The data-path rule family (emu/board/datapath.c): DMA-UNREACHABLE-MEMORY, DCACHE-CLEAN-BEFORE-DMA,
+ * DCACHE-INVALIDATE-AFTER-DMA, MPU-AFTER-CACHE-ENABLE (docs/datapath-rules.md). They judge
+ * dma_transfer_error (DMA models), dcache_stale and mpu_after_cache (emu/machine/dcache.c); all
+ * warn. h7_sup_on_event hands them these kinds. */
+uint64_t h7_datapath_kinds(void);
+void h7_datapath_on_event(h7_supervisor *s, const h7_ev *e);
+
 /* The ST-LINK's words when the target is gone. */
 #define H7_ST_LINK_LOST "The interface firmware FAILED to reset/halt the target MCU"
 

@@ -533,7 +533,18 @@ static void aircr_write(h7_nvic *n, uint32_t v)
         n->host.system_reset(n->host.ctx);
 }
 
+static void ppb_store_word(h7_nvic *n, uint32_t off, uint32_t v);
+
+/* The data-path rules watch the CCR, cache maintenance and MPU writes (emu/machine/dcache.c). */
 static void ppb_write_word(h7_nvic *n, uint32_t off, uint32_t v)
+{
+    ppb_store_word(n, off, v);
+    if (n->host.scb_write && (off == PPB_CCR || (off >= PPB_CACHE_OPS && off < PPB_CACHE_END) ||
+                              (off >= PPB_MPU_TYPE && off < PPB_MPU_END)))
+        n->host.scb_write(n->host.ctx, off, v);
+}
+
+static void ppb_store_word(h7_nvic *n, uint32_t off, uint32_t v)
 {
     switch (off) {
     case PPB_SYST_CSR: case PPB_SYST_RVR: case PPB_SYST_CVR:

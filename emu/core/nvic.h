@@ -46,6 +46,9 @@ typedef struct h7_nvic_host {
     void (*sev_on_pend)(void *ctx);        /* SCR.SEVONPEND and an interrupt went pending: set event */
     void (*system_reset)(void *ctx);       /* AIRCR.SYSRESETREQ */
     void (*log)(void *ctx, int kind, const char *text);   /* h7_log_kind */
+    /* Optional: a write to SCB_CCR, the Cortex-M7 cache maintenance registers (0xE000_EF50..) or
+     * the MPU (0xE000_ED94..), offset from 0xE000_0000, after the NVIC stored it. */
+    void (*scb_write)(void *ctx, uint32_t off, uint32_t value);
 } h7_nvic_host;
 
 typedef struct h7_systick {

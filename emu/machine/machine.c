@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 
 #include "cpu.h"
+#include "dcache.h"
 #include "hang.h"
 #include "sysmem.h"
 
@@ -102,6 +103,10 @@ static void host_log(void *ctx, h7_log_kind kind, const char *periph, const char
 static void host_uart_tx(void *ctx, int usart, uint8_t byte)
 {
     h7_machine *m = ctx;
+    if (usart >= 1 && usart <= H7_NUARTS && m->uart_files[usart]) {
+        fputc(byte, m->uart_files[usart]);
+        fflush(m->uart_files[usart]);
+    }
     if (usart != m->console_usart)
         return;
     if (m->uart_out) {
@@ -319,6 +324,27 @@ static void cpu_system_reset(void *ctx)
     c->stop_reason = H7_STOP_REQUEST;
 }
 
+/* DMA masters' memory accesses (h7_host_ops.bus_read/bus_write) go through the D-cache
+ * bookkeeping (dcache.c). */
+static bool host_bus_read(void *ctx, h7_bus_master bm, uint32_t addr, void *buf, unsigned len)
+{
+    return h7_dcache_bus_read(((h7_machine *)ctx)->dcache, bm, addr, buf, len);
+}
+
+static bool host_bus_write(void *ctx, h7_bus_master bm, uint32_t addr, const void *buf, unsigned len)
+{
+    return h7_dcache_bus_write(((h7_machine *)ctx)->dcache, bm, addr, buf, len);
+}
+
+static void dcache_emit(void *ctx, const h7_ev *e) { h7_machine_emit(ctx, e); }
+
+static void cpu_scb_write(void *ctx, uint32_t off, uint32_t value)
+{
+    h7_cpu *c = ctx;
+    if (c->id == H7_CM7)   /* only the Cortex-M7 has caches */
+        h7_dcache_scb_write(machine_of(c)->dcache, off, value);
+}
+
 static void cpu_log(void *ctx, int kind, const char *text)
 {
     h7_cpu *c = ctx;
@@ -386,7 +412,7 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
     h7_sched_init(&m->sched);
     h7_host_ops ops = {
         .now = host_now, .set_irq = host_set_irq, .send_event = host_send_event, .event = host_event,
-        .log = host_log, .uart_tx = host_uart_tx,
+        .log = host_log, .uart_tx = host_uart_tx, .bus_read = host_bus_read, .bus_write = host_bus_write,
     };
     h7_sysmem_init(m->phys[H7_PHYS_SYSMEM]);
     h7_soc_config sc = {
@@ -410,9 +436,13 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
         };
         if (h7_cpu_open(c, &env, (h7_core_id)k, err, errlen) != 0)
             return -1;
-        h7_nvic_host nh = {c, cpu_now, cpu_cycles, cpu_pending_changed, cpu_sev_on_pend, cpu_system_reset, cpu_log};
+        h7_nvic_host nh = {c, cpu_now, cpu_cycles, cpu_pending_changed, cpu_sev_on_pend, cpu_system_reset, cpu_log,
+                          cpu_scb_write};
         h7_nvic_init(&c->nvic, (h7_core_id)k, &nh, &m->sched);
     }
+    h7_dcache_env dce = {.phys = m->phys, .cpu = {&m->cpu[H7_CM7], &m->cpu[H7_CM4]},
+                         .reported = &m->sup.rule_fired[H7_R_DCACHE_INVALIDATE_AFTER_DMA], .ctx = m, .emit = dcache_emit};
+    m->dcache = h7_dcache_new(&dce);
     for (int k = 0; k < H7_NCORES; k++) {
         if (!m->has_img[k])
             continue;
@@ -433,6 +463,7 @@ void h7_machine_destroy(h7_machine *m)
             h7_image_free(&m->img[k]);
     }
     h7_soc_free(&m->soc);
+    h7_dcache_free(m->dcache);
     for (int p = 0; p < H7_PHYS_COUNT; p++)
         if (m->phys[p])
             munmap(m->phys[p], h7_phys_mems[p].size);
@@ -442,6 +473,12 @@ void h7_machine_destroy(h7_machine *m)
     free(m->uart_buf);
     h7_trace_free(&m->trace);
     free(m);
+}
+
+void h7_machine_flush_uart_lines(h7_machine *m)
+{
+    for (int u = 1; u <= H7_NUARTS; u++)
+        h7_usart_flush_line(h7_soc_uart(&m->soc, u));
 }
 
 /* ------------------------------------------------------------------ reset */
@@ -494,9 +531,10 @@ void h7_machine_power_on(h7_machine *m)
     for (int k = 0; k < H7_NCORES; k++)
         if (m->has_img[k])
             write_segments(m, (h7_core_id)k, false);
-    h7_usart_flush_line(&m->soc.usart3);
+    h7_machine_flush_uart_lines(m);
     h7_machine_emit(m, &(h7_ev){.kind = H7_EV_POWER_ON, .u.por.boot0 = m->boot0});
     m->locked = false;
+    h7_dcache_reset(m->dcache);
     h7_sup_power_on(&m->sup);
     h7_soc_reset(&m->soc, H7_RESET_POWER_ON);
     flush_all_code(m);
@@ -509,7 +547,7 @@ void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software)
 {
     cancel_all_events(&m->sched);
     m->sched.now = m->time;
-    h7_usart_flush_line(&m->soc.usart3);   /* what was printed before the reset, then the reset */
+    h7_machine_flush_uart_lines(m);   /* what was printed before the reset, then the reset */
     h7_machine_emit(m, &(h7_ev){.kind = H7_EV_SYSTEM_RESET, .core = source, .u.sysreset.software = software});
     if (m->locked) {
         /* PWR_CR3 keeps the bad supply setting through a system reset (RM0399 §7.8.4): VCORE
@@ -519,6 +557,7 @@ void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software)
         return;
     }
     h7_soc_reset(&m->soc, H7_RESET_SYSTEM);
+    h7_dcache_reset(m->dcache);
     /* RCC_RSR (RM0399 §9.7.x, facts §3.3): C1/C2/D1/D2 + PINRSTF, plus SFTxRSTF for a software reset. */
     uint32_t flags = (1u << 17) | (1u << 18) | (1u << 19) | (1u << 20) | (1u << 22);
     if (software)
@@ -594,6 +633,7 @@ static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
                 h7_cpu_catch_up(&m->cpu[k], t_end);
         h7_sched_run_until(&m->sched, t_end);
         sync_flash(m);
+        h7_dcache_sync_code(m->dcache);
         h7_trace_flush(&m->trace);
     }
     return H7_RUN_TIME_LIMIT;

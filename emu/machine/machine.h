@@ -75,6 +75,9 @@ typedef struct h7_machine {
      * served. NULL: every BKPT is a HardFault, as on silicon without a debugger. */
     bool (*serve_bkpt)(h7_cpu *c, uint32_t pc);
     h7_variation var;             /* --seed: schedule variation (variation.h), seed 0 = none */
+
+    struct h7_dcache *dcache;     /* DMA bus + D-cache bookkeeping (dcache.c) */
+    FILE *uart_files[H7_NUARTS + 1];   /* --uart N=FILE: the bytes U(S)ART N sent (1..9) */
 } h7_machine;
 
 typedef enum {
@@ -95,6 +98,8 @@ void h7_machine_set_seed(h7_machine *m, uint64_t seed);
 /* Run for `duration` of virtual time (or until a breakpoint / all cores stopped). */
 h7_run_result h7_machine_run_for(h7_machine *m, h7_time_ps duration);
 
+/* Put every U(S)ART's partial line (no newline yet) on the timeline. */
+void h7_machine_flush_uart_lines(h7_machine *m);
 /* Current virtual time (the running core's local time inside an access). */
 h7_time_ps h7_machine_now(const h7_machine *m);
 /* "0x08000abc SystemClock_Config+0x1c" (or just the address). */

@@ -477,7 +477,7 @@ int h7_cmd_record(int argc, char **argv)
     } else {
         h7_machine_run_for(m, o.duration);
     }
-    h7_usart_flush_line(&m->soc.usart3);
+    h7_machine_flush_uart_lines(m);
     if (o.until_text && !w.hit) {
         fprintf(stderr, "h7emu: record: '%s' did not occur within %llu ms; nothing written\n", o.until_text,
                 (unsigned long long)(o.duration / H7_PS_PER_MS));

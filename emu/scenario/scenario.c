@@ -395,7 +395,16 @@ static int parse_step(pctx *p, h7_scenario *s, const h7_ynode *item)
         return parse_debug(p, s, v);
     if (!strcmp(key, "uart_input")) {
         h7_step *st = new_step(s, H7_STEP_UART_INPUT, k);
-        return get_string(p, v, "uart_input", &st->event);
+        st->usart = 3;
+        if (v->kind != H7_Y_MAP)
+            return get_string(p, v, "uart_input", &st->event);
+        /* {uart: usart2, text: "..."}: input to another U(S)ART than the console. */
+        const h7_ynode *u = h7_ymap_get(v, "uart"), *t = h7_ymap_get(v, "text");
+        if (!u || !t || v->n != 4)
+            return h7_yerr(p->d, v, p->err, p->errlen, "uart_input is TEXT or {uart: usart1..usart8|lpuart1, text: TEXT}");
+        if (u->kind != H7_Y_SCALAR || !(st->usart = h7_usart_parse_name(u->value)))
+            return h7_yerr(p->d, u, p->err, p->errlen, "uart is usart1..usart8 or lpuart1");
+        return get_string(p, t, "text", &st->event);
     }
     if (!strcmp(key, "inject")) {
         h7_step *st = new_step(s, H7_STEP_INJECT, k);
@@ -808,11 +817,13 @@ static bool uart_has(const h7_machine *m, size_t from, const char *text)
     return memmem(m->uart_buf + from, m->uart_len - from, text, n) != NULL;
 }
 
-/* Until a complete console line containing the text is printed (the "uart3" trace event), so
- * that the line is on the timeline before whatever the next step does. */
+/* Until a complete console line containing the text is printed (the console U(S)ART's trace
+ * event, "uart3" on the Nucleo), so that the line is on the timeline before whatever the next
+ * step does. */
 static bool run_until_uart(runner *r, const h7_step *st)
 {
-    r->wait_src = "uart3";
+    int console = r->m->console_usart;
+    r->wait_src = console >= 1 && console <= H7_NUARTS ? h7_usart_infos[console].trace_src : "uart3";
     bool hit = run_until_event(r, st);
     r->wait_src = NULL;
     return hit;
@@ -931,10 +942,14 @@ static void debug_op(runner *r, const h7_step *st)
 static void uart_input(runner *r, const h7_step *st)
 {
     h7_machine *m = r->m;
-    h7_machine_trace(m, "scenario", "uart input \"%s\"", st->event);
+    h7_usart *u = h7_soc_uart(&m->soc, st->usart);
+    if (st->usart == 3)
+        h7_machine_trace(m, "scenario", "uart input \"%s\"", st->event);
+    else
+        h7_machine_trace(m, "scenario", "%s input \"%s\"", h7_usart_infos[st->usart].trace_src, st->event);
     for (const char *p = st->event; *p; p++) {
-        h7_usart_rx(&m->soc.usart3, (uint8_t)*p);
-        h7_time_ps frame = h7_usart_frame_ps(&m->soc.usart3);
+        h7_usart_rx(u, (uint8_t)*p);
+        h7_time_ps frame = h7_usart_frame_ps(u);
         h7_machine_run_for(m, frame ? frame : 87 * H7_PS_PER_US);
         m->stop_requested = false;
     }
@@ -1078,7 +1093,9 @@ static void judge(runner *r)
         }
     }
     if (s->uart_contains && !uart_has(m, 0, s->uart_contains)) {
-        fail(r, 1, "the console (USART3) never printed \"%s\" (%zu bytes were printed)", s->uart_contains, m->uart_len);
+        fail(r, 1, "the console (%s) never printed \"%s\" (%zu bytes were printed)",
+             m->console_usart >= 1 && m->console_usart <= H7_NUARTS ? h7_usart_infos[m->console_usart].window : "?",
+             s->uart_contains, m->uart_len);
         goto report;
     }
     if (s->outcome != H7_OUTCOME_ANY && got != s->outcome)
@@ -1139,7 +1156,7 @@ int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
     h7_machine_trace(m, "scenario", "%s", s->name);
     h7_machine_power_on(m);
     run_steps(&r);
-    h7_usart_flush_line(&m->soc.usart3);   /* a console line still without its newline */
+    h7_machine_flush_uart_lines(m);   /* a console line still without its newline */
     judge(&r);
     double wall = (double)(clock() - c0) / CLOCKS_PER_SEC;
     if (o->report) {

@@ -45,6 +45,7 @@ typedef struct h7_step {
     char *path;                 /* debug load */
     int reg;                    /* debug read_reg/write_reg: Unicorn register id */
     char *reg_name;
+    int usart;                  /* uart_input: U(S)ART instance (usart.h numbering), 3 by default */
 } h7_step;
 
 typedef enum { H7_OUTCOME_ANY, H7_OUTCOME_RUNNING, H7_OUTCOME_LOCKED, H7_OUTCOME_FAULT, H7_OUTCOME_TIMEOUT } h7_outcome;

@@ -19,6 +19,8 @@ void PendSV_Handler(void) WEAK_ALIAS;
 void SysTick_Handler(void) WEAK_ALIAS;
 void EXTI0_IRQHandler(void) WEAK_ALIAS;
 void USART3_IRQHandler(void) WEAK_ALIAS;
+void DMA1_Stream0_IRQHandler(void) WEAK_ALIAS;
+void DMA1_Stream1_IRQHandler(void) WEAK_ALIAS;
 void CM7_SEV_IRQHandler(void) WEAK_ALIAS;
 void CM4_SEV_IRQHandler(void) WEAK_ALIAS;
 void HSEM1_IRQHandler(void) WEAK_ALIAS;
@@ -31,7 +33,8 @@ typedef void (*vector_t)(void);
 __attribute__((section(".isr_vector"), used)) const vector_t vector_table[16 + 150] = {
     (vector_t)&_estack, Reset_Handler, NMI_Handler, HardFault_Handler, MemManage_Handler, BusFault_Handler,
     UsageFault_Handler, 0, 0, 0, 0, SVC_Handler, 0, 0, PendSV_Handler, SysTick_Handler,
-    [16 + 6] = EXTI0_IRQHandler, [16 + 39] = USART3_IRQHandler, [16 + 64] = CM7_SEV_IRQHandler,
+    [16 + 6] = EXTI0_IRQHandler, [16 + 11] = DMA1_Stream0_IRQHandler, [16 + 12] = DMA1_Stream1_IRQHandler,
+    [16 + 39] = USART3_IRQHandler, [16 + 64] = CM7_SEV_IRQHandler,
     [16 + 65] = CM4_SEV_IRQHandler, [16 + 125] = HSEM1_IRQHandler, [16 + 126] = HSEM2_IRQHandler,
 };
 

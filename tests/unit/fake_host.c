@@ -78,6 +78,40 @@ static void fh_uart_tx(void *ctx, int usart, uint8_t byte)
     fake_host *fh = ctx;
     if (usart == 3 && fh->nuart < sizeof fh->uart)
         fh->uart[fh->nuart++] = byte;
+    if (usart >= 1 && usart <= 9 && fh->nuart_n[usart] < sizeof fh->uart_n[0])
+        fh->uart_n[usart][fh->nuart_n[usart]++] = byte;
+}
+
+/* DMA memory: the fake has AXI SRAM and SRAM4 (the bus matrix checks come first). */
+static uint8_t *fh_mem(fake_host *fh, uint32_t addr, unsigned len)
+{
+    if (addr >= FH_AXISRAM && addr - FH_AXISRAM + len <= FH_AXISRAM_SIZE)
+        return fh->axisram + (addr - FH_AXISRAM);
+    if (addr >= FH_SRAM4 && addr - FH_SRAM4 + len <= FH_SRAM4_SIZE)
+        return fh->sram4 + (addr - FH_SRAM4);
+    return NULL;
+}
+
+static bool fh_bus_read(void *ctx, h7_bus_master bm, uint32_t addr, void *buf, unsigned len)
+{
+    fake_host *fh = ctx;
+    uint8_t *p = fh_mem(fh, addr, len);
+    if (!p)
+        return false;
+    memcpy(buf, p, len);
+    fh->bus_reads++;
+    return true;
+}
+
+static bool fh_bus_write(void *ctx, h7_bus_master bm, uint32_t addr, const void *buf, unsigned len)
+{
+    fake_host *fh = ctx;
+    uint8_t *p = fh_mem(fh, addr, len);
+    if (!p)
+        return false;
+    memcpy(p, buf, len);
+    fh->bus_writes++;
+    return true;
 }
 
 fake_host *fh_new(void)
@@ -90,8 +124,12 @@ fake_host *fh_new(void)
     h7_sched_init(&fh->sched);
     h7_host_ops ops = {
         .now = fh_now, .set_irq = fh_set_irq, .send_event = fh_send_event, .event = fh_event,
-        .log = fh_log, .uart_tx = fh_uart_tx,
+        .log = fh_log, .uart_tx = fh_uart_tx, .bus_read = fh_bus_read, .bus_write = fh_bus_write,
     };
+    fh->axisram = calloc(1, FH_AXISRAM_SIZE);
+    fh->sram4 = calloc(1, FH_SRAM4_SIZE);
+    assert_non_null(fh->axisram);
+    assert_non_null(fh->sram4);
     h7_soc_config cfg = {.hse_hz = 8000000, .hse_bypass = true, .idcode = 0x20036450, .flash_mem = fh->flash};
     h7_soc_init(&fh->soc, &ops, fh, &fh->sched, &cfg);
     h7_soc_reset(&fh->soc, H7_RESET_POWER_ON);
@@ -101,6 +139,8 @@ fake_host *fh_new(void)
 void fh_free(fake_host *fh)
 {
     h7_soc_free(&fh->soc);
+    free(fh->axisram);
+    free(fh->sram4);
     free(fh->flash);
     free(fh);
 }

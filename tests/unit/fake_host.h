@@ -25,14 +25,24 @@ typedef struct fake_host {
     unsigned nev;
     unsigned ev_count[H7_EV_KIND_COUNT];
     unsigned nlog;
-    uint8_t uart[4096];
+    uint8_t uart[4096];                 /* bytes sent by USART3 (the console) */
     size_t nuart;
+    uint8_t uart_n[10][256];            /* bytes sent by U(S)ART instance 1..9 */
+    size_t nuart_n[10];
+    uint8_t *axisram;                   /* 512 KiB at 0x2400_0000 for the DMA masters */
+    uint8_t *sram4;                     /* 64 KiB at 0x3800_0000 (D3, reachable by BDMA) */
+    unsigned bus_reads, bus_writes;     /* memory accesses by DMA masters */
     int supply_calls;
     uint32_t supply_value;
     bool supply_accepted;
     int overdrive_calls;
     bool oden;
 } fake_host;
+
+#define FH_AXISRAM 0x24000000u
+#define FH_AXISRAM_SIZE (512u * 1024u)
+#define FH_SRAM4 0x38000000u
+#define FH_SRAM4_SIZE (64u * 1024u)
 
 /* Allocate, init and power-on-reset a SoC (HSE 8 MHz bypass, rev V). Free with fh_free. */
 fake_host *fh_new(void);

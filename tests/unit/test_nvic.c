@@ -25,7 +25,7 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     h7_sched_init(&f->sched);
-    h7_nvic_host host = {f, f_now, f_cycles, f_pending, f_sev, f_reset, f_log};
+    h7_nvic_host host = {f, f_now, f_cycles, f_pending, f_sev, f_reset, f_log, NULL};
     h7_nvic_init(&f->nvic, H7_CM7, &host, &f->sched);
     h7_nvic_reset(&f->nvic, 0x08000000u);
     h7_nvic_set_core_hz(&f->nvic, 64000000u);

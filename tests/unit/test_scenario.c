@@ -121,6 +121,25 @@ static void test_input_errors_name_file_line_and_column(void **state)
                  "unknown core register 'r99'");
     expect_error(IMG "steps:\n  - debug: {write_reg: control, value: 0}\n", "bad.yaml:5:24:",
                  "read-only here");
+    expect_error(IMG "steps:\n  - uart_input: {uart: usart9, text: \"x\"}\n", "bad.yaml:5:24:",
+                 "uart is usart1..usart8 or lpuart1");
+    expect_error(IMG "steps:\n  - uart_input: {text: \"x\"}\n", "bad.yaml:5:17:",
+                 "uart_input is TEXT or {uart:");
+}
+
+/* uart_input to another U(S)ART than the console: {uart: NAME, text: TEXT}. */
+static void test_uart_input_names_its_usart(void **state)
+{
+    h7_scenario s;
+    char err[512] = "";
+    const char *text = IMG "steps:\n  - uart_input: {uart: lpuart1, text: \"AT\"}\n  - uart_input: \"x\"\n";
+    if (h7_scenario_parse("/tmp/x/u.yaml", text, &s, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(s.steps[0].kind, H7_STEP_UART_INPUT);
+    assert_int_equal(s.steps[0].usart, 9);
+    assert_string_equal(s.steps[0].event, "AT");
+    assert_int_equal(s.steps[1].usart, 3);
+    h7_scenario_free(&s);
 }
 
 /* Deterministic mutation fuzz: truncations and byte flips of a valid file never crash the parser
@@ -193,6 +212,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_scenario_parses_every_step_kind),
         cmocka_unit_test(test_input_errors_name_file_line_and_column),
+        cmocka_unit_test(test_uart_input_names_its_usart),
         cmocka_unit_test(test_mutated_files_never_crash_the_parser),
         cmocka_unit_test(test_run_judges_sequence_and_outcome),
     };

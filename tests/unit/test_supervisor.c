@@ -257,6 +257,56 @@ static void test_d2_access_while_stopped_warns_once(void **state)
     teardown(f);
 }
 
+/* RM0399 §2.1 Table 3: a DMA1 transfer error on DTCM warns with the linker-section fix. */
+static void test_dma_transfer_error_on_dtcm_warns_with_the_buffer_placement_fix(void **state)
+{
+    fixture *f = setup();
+    f->view.has_core = false;   /* a DMA event: no core executing */
+    judge(f, (h7_ev){.kind = H7_EV_DMA_TRANSFER_ERROR, .by = H7_MASTER_DMA,
+                     .u.dmaerr = {1, 0, 0x20000020u, false, "DTCM"}});
+    assert_true(f->sup.rule_fired[H7_R_DMA_UNREACHABLE]);
+    assert_false(f->sup.viol[0].has_core);
+    assert_non_null(strstr(f->sup.viol[0].detail, "dma1 stream 0 reading 0x20000020 (DTCM)"));
+    assert_non_null(strstr(f->sup.viol[0].fix, "AXI SRAM"));
+    assert_string_equal(f->view.rule_ids[0], "DMA-UNREACHABLE-MEMORY");
+    teardown(f);
+}
+
+/* MDMA reaching DTCM over the AXI bus: the fix is CxTBR.SBUS/DBUS, not moving the buffer. */
+static void test_mdma_transfer_error_on_dtcm_points_at_the_ahbs_bus(void **state)
+{
+    fixture *f = setup();
+    judge(f, (h7_ev){.kind = H7_EV_DMA_TRANSFER_ERROR, .by = H7_MASTER_DMA,
+                     .u.dmaerr = {4, 1, 0x20000040u, true, "DTCM"}});
+    assert_non_null(strstr(f->sup.viol[0].detail, "mdma channel 1 writing 0x20000040 (DTCM)"));
+    assert_non_null(strstr(f->sup.viol[0].fix, "SBUS"));
+    teardown(f);
+}
+
+static void test_stale_dcache_lines_warn_for_dma_reads_and_cpu_reads(void **state)
+{
+    fixture *f = setup();
+    judge(f, (h7_ev){.kind = H7_EV_DCACHE_STALE, .by = H7_MASTER_DMA, .u.stale = {false, "dma1", 0x24000020u, 0}});
+    judge(f, (h7_ev){.kind = H7_EV_DCACHE_STALE, .by = H7_MASTER_CM7, .core = H7_CM7,
+                     .u.stale = {true, "cm7", 0x24000000u, 0}});
+    assert_true(f->sup.rule_fired[H7_R_DCACHE_CLEAN_BEFORE_DMA]);
+    assert_true(f->sup.rule_fired[H7_R_DCACHE_INVALIDATE_AFTER_DMA]);
+    assert_non_null(strstr(f->sup.viol[0].fix, "SCB_CleanDCache_by_Addr"));
+    assert_non_null(strstr(f->sup.viol[1].fix, "SCB_InvalidateDCache_by_Addr"));
+    assert_true(f->sup.viol[1].has_core);   /* the CPU read: the instruction is named */
+    assert_int_equal(f->view.nannounced, 2);
+    teardown(f);
+}
+
+static void test_mpu_enabled_after_the_dcache_warns(void **state)
+{
+    fixture *f = setup();
+    judge(f, (h7_ev){.kind = H7_EV_MPU_AFTER_CACHE, .by = H7_MASTER_CM7, .u.mpu = {0xE000ED94u, 5u}});
+    assert_true(f->sup.rule_fired[H7_R_MPU_AFTER_CACHE]);
+    assert_string_equal(f->sup.viol[0].detail, "MPU_CTRL <- 0x00000005 while SCB_CCR.DC = 1");
+    teardown(f);
+}
+
 /* The rules never read text: a note that merely says what a rule event would say fires nothing. */
 static void test_free_text_fires_no_rule(void **state)
 {
@@ -298,6 +348,10 @@ int main(void)
         cmocka_unit_test(test_pll_never_locking_warns),
         cmocka_unit_test(test_hsem_release_refused_warns),
         cmocka_unit_test(test_d2_access_while_stopped_warns_once),
+        cmocka_unit_test(test_dma_transfer_error_on_dtcm_warns_with_the_buffer_placement_fix),
+        cmocka_unit_test(test_mdma_transfer_error_on_dtcm_points_at_the_ahbs_bus),
+        cmocka_unit_test(test_stale_dcache_lines_warn_for_dma_reads_and_cpu_reads),
+        cmocka_unit_test(test_mpu_enabled_after_the_dcache_warns),
         cmocka_unit_test(test_free_text_fires_no_rule),
         cmocka_unit_test(test_power_on_lets_every_rule_fire_again),
     };

@@ -1,5 +1,5 @@
-/* USART3 model (RM0399 ch.48): TEACK/REACK, baud-timed transmission, TXE/TC, console trace,
- * interrupts, reception and overrun. */
+/* U(S)ART model (RM0399 ch.48, ch.49): TEACK/REACK, baud-timed transmission, TXE/TC, console trace,
+ * interrupts, reception and overrun, FIFO mode, DMA requests, other instances and kernel clocks. */
 #include "support.h"
 
 #include "fake_host.h"
@@ -89,8 +89,8 @@ static void test_frame_time_for_115200_8n1_at_64mhz(void **state)
     fake_host *fh = *state;
     enable_tx(fh);
     assert_int_equal(h7_rcc_pclk_hz(&fh->soc.rcc, 1), 64000000u);
-    assert_int_equal(h7_usart_frame_ps(&fh->soc.usart3), FRAME_PS);   /* 86.875 us */
-    assert_in_range(h7_usart_frame_ps(&fh->soc.usart3), 86 * H7_PS_PER_US, 88 * H7_PS_PER_US);
+    assert_int_equal(h7_usart_frame_ps(&fh->soc.uart[2]), FRAME_PS);   /* 86.875 us */
+    assert_in_range(h7_usart_frame_ps(&fh->soc.uart[2]), 86 * H7_PS_PER_US, 88 * H7_PS_PER_US);
 }
 
 static void test_frame_time_follows_word_length_stop_bits_and_over8(void **state)
@@ -98,14 +98,14 @@ static void test_frame_time_follows_word_length_stop_bits_and_over8(void **state
     fake_host *fh = *state;
     wr(fh, A_USART_BRR, BRR_115200_64MHZ);
     wr(fh, A_USART_CR2, 2u << R_USART_CR2_STOP_SHIFT);   /* 2 stop bits: 11 bits */
-    assert_int_equal(h7_usart_frame_ps(&fh->soc.usart3), 11ull * 556u * H7_PS_PER_S / 64000000u);
+    assert_int_equal(h7_usart_frame_ps(&fh->soc.uart[2]), 11ull * 556u * H7_PS_PER_S / 64000000u);
     wr(fh, A_USART_CR2, 0);
     wr(fh, A_USART_CR1, R_USART_CR1_M0_MASK);   /* 9 data bits: 11 bits */
-    assert_int_equal(h7_usart_frame_ps(&fh->soc.usart3), 11ull * 556u * H7_PS_PER_S / 64000000u);
+    assert_int_equal(h7_usart_frame_ps(&fh->soc.uart[2]), 11ull * 556u * H7_PS_PER_S / 64000000u);
     /* OVER8: USARTDIV = 2 * 64 MHz / 115200 = 1111 -> BRR = 0x450 | (0x7 >> 1); bit = USARTDIV' / (2 f). */
     wr(fh, A_USART_CR1, R_USART_CR1_OVER8_MASK);
     wr(fh, A_USART_BRR, 0x453u);
-    assert_int_equal(h7_usart_frame_ps(&fh->soc.usart3), 10ull * 0x456u * H7_PS_PER_S / (2u * 64000000u));
+    assert_int_equal(h7_usart_frame_ps(&fh->soc.uart[2]), 10ull * 0x456u * H7_PS_PER_S / (2u * 64000000u));
 }
 
 static void test_frame_time_follows_kernel_clock_mux_and_presc(void **state)
@@ -113,11 +113,11 @@ static void test_frame_time_follows_kernel_clock_mux_and_presc(void **state)
     fake_host *fh = *state;
     wr(fh, A_USART_BRR, BRR_115200_64MHZ);
     fh_write(fh, CM7, RCC + A_RCC_D2CCIP2R, 3u);   /* HSI kernel clock: 64 MHz too */
-    assert_int_equal(h7_usart_frame_ps(&fh->soc.usart3), FRAME_PS);
+    assert_int_equal(h7_usart_frame_ps(&fh->soc.uart[2]), FRAME_PS);
     wr(fh, A_USART_PRESC, 1);   /* /2 */
-    assert_int_equal(h7_usart_frame_ps(&fh->soc.usart3), 2 * FRAME_PS);
+    assert_int_equal(h7_usart_frame_ps(&fh->soc.uart[2]), 2 * FRAME_PS);
     wr(fh, A_USART_BRR, 15);    /* BRR < 16 is invalid */
-    assert_int_equal(h7_usart_frame_ps(&fh->soc.usart3), 0);
+    assert_int_equal(h7_usart_frame_ps(&fh->soc.uart[2]), 0);
 }
 
 static void test_write_hi_prints_and_traces_the_line(void **state)
@@ -217,11 +217,11 @@ static void test_txeie_and_tcie_drive_usart3_irq_on_both_cores(void **state)
 static void test_receive_sets_rxne_and_reading_rdr_clears_it(void **state)
 {
     fake_host *fh = *state;
-    assert_false(h7_usart_rx(&fh->soc.usart3, 'z'));   /* receiver off */
+    assert_false(h7_usart_rx(&fh->soc.uart[2], 'z'));   /* receiver off */
     assert_true(fh_logged(fh, "dropped"));
     wr(fh, A_USART_BRR, BRR_115200_64MHZ);
     wr(fh, A_USART_CR1, R_USART_CR1_RE_MASK | R_USART_CR1_UE_MASK | R_USART_CR1_RXNEIE_MASK);
-    assert_true(h7_usart_rx(&fh->soc.usart3, 'z'));
+    assert_true(h7_usart_rx(&fh->soc.uart[2], 'z'));
     assert_true(isr(fh) & R_USART_ISR_RXNE_MASK);
     assert_true(fh->irq[H7_CM7][USART3_IRQN]);
     /* A debugger read does not consume the byte. */
@@ -236,8 +236,8 @@ static void test_second_byte_before_rdr_read_is_an_overrun(void **state)
 {
     fake_host *fh = *state;
     wr(fh, A_USART_CR1, R_USART_CR1_RE_MASK | R_USART_CR1_UE_MASK);
-    h7_usart_rx(&fh->soc.usart3, '1');
-    h7_usart_rx(&fh->soc.usart3, '2');
+    h7_usart_rx(&fh->soc.uart[2], '1');
+    h7_usart_rx(&fh->soc.uart[2], '2');
     assert_true(isr(fh) & R_USART_ISR_ORE_MASK);
     assert_int_equal(rd(fh, A_USART_RDR), '1');
     wr(fh, A_USART_ICR, 1u << 3);   /* ORECF */
@@ -283,7 +283,7 @@ static void test_flush_line_traces_a_partial_line(void **state)
     put(fh, 'k');
     fh_advance(fh, 3 * FRAME_PS);
     assert_false(fh_traced(fh, "uart3:"));
-    h7_usart_flush_line(&fh->soc.usart3);
+    h7_usart_flush_line(&fh->soc.uart[2]);
     assert_true(fh_traced(fh, "uart3: \"ok\""));
 }
 
@@ -295,6 +295,143 @@ static void test_apb1l_peripheral_reset_restores_usart3(void **state)
     fh_write(fh, CM7, RCC + 0x090, 0);
     assert_int_equal(rd(fh, A_USART_CR1), 0);
     assert_int_equal(rd(fh, A_USART_BRR), 0);
+}
+
+
+/* RM0399 §48.5.x FIFO mode: 16-entry TX FIFO behind TDR; TXFNF (bit 7) clears when it is full,
+ * TXFE sets when it drains, TXFT follows CR3.TXFTCFG. */
+static void test_fifo_mode_queues_sixteen_bytes_and_reports_txfnf_txfe_txft(void **state)
+{
+    fake_host *fh = *state;
+    wr(fh, A_USART_BRR, BRR_115200_64MHZ);
+    wr(fh, A_USART_CR3, 2u << R_USART_CR3_TXFTCFG_SHIFT);   /* TXFT: at least half the FIFO free */
+    wr(fh, A_USART_CR1, R_USART_CR1_FIFOEN_MASK | R_USART_CR1_TE_MASK | R_USART_CR1_UE_MASK);
+    assert_true(isr(fh) & R_USART_ISR_TXFE_MASK);
+    wr(fh, A_USART_TDR, '0');   /* straight into the shift register */
+    for (int i = 0; i < 16; i++) {
+        assert_true(isr(fh) & R_USART_ISR_TXE_MASK);
+        wr(fh, A_USART_TDR, (uint32_t)('a' + i));
+    }
+    assert_false(isr(fh) & R_USART_ISR_TXE_MASK);   /* TXFNF = 0: full */
+    assert_false(isr(fh) & R_USART_ISR_TXFE_MASK);
+    assert_false(isr(fh) & R_USART_ISR_TXFT_MASK);
+    fh_advance(fh, 9 * FRAME_PS);                    /* 8 entries left: half free */
+    assert_true(isr(fh) & R_USART_ISR_TXFT_MASK);
+    fh_advance(fh, 9 * FRAME_PS);
+    assert_true(isr(fh) & R_USART_ISR_TXFE_MASK);
+    assert_int_equal(fh->nuart, 17);
+    assert_memory_equal(fh->uart, "0abcdefghijklmnop", 17);
+}
+
+/* RX FIFO: bytes queue up to 16 without overrun; RXFT at RXFTCFG, RXFF when full. */
+static void test_fifo_mode_receives_sixteen_bytes_before_an_overrun(void **state)
+{
+    fake_host *fh = *state;
+    wr(fh, A_USART_CR3, (0u << R_USART_CR3_RXFTCFG_SHIFT) | R_USART_CR3_RXFTIE_MASK);   /* 1/8 = 2 bytes */
+    wr(fh, A_USART_CR1, R_USART_CR1_FIFOEN_MASK | R_USART_CR1_RE_MASK | R_USART_CR1_UE_MASK);
+    h7_usart_rx(&fh->soc.uart[2], 'a');
+    assert_false(isr(fh) & R_USART_ISR_RXFT_MASK);
+    assert_false(fh->irq[H7_CM7][USART3_IRQN]);
+    h7_usart_rx(&fh->soc.uart[2], 'b');
+    assert_true(isr(fh) & R_USART_ISR_RXFT_MASK);
+    assert_true(fh->irq[H7_CM7][USART3_IRQN]);
+    for (int i = 2; i < 16; i++)
+        h7_usart_rx(&fh->soc.uart[2], (uint8_t)('a' + i));
+    assert_true(isr(fh) & R_USART_ISR_RXFF_MASK);
+    assert_false(isr(fh) & R_USART_ISR_ORE_MASK);
+    h7_usart_rx(&fh->soc.uart[2], '!');
+    assert_true(isr(fh) & R_USART_ISR_ORE_MASK);
+    for (int i = 0; i < 16; i++)
+        assert_int_equal(rd(fh, A_USART_RDR), 'a' + i);
+    assert_false(isr(fh) & R_USART_ISR_RXNE_MASK);
+}
+
+/* RM0399 §48.5.x: CR3.DMAT/DMAR raise the DMAMUX1 request lines 46 (TX) and 45 (RX). */
+static void test_dmat_and_dmar_drive_the_dmamux_request_lines(void **state)
+{
+    fake_host *fh = *state;
+    wr(fh, A_USART_BRR, BRR_115200_64MHZ);
+    wr(fh, A_USART_CR1, R_USART_CR1_TE_MASK | R_USART_CR1_RE_MASK | R_USART_CR1_UE_MASK);
+    assert_false(fh->soc.dmamux.line[H7_DMAREQ_USART3_TX]);
+    wr(fh, A_USART_CR3, R_USART_CR3_DMAT_MASK | R_USART_CR3_DMAR_MASK);
+    assert_true(fh->soc.dmamux.line[H7_DMAREQ_USART3_TX]);    /* TXE = 1 */
+    assert_false(fh->soc.dmamux.line[H7_DMAREQ_USART3_RX]);
+    wr(fh, A_USART_TDR, '1');
+    wr(fh, A_USART_TDR, '2');
+    assert_false(fh->soc.dmamux.line[H7_DMAREQ_USART3_TX]);   /* TXE = 0 */
+    h7_usart_rx(&fh->soc.uart[2], 'r');
+    assert_true(fh->soc.dmamux.line[H7_DMAREQ_USART3_RX]);
+    rd(fh, A_USART_RDR);
+    assert_false(fh->soc.dmamux.line[H7_DMAREQ_USART3_RX]);
+}
+
+/* Every U(S)ART is the same model on its own window, clock bit, IRQ and timeline source. */
+static void test_uart4_prints_on_its_own_timeline_source_and_irq(void **state)
+{
+    fake_host *fh = *state;
+    const uint32_t u4 = 0x40004C00u;
+    fh_write(fh, CM7, RCC + 0x0E8, (1u << 18) | (1u << 19));   /* APB1LENR.UART4EN */
+    fh_write(fh, CM7, u4 + A_USART_BRR, BRR_115200_64MHZ);
+    fh_write(fh, CM7, u4 + A_USART_CR1, R_USART_CR1_TE_MASK | R_USART_CR1_UE_MASK | R_USART_CR1_TCIE_MASK);
+    fh_write(fh, CM7, u4 + A_USART_TDR, 'k');
+    fh_write(fh, CM7, u4 + A_USART_TDR, '\n');
+    fh_advance(fh, 3 * FRAME_PS);
+    assert_true(fh_traced(fh, "uart4: \"k\""));
+    assert_int_equal(fh->nuart, 0);            /* not the console */
+    assert_int_equal(fh->nuart_n[4], 2);
+    assert_true(fh->irq[H7_CM7][52]);          /* UART4_IRQn */
+}
+
+/* RCC_D2CCIP2R.USART16SEL (b5:3) selects USART1/6's kernel clock: 011 = HSI (64 MHz). */
+static void test_usart1_kernel_clock_follows_usart16sel(void **state)
+{
+    fake_host *fh = *state;
+    h7_usart *u1 = &fh->soc.uart[0];
+    fh_write(fh, CM7, RCC + 0x0F0, 1u << 4);   /* APB2ENR.USART1EN */
+    fh_write(fh, CM7, 0x40011000u + A_USART_BRR, BRR_115200_64MHZ);
+    assert_int_equal(h7_usart_frame_ps(u1), FRAME_PS);   /* PCLK2 = 64 MHz at reset */
+    fh_write(fh, CM7, RCC + 0x000, fh_read(fh, CM7, RCC + 0x000) | (1u << 7));   /* CSION */
+    fh_advance(fh, 10 * H7_PS_PER_US);
+    fh_write(fh, CM7, RCC + 0x054, 4u << 3);            /* USART16SEL = 100: CSI 4 MHz */
+    assert_int_equal(h7_usart_frame_ps(u1), 10ull * 556u * H7_PS_PER_S / 4000000u);
+    fh_write(fh, CM7, RCC + 0x054, 7u << 3);            /* reserved: no clock */
+    assert_int_equal(h7_usart_frame_ps(u1), 0);
+}
+
+/* LPUART1 (RM0399 ch.49): BRR = 256 f_ker / baud, kernel clock from D3CCIPR.LPUART1SEL. */
+static void test_lpuart1_frame_time_uses_its_256x_divider(void **state)
+{
+    fake_host *fh = *state;
+    h7_usart *lp = &fh->soc.uart[H7_LPUART1 - 1];
+    fh_write(fh, CM7, RCC + 0x0F4, 1u << 3);            /* APB4ENR.LPUART1EN */
+    uint32_t brr = (uint32_t)(256ull * 64000000u / 115200u);   /* 0x22B8E */
+    fh_write(fh, CM7, 0x58000C00u + A_USART_BRR, brr);
+    assert_int_equal(fh_read(fh, CM7, 0x58000C00u + A_USART_BRR), brr);
+    assert_int_equal(h7_usart_frame_ps(lp), 10ull * brr * H7_PS_PER_S / (256u * 64000000ull));
+    assert_in_range(h7_usart_frame_ps(lp), 86 * H7_PS_PER_US, 88 * H7_PS_PER_US);
+}
+
+static void test_apb1l_reset_of_uart7_leaves_usart3_alone(void **state)
+{
+    fake_host *fh = *state;
+    enable_tx(fh);
+    fh_write(fh, CM7, RCC + 0x0E8, (1u << 18) | (1u << 30));
+    fh_write(fh, CM7, 0x40007800u + A_USART_BRR, 100);
+    fh_write(fh, CM7, RCC + 0x090, 1u << 30);   /* APB1LRSTR.UART7RST */
+    fh_write(fh, CM7, RCC + 0x090, 0);
+    assert_int_equal(fh_read(fh, CM7, 0x40007800u + A_USART_BRR), 0);
+    assert_int_equal(rd(fh, A_USART_BRR), BRR_115200_64MHZ);
+}
+
+static void test_instance_names_parse(void **state)
+{
+    assert_int_equal(h7_usart_parse_name("usart3"), 3);
+    assert_int_equal(h7_usart_parse_name("uart7"), 7);
+    assert_int_equal(h7_usart_parse_name("2"), 2);
+    assert_int_equal(h7_usart_parse_name("lpuart1"), H7_LPUART1);
+    assert_int_equal(h7_usart_parse_name("usart9"), 0);
+    assert_int_equal(h7_usart_parse_name("spi1"), 0);
+    (void)state;
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
@@ -330,6 +467,14 @@ int main(void)
         T(control_bytes_are_escaped_and_cr_dropped_in_trace),
         T(flush_line_traces_a_partial_line),
         T(apb1l_peripheral_reset_restores_usart3),
+        T(fifo_mode_queues_sixteen_bytes_and_reports_txfnf_txfe_txft),
+        T(fifo_mode_receives_sixteen_bytes_before_an_overrun),
+        T(dmat_and_dmar_drive_the_dmamux_request_lines),
+        T(uart4_prints_on_its_own_timeline_source_and_irq),
+        T(usart1_kernel_clock_follows_usart16sel),
+        T(lpuart1_frame_time_uses_its_256x_divider),
+        T(apb1l_reset_of_uart7_leaves_usart3_alone),
+        T(instance_names_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
