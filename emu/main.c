@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli_scenario.h"
+#include "engine.h"
 #include "gdbstub.h"
 #include "machine.h"
 #include "progress.h"
@@ -90,6 +91,8 @@ static const char *usage_run =
     "  --semihosting-cmdline TEXT  what SYS_GET_CMDLINE returns (default: the image's file name)\n"
     "  --quiet           no timeline on stdout, only the summary\n"
     "  --no-color        no colours even on a terminal\n"
+    "  --no-fast-forward execute idle loops instead of skipping their iterations (same trace,\n"
+    "                    slower; for comparison; `h7emu test` takes it too)\n"
     "  -v, --verbose     also list guest errors and unimplemented accesses as they happen\n"
     "  -h, --help        this text\n"
     "\n"
@@ -381,6 +384,15 @@ io_error:
 
 int main(int argc, char **argv)
 {
+    /* --no-fast-forward (run and test): execute idle loops instead of skipping them (machine.h). */
+    int kept = 0;
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--no-fast-forward") != 0)
+            argv[kept++] = argv[i];
+        else
+            h7_machine_no_fast_forward = true;
+    argc = kept;
+    argv[argc] = NULL;
     if (argc < 2) {
         fputs(usage_main, stderr);
         return EXIT_USAGE;
@@ -398,7 +410,7 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (!strcmp(cmd, "--version")) {
-        printf("h7emu 0.1 (Unicorn %s)\n", "2.0.1");
+        printf("h7emu 0.1 (%s)\n", h7_engine_get()->name);
         return EXIT_OK;
     }
     if (!strcmp(cmd, "run")) {

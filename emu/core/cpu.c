@@ -3,6 +3,7 @@
  * WFE/SEV and faults. See cpu.h for the Unicorn behaviours this relies on. */
 #include "cpu.h"
 
+#include "engine.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -85,6 +86,7 @@ void h7_cpu_flush_code(h7_cpu *c, uint32_t lo, uint32_t hi)
     if (hi > lo)
         uc_ctl_remove_cache(c->uc, lo, hi);
     memset(c->tbc, 0, TBC_SIZE * sizeof *c->tbc);
+    c->ff_probe = NULL;
 }
 
 /* ------------------------------------------------------------------ guest memory access */
@@ -114,24 +116,41 @@ static bool read_u16(const h7_cpu *c, uint32_t addr, uint16_t *v)
 
 static bool is_thumb32(uint16_t hw) { return (hw >> 11) >= 0x1D; }
 
-/* Number of instructions in the translation block [addr, addr+size) (cached per block). */
-static uint32_t tb_count(h7_cpu *c, uint32_t addr, uint32_t size)
+static bool is_sev(uint16_t hw, uint16_t hw2) { return hw == 0xBF40 || (hw == 0xF3AF && hw2 == 0x8004); }
+
+/* CPSIE/CPSID and MSR (PRIMASK, FAULTMASK, BASEPRI, CONTROL...): may make a pending exception
+ * takeable, so the block hook checks interrupts again after the block (ARMv7-M B5.2). */
+static bool is_mask_write(uint16_t hw, uint16_t hw2)
+{
+    return (hw & 0xFFE0) == 0xB660 || ((hw & 0xFFF0) == 0xF380 && (hw2 & 0x8000));
+}
+
+/* The translation block [addr, addr+size): its instruction count and whether it holds a SEV,
+ * decoded once and cached per block (direct-mapped; h7_cpu_flush_code empties it). */
+static __attribute__((noinline)) h7_tb_entry *tb_entry(h7_cpu *c, uint32_t addr, uint32_t size)
 {
     h7_tb_entry *e = &c->tbc[(addr >> 1) & (TBC_SIZE - 1)];
     if (e->addr == addr && e->size == size && e->count)
-        return e->count;
+        return e;
     uint32_t n = 0, off = 0;
+    bool sev = false, masks = false;
     while (off < size) {
-        uint16_t hw = 0;
+        uint16_t hw = 0, hw2 = 0;
         if (!read_u16(c, addr + off, &hw))
             break;
-        off += is_thumb32(hw) ? 4 : 2;
+        bool wide = is_thumb32(hw);
+        if (wide)
+            read_u16(c, addr + off + 2, &hw2);
+        sev |= is_sev(hw, hw2);
+        masks |= is_mask_write(hw, hw2);
+        off += wide ? 4 : 2;
         n++;
     }
     if (n == 0)
         n = 1;
-    *e = (h7_tb_entry){addr, size, n};
-    return n;
+    *e = (h7_tb_entry){.addr = addr, .size = size, .count = n, .sev = sev, .masks = masks};
+    e->idle = h7_idle_candidate(c, addr, size);
+    return e;
 }
 
 /* ------------------------------------------------------------------ exception entry / return */
@@ -575,13 +594,39 @@ static void apply_flash_stores(h7_cpu *c)
     c->nflash_stores = 0;
 }
 
-static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+/* SEV is a NOP in Unicorn. The block decode (tb_entry) marks blocks holding one; the event is
+ * signalled once the block has run: at the next block start, at the WFE/exception/fault that
+ * ended the block, or when uc_emu_start returns. (No code hook per SEV site: with many sites
+ * translation cost grew with their number.) SEV sets the local event register too and is the
+ * TXEV that drives the other core's RXEV (soc.c). */
+static void deliver_sev(h7_cpu *c)
 {
-    h7_cpu *c = ud;
-    uint32_t addr = (uint32_t)address;
+    c->sev_pending = false;
+    c->event_reg = true;
+    h7_soc_cpu_sev(c->env.soc, c->id);
+}
+
+/* The block hook's rare work (stops, breakpoints, faults, interrupts, SEV, flash stores). Returns
+ * true if the block runs (it is then counted), false if it does not (stopped, or redirected to an
+ * exception handler). Kept out of hk_block so that the common path stays a few instructions. */
+static __attribute__((noinline)) bool block_slow(h7_cpu *c, uc_engine *uc, uint32_t addr)
+{
+    if (c->sev_pending)
+        deliver_sev(c);
     if (c->nflash_stores)
         apply_flash_stores(c);
+    uint32_t ff_resume;
+    if (c->ff_probe && h7_idle_step(c, addr, &ff_resume)) {
+        /* an idle loop: its instructions up to the window end are charged, the core is parked */
+        c->stop_reason = H7_STOP_BUDGET;
+        c->resume_pc = ff_resume;
+        uc_emu_stop(uc);
+        return false;
+    }
     if (c->icount >= c->budget || c->want_stop || c->halt_request) {
+        bool budget_only = !c->want_stop && !c->halt_request && c->stop_reason == H7_STOP_NONE;
+        if (budget_only && c->env.next_window(c->env.ctx, c))
+            goto go_on;   /* the machine closed the window and gave a new budget: no stop */
         if (c->stop_reason == H7_STOP_NONE)
             c->stop_reason = c->halt_request ? H7_STOP_REQUEST : H7_STOP_BUDGET;
         /* In a block reached by TB chaining the engine's PC is stale (last sync), and writing PC
@@ -589,15 +634,16 @@ static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
          * uc_emu_start has returned (h7_cpu_run). */
         c->resume_pc = addr;
         uc_emu_stop(uc);
-        return;
+        return false;
     }
+go_on:
     if (c->env.break_addr[c->id] && addr == c->env.break_addr[c->id]) {
         c->env.break_hit[c->id] = true;
         *c->env.stop_requested = true;
         c->stop_reason = H7_STOP_REQUEST;
         c->resume_pc = addr;
         uc_emu_stop(uc);
-        return;
+        return false;
     }
     if (c->bus_error) {
         /* An access to a hole inside a mapped peripheral page: an imprecise BusFault here. */
@@ -606,26 +652,54 @@ static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         snprintf(what, sizeof what, "%s of 0x%08X: no peripheral there", c->bus_error_write ? "write" : "read",
                  c->bus_error_addr);
         raise_fault(c, H7_EXC_BUSFAULT, H7_CFSR_IMPRECISERR, false, 0, addr, what);
-        return;
+        return false;
     }
     if (c->irq_check) {
         h7_masks masks = read_masks(c);
         unsigned exc = h7_nvic_should_take(&c->nvic, &masks);
         if (exc) {
             exc_entry(c, exc, addr);
-            return;
+            return false;
         }
-        if (!h7_nvic_any_pending(&c->nvic))
-            c->irq_check = false;
+        /* Nothing takeable now. Checked again when that may change: an exception going pending, an
+         * NVIC/SCB write (ppb_write), a mask write (the block decode), an exception return. */
+        c->irq_check = false;
+    }
+    return true;
+}
+
+/* Every translation block start: the instruction budget (ARMv7-M has no cycle counter Unicorn
+ * could give us; one instruction = one cycle, counted per block from the cached decode). */
+static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+{
+    h7_cpu *c = ud;
+    uint32_t addr = (uint32_t)address;
+    bool rare = (c->icount >= c->budget) | c->want_stop | c->halt_request | c->sev_pending | c->bus_error |
+                c->irq_check | (c->nflash_stores != 0) | (c->env.break_addr[c->id] != 0) | (c->ff_probe != NULL);
+    if (__builtin_expect(rare, 0) && !block_slow(c, uc, addr))
+        return;
+    h7_tb_entry *e = &c->tbc[(addr >> 1) & (TBC_SIZE - 1)];
+    if (__builtin_expect(e->addr != addr || e->size != size || !e->count, 0))
+        e = tb_entry(c, addr, size);
+    if (__builtin_expect(e->idle, 0)) {
+        c->ff_loads_only += e->count;   /* a block that cannot store (idle.c) */
+        if (e->ff_countdown)
+            e->ff_countdown--;   /* a busy loop: probed again only after 2^backoff runs */
+        else if (*c->env.ff_enabled && !c->ff_probe)
+            h7_idle_probe(c, e, addr);
     }
     c->blk_addr = addr;
     c->blk_size = size;
-    c->icount += tb_count(c, addr, size);
+    c->icount += e->count;
+    c->sev_pending = e->sev;
+    c->irq_check |= e->masks;
 }
 
 static void hk_intr(uc_engine *uc, uint32_t intno, void *ud)
 {
     h7_cpu *c = ud;
+    if (c->sev_pending)
+        deliver_sev(c);
     uint32_t pc = rr(uc, UC_ARM_REG_PC);
     switch (intno) {
     case 2:   /* SVC: PC is the next instruction */
@@ -670,17 +744,26 @@ static void hk_intr(uc_engine *uc, uint32_t intno, void *ud)
 static bool hk_insn_invalid(uc_engine *uc, void *ud)
 {
     h7_cpu *c = ud;
+    if (c->sev_pending)
+        deliver_sev(c);   /* "SEV; WFE" in one block: the WFE sees the event */
     uint32_t pc = rr(uc, UC_ARM_REG_PC);
     uint16_t a = 0, b = 0;
-    /* Unicorn 2.0.1 raises WFE/YIELD as invalid instructions with PC after them. */
+    /* Unicorn raises WFE/YIELD as invalid instructions with PC after them (engine.h for what
+     * returning true means on each version). */
     bool narrow_wfe = read_u16(c, pc - 2, &b) && (b == 0xBF20 || b == 0xBF10);
     bool wide_wfe = read_u16(c, pc - 4, &a) && read_u16(c, pc - 2, &b) && a == 0xF3AF && (b == 0x8002 || b == 0x8001);
     if (narrow_wfe || wide_wfe) {
         bool is_yield = (narrow_wfe && b == 0xBF10) || (wide_wfe && b == 0x8001);
         if (!is_yield) {
             c->stop_reason = H7_STOP_WFE;
+            return h7_engine_stop_at_hint(uc);
         }
-        return true;
+        /* YIELD is a hint with no effect on a single-threaded core: a NOP. */
+        bool engine_stops;
+        bool ret = h7_engine_continue_after_hint(&engine_stops);
+        if (engine_stops)
+            c->stop_reason = H7_STOP_YIELD;
+        return ret;
     }
     return false;
 }
@@ -710,24 +793,21 @@ static bool hk_write_prot(uc_engine *uc, uc_mem_type type, uint64_t address, int
     return true;   /* Unicorn stores anyway; apply_flash_stores undoes it at the next block */
 }
 
-static void hk_sev(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
-{
-    h7_cpu *c = ud;
-    c->event_reg = true;   /* SEV sets the local event register too */
-    h7_soc_cpu_sev(c->env.soc, c->id);
-}
 
 /* ------------------------------------------------------------------ MMIO */
 
 static uint64_t ppb_read(uc_engine *uc, uint64_t offset, unsigned size, void *ud)
 {
     h7_cpu *c = ud;
+    c->mmio_count++;
     return h7_nvic_ppb_read(&c->nvic, (uint32_t)offset, size);
 }
 
 static void ppb_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *ud)
 {
     h7_cpu *c = ud;
+    c->mmio_count++;
+    c->irq_check = true;   /* enables, priorities, PRIGROUP...: evaluate at the next block start */
     h7_nvic_ppb_write(&c->nvic, (uint32_t)offset, (uint32_t)value, size);
 }
 
@@ -736,6 +816,8 @@ static uint64_t periph_read(uc_engine *uc, uint64_t offset, unsigned size, void 
     h7_mmio_ctx *x = ud;
     h7_cpu *c = x->cpu;
     uint32_t addr = x->base + (uint32_t)offset;
+    if (!h7_idle_stable_read(addr))
+        c->mmio_count++;
     const h7_window *w = h7_soc_find_window(c->env.soc, addr);
     if (!w) {
         c->bus_error = true;
@@ -750,6 +832,7 @@ static void periph_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t
 {
     h7_mmio_ctx *x = ud;
     h7_cpu *c = x->cpu;
+    c->mmio_count++;
     uint32_t addr = x->base + (uint32_t)offset;
     const h7_window *w = h7_soc_find_window(c->env.soc, addr);
     if (!w) {
@@ -847,36 +930,8 @@ void h7_cpu_close(h7_cpu *c)
     c->uc = NULL;
     free(c->tbc);
     free(c->mmio);
-    free(c->sev_sites);
     c->tbc = NULL;
     c->mmio = NULL;
-    c->sev_sites = NULL;
-}
-
-void h7_cpu_hook_sev_sites(h7_cpu *c, const h7_image *img)
-{
-    /* SEV is a NOP in Unicorn: hook each SEV (0xBF40 / 0xF3AF 0x8004) of the executable segments.
-     * A hit inside a literal pool is never executed, so it never fires. */
-    for (size_t s = 0; s < img->nseg; s++) {
-        const h7_segment *seg = &img->segs[s];
-        if (!(seg->flags & 1u) || !seg->data)   /* PF_X */
-            continue;
-        for (uint32_t off = 0; off + 2 <= seg->filesz; off += 2) {
-            uint16_t hw = (uint16_t)(seg->data[off] | seg->data[off + 1] << 8);
-            uint16_t hw2 = off + 4 <= seg->filesz ? (uint16_t)(seg->data[off + 2] | seg->data[off + 3] << 8) : 0;
-            bool sev = hw == 0xBF40 || (hw == 0xF3AF && hw2 == 0x8004);
-            if (!sev)
-                continue;
-            uint32_t addr = seg->paddr + off;
-            uint32_t *ns = realloc(c->sev_sites, (c->nsev_sites + 1) * sizeof *ns);
-            if (!ns)
-                return;
-            c->sev_sites = ns;
-            c->sev_sites[c->nsev_sites++] = addr;
-            uc_hook h;
-            uc_hook_add(c->uc, &h, UC_HOOK_CODE, (void *)hk_sev, c, addr, addr);
-        }
-    }
 }
 
 static bool vector_ok(const h7_cpu *c, uint32_t sp, uint32_t pc)
@@ -919,6 +974,9 @@ void h7_cpu_reset(h7_cpu *c, uint32_t boot, bool held)
     wr(uc, UC_ARM_REG_PC, pc | 1u);
     h7_nvic_reset(&c->nvic, boot);   /* VTOR = boot address (facts §1.2) */
     c->event_reg = false;
+    c->sev_pending = false;
+    c->ff_probe = NULL;
+    c->ff_parked = false;
     c->deep_sleep = false;
     c->irq_check = false;
     c->want_stop = false;
@@ -1053,14 +1111,26 @@ static void fix_resume_pc(h7_cpu *c)
     }
 }
 
+bool h7_cpu_set_budget(h7_cpu *c, h7_time_ps until)
+{
+    h7_time_ps now = h7_cpu_local_time(c);
+    if (now >= until)
+        return false;
+    uint64_t cycles = (uint64_t)(((unsigned __int128)(until - now) * c->hz + H7_PS_PER_S - 1) / H7_PS_PER_S);
+    c->budget = c->icount + (cycles ? cycles : 1);
+    c->until = until;
+    return true;
+}
+
 void h7_cpu_run(h7_cpu *c, h7_time_ps until)
 {
-    while (c->state == H7_CPU_RUNNING && !*c->env.stop_requested && !*c->env.sysreset_pending) {
-        h7_time_ps now = h7_cpu_local_time(c);
-        if (now >= until)
+    c->until = until;   /* the block hook may move it on (h7_machine_next_window) */
+    c->leave_run = false;
+    if (c->ff_parked && h7_idle_skip_window(c, until))
+        return;   /* still in its idle loop: the window's instructions are charged (idle.c) */
+    while (c->state == H7_CPU_RUNNING && !*c->env.stop_requested && !*c->env.sysreset_pending && !c->leave_run) {
+        if (!h7_cpu_set_budget(c, c->until))
             break;
-        uint64_t cycles = (uint64_t)(((unsigned __int128)(until - now) * c->hz + H7_PS_PER_S - 1) / H7_PS_PER_S);
-        c->budget = c->icount + (cycles ? cycles : 1);
         c->stop_reason = H7_STOP_NONE;
         c->want_stop = false;
         c->unmapped_type = 0;
@@ -1068,6 +1138,8 @@ void h7_cpu_run(h7_cpu *c, h7_time_ps until)
         *c->env.running = (int)c->id;
         c->resume_pc = 0;
         uc_err err = uc_emu_start(c->uc, pc | 1u, UNTIL_ADDR, 0, 0);
+        if (c->sev_pending)
+            deliver_sev(c);
         *c->env.running = -1;
         fix_resume_pc(c);
         if (c->nflash_stores)
@@ -1085,6 +1157,7 @@ void h7_cpu_run(h7_cpu *c, h7_time_ps until)
         }
         switch (c->stop_reason) {
         case H7_STOP_BUDGET:
+        case H7_STOP_YIELD:   /* the engine stopped after a YIELD: resume after it */
             break;
         case H7_STOP_WFE:
             if (c->event_reg)
@@ -1172,6 +1245,8 @@ void h7_cpu_step(h7_cpu *c)
     *c->env.running = (int)c->id;
     c->resume_pc = 0;
     uc_err err = uc_emu_start(c->uc, rr(c->uc, UC_ARM_REG_PC) | 1u, UNTIL_ADDR, 0, 1);
+    if (c->sev_pending)
+        deliver_sev(c);
     *c->env.running = -1;
     fix_resume_pc(c);
     if (c->nflash_stores)

@@ -1,7 +1,7 @@
-/* One Cortex-M core on a Unicorn 2.0.1 engine (internal to the machine).
+/* One Cortex-M core on a Unicorn engine (internal to the machine; 2.0.1 and 2.1.x, engine.h).
  * Unicorn facts this relies on (../shared/reference/unicorn-2.0.1-notes.md): UC_MODE_THUMB +
  * set_cpu_model (MCLASS would be an M33); no exception model (entry/return done here); PC exact only
- * at block starts; WFE stops via UC_HOOK_INSN_INVALID, WFI returns UC_ERR_OK, SEV is a NOP. */
+ * at block starts; WFE stops via UC_HOOK_INSN_INVALID, WFI returns UC_ERR_OK, SEV is a NOP (found by the block decode). */
 #ifndef H7_CPU_H
 #define H7_CPU_H
 
@@ -33,6 +33,17 @@ typedef struct h7_cpu_env {
     void (*symbolize)(void *ctx, h7_core_id core, uint32_t addr, char *buf, size_t len);
     /* A BKPT with no debugger: true if the host served it (semihosting; PC moved past it). */
     bool (*bkpt)(void *ctx, struct h7_cpu *c, uint32_t pc);
+    /* From the block hook at the end of the window budget: true = the machine closed the window
+     * and gave the core a new budget (no engine stop); false = stop as usual. */
+    bool (*next_window)(void *ctx, struct h7_cpu *c);
+    /* Guest memory as this core sees it, without side effects (idle-loop decoding). */
+    bool (*read_mem)(void *ctx, h7_core_id core, uint32_t addr, void *buf, size_t len);
+    /* What the idle-loop fast-forward watches (idle.c). */
+    struct h7_cpu *other;         /* the other core */
+    const bool *ff_enabled;       /* fast-forward allowed (--no-fast-forward clears it) */
+    const bool *in_run_loop;      /* inside h7_machine_run_for's windows */
+    const uint64_t *events_fired; /* scheduled events fired so far */
+    const unsigned *code_epoch;   /* translated code flushed this many times */
 } h7_cpu_env;
 
 typedef enum {
@@ -51,7 +62,14 @@ const char *h7_cpu_state_name(h7_cpu_state s);
 
 typedef enum { H7_HALT_NONE, H7_HALT_REQUEST, H7_HALT_BREAKPOINT, H7_HALT_WATCHPOINT, H7_HALT_STEP } h7_halt_reason;
 
-typedef struct h7_tb_entry { uint32_t addr, size, count; } h7_tb_entry;
+typedef struct h7_tb_entry {
+    uint32_t addr, size, count;
+    bool sev;                /* holds a SEV */
+    bool masks;              /* writes PRIMASK/FAULTMASK/BASEPRI (CPS, MSR) */
+    bool idle;               /* loads and register operations only: can be part of an idle loop (idle.c) */
+    uint8_t ff_backoff;      /* idle probes of a busy loop get rarer: 2^backoff blocks apart */
+    uint16_t ff_countdown;
+} h7_tb_entry;
 
 typedef struct h7_flash_store { uint32_t addr; unsigned size; uint64_t value; uint8_t old[8]; } h7_flash_store;
 
@@ -70,9 +88,29 @@ typedef struct h7_cpu {
     /* instruction accounting (block hook) */
     uint64_t icount;        /* instructions retired = core cycles */
     uint64_t budget;        /* stop at the first block start with icount >= budget */
+    h7_time_ps until;       /* the local time the budget runs to */
+    bool leave_run;         /* return from h7_cpu_run (the machine opened a window for the other core) */
     int stop_reason;
     bool want_stop;
     bool irq_check;         /* something may be deliverable: evaluate at the next block start */
+    bool sev_pending;       /* the block running holds a SEV: signal it once the block has run */
+    /* idle-loop fast-forward (idle.c) */
+    uint64_t mmio_count;         /* peripheral / PPB accesses so far */
+    uint64_t ff_skipped;         /* instructions charged without being executed */
+    uint64_t ff_loads_only;      /* instructions executed in blocks that cannot store */
+    uint64_t nff;                /* idle loops found */
+    h7_tb_entry *ff_probe;       /* probing a loop starting at this block (idle.c) */
+    uint64_t ff_probe_icount, ff_probe_mmio, ff_probe_other, ff_probe_loads, ff_probe_events;
+    unsigned ff_nphases;         /* blocks of one iteration seen so far */
+    uint32_t ff_phase_addr[8];   /* each block of the loop: its address, */
+    uint32_t ff_phase_off[8];    /* its instruction offset in the iteration, */
+    uint32_t ff_phase_regs[8][16];   /* and the registers at its start */
+    unsigned ff_phase;           /* parked at the start of this block of the loop */
+    bool ff_parked;              /* in an idle loop: windows are skipped without the engine */
+    uint32_t ff_park_n;          /* instructions per iteration */
+    uint64_t ff_park_other;
+    unsigned ff_park_code_epoch;
+    uint64_t ff_park_events;
     uint32_t blk_addr, blk_size;
     uint32_t resume_pc;          /* block start where a block hook stopped the engine, 0 = none */
     h7_tb_entry *tbc;       /* instruction count per translation block, direct-mapped cache */
@@ -111,24 +149,22 @@ typedef struct h7_cpu {
     uc_hook hooks[8];
     h7_mmio_ctx *mmio;
     size_t nmmio;
-    uint32_t *sev_sites;
-    size_t nsev_sites;
 } h7_cpu;
 
 h7_time_ps h7_cpu_local_time(const h7_cpu *c);
 uint32_t h7_cpu_pc(h7_cpu *c);
 uint32_t h7_cpu_reg(h7_cpu *c, int uc_reg);
 
-enum { H7_STOP_NONE, H7_STOP_BUDGET, H7_STOP_WFE, H7_STOP_REQUEST };
+enum { H7_STOP_NONE, H7_STOP_BUDGET, H7_STOP_WFE, H7_STOP_REQUEST, H7_STOP_YIELD };
 
 int h7_cpu_open(h7_cpu *c, const h7_cpu_env *env, h7_core_id id, char *err, size_t errlen);
 void h7_cpu_close(h7_cpu *c);
-/* Hooks on every SEV instruction of the image's executable segments. */
-void h7_cpu_hook_sev_sites(h7_cpu *c, const h7_image *img);
 /* Reset the core registers and load SP/PC from the vector table at `boot`. */
 void h7_cpu_reset(h7_cpu *c, uint32_t boot, bool held);
 /* Run until the local time reaches `until`, the core stops running, or a stop is requested. */
 void h7_cpu_run(h7_cpu *c, h7_time_ps until);
+/* Budget to run to local time `until`; false if the core has reached it already. */
+bool h7_cpu_set_budget(h7_cpu *c, h7_time_ps until);
 /* Something changed that may wake the core (interrupt pending, event). */
 void h7_cpu_check_wake(h7_cpu *c);
 /* Set the core's clock (RCC changed it). */
@@ -150,5 +186,21 @@ bool h7_cpu_set_breakpoint(h7_cpu *c, uint32_t addr, bool on);
 bool h7_cpu_set_watchpoint(h7_cpu *c, uint32_t addr, uint32_t len, int type, bool on);
 /* Invalidate translated code in [lo, hi) on this engine. */
 void h7_cpu_flush_code(h7_cpu *c, uint32_t lo, uint32_t hi);
+
+/* Idle-loop fast-forward (idle.c, deterministic): a core spinning in a loop that cannot make
+ * progress until something outside it changes skips the iterations to its window end, charging
+ * exactly the instructions full execution would have retired. docs/machine.md "Idle loops". */
+/* Block decode: loads, register-only operations and branches/calls/returns only. */
+bool h7_idle_candidate(h7_cpu *c, uint32_t addr, uint32_t size);
+/* A peripheral/PPB read that may be polled like RAM (changes only by writes or at events). */
+bool h7_idle_stable_read(uint32_t addr);
+/* Block hook, at the start of a load-only block whose back-off countdown is 0: start probing. */
+void h7_idle_probe(h7_cpu *c, h7_tb_entry *e, uint32_t addr);
+/* Block hook, at every block start while probing. 1: the loop is idle; the core's instruction
+ * count went to where full execution stops in this window, its registers are those of the loop
+ * block it stops at, *resume is that block; the caller stops the engine there. 0: go on. */
+int h7_idle_step(h7_cpu *c, uint32_t addr, uint32_t *resume);
+/* h7_cpu_run of a parked core: true = still idle, the window was skipped arithmetically. */
+bool h7_idle_skip_window(h7_cpu *c, uint64_t until);
 
 #endif

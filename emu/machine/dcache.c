@@ -267,6 +267,16 @@ bool h7_dcache_bus_write(h7_dcache *d, h7_bus_master bm, uint32_t addr, const vo
     return true;
 }
 
+bool h7_dcache_code_dirty(const h7_dcache *d)
+{
+    if (!d)
+        return false;
+    for (int p = 0; p < H7_PHYS_COUNT; p++)
+        if (d->dirty_lo[p] < d->dirty_hi[p])
+            return true;
+    return false;
+}
+
 void h7_dcache_sync_code(h7_dcache *d)
 {
     for (int p = 0; p < H7_PHYS_COUNT; p++) {

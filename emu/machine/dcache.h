@@ -39,6 +39,8 @@ bool h7_dcache_bus_read(h7_dcache *d, h7_bus_master bm, uint32_t addr, void *buf
 bool h7_dcache_bus_write(h7_dcache *d, h7_bus_master bm, uint32_t addr, const void *buf, unsigned len);
 /* Run loop: drop translated code DMA overwrote (before the cores run again). */
 void h7_dcache_sync_code(h7_dcache *d);
+/* True while DMA-overwritten code waits for h7_dcache_sync_code. */
+bool h7_dcache_code_dirty(const h7_dcache *d);
 /* The CM7's NVIC saw a write to SCB_CCR, a cache maintenance register or the MPU. */
 void h7_dcache_scb_write(h7_dcache *d, uint32_t off, uint32_t value);
 /* Power-on or system reset: caches and MPU off (SCB reset values), marks dropped. */

@@ -13,6 +13,8 @@
 
 #define DEFAULT_QUANTUM_PS (5 * H7_PS_PER_US)
 
+bool h7_machine_no_fast_forward;
+
 h7_time_ps h7_machine_now(const h7_machine *m)
 {
     if (m->running >= 0)
@@ -281,6 +283,13 @@ static bool env_bkpt(void *ctx, h7_cpu *c, uint32_t pc)
     return m->serve_bkpt && m->serve_bkpt(c, pc);
 }
 
+static bool env_next_window(void *ctx, h7_cpu *c) { return h7_machine_next_window(ctx, c); }
+
+static bool env_read_mem(void *ctx, h7_core_id core, uint32_t addr, void *buf, size_t len)
+{
+    return h7_machine_read_mem(ctx, core, addr, buf, len);
+}
+
 static h7_machine *machine_of(const h7_cpu *c) { return c->env.ctx; }
 
 /* The Ethernet DMA is a D2 bus master: it sees memory as the CM4 does (no TCMs). */
@@ -395,6 +404,7 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
     m->running = -1;
     m->console_usart = m->board.console_usart;
     m->quantum = cfg->quantum ? cfg->quantum : DEFAULT_QUANTUM_PS;
+    m->ff_enabled = !cfg->no_fast_forward && !h7_machine_no_fast_forward;
     h7_trace_init(&m->trace);
     for (int p = 0; p < H7_PHYS_COUNT; p++) {
         void *buf = mmap(NULL, h7_phys_mems[p].size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -432,7 +442,9 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
             .soc = &m->soc, .phys = m->phys, .running = &m->running, .stop_requested = &m->stop_requested,
             .sysreset_pending = &m->sysreset_pending, .break_addr = m->break_addr, .break_hit = m->break_hit,
             .ctx = m, .now = env_now, .emit = env_emit, .symbolize = env_symbolize,
-            .bkpt = env_bkpt,
+            .bkpt = env_bkpt, .next_window = env_next_window, .read_mem = env_read_mem,
+            .other = &m->cpu[k == H7_CM7 ? H7_CM4 : H7_CM7], .ff_enabled = &m->ff_enabled,
+            .in_run_loop = &m->in_run_loop, .events_fired = &m->events_fired, .code_epoch = &m->code_epoch,
         };
         if (h7_cpu_open(c, &env, (h7_core_id)k, err, errlen) != 0)
             return -1;
@@ -447,8 +459,6 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
         if (!m->has_img[k])
             continue;
         write_segments(m, (h7_core_id)k, true);
-        for (int j = 0; j < H7_NCORES; j++)
-            h7_cpu_hook_sev_sites(&m->cpu[j], &m->img[k]);
     }
     return 0;
 }
@@ -576,9 +586,11 @@ static bool core_can_run(const h7_cpu *c) { return c->state == H7_CPU_RUNNING; }
 static void sync_flash(h7_machine *m)
 {
     uint32_t lo, hi;
-    if (h7_flash_take_dirty(&m->soc.flash, &lo, &hi))
+    if (h7_flash_take_dirty(&m->soc.flash, &lo, &hi)) {
+        m->code_epoch++;
         for (int k = 0; k < H7_NCORES; k++)
             h7_cpu_flush_code(&m->cpu[k], lo, hi);
+    }
 }
 
 static h7_run_result run_windows(h7_machine *m, h7_time_ps duration);
@@ -594,49 +606,135 @@ h7_run_result h7_machine_run_for(h7_machine *m, h7_time_ps duration)
     return r;
 }
 
+/* Open the window [m->time, window_end): at most one quantum while a core can run, cut at the
+ * next queued event and at the run's end. */
+static void open_window(h7_machine *m)
+{
+    bool any = core_can_run(&m->cpu[H7_CM7]) || core_can_run(&m->cpu[H7_CM4]);
+    h7_time_ps next = h7_sched_next(&m->sched);
+    h7_time_ps t_end = any ? m->time + variation_window(m) : m->run_end;
+    if (next < t_end)
+        t_end = next < m->time ? m->time : next;
+    if (m->run_end < t_end)
+        t_end = m->run_end;
+    m->window_end = t_end;
+    m->window_open = true;
+    m->window_seq++;
+}
+
+/* Close the window: global time reaches its end, sleeping cores catch up, every event due by
+ * then fires, flash changes reach the translated code, the window's trace is written out. */
+static bool flash_dirty(const h7_machine *m)
+{
+    return m->soc.flash.dirty_hi != 0 || h7_dcache_code_dirty(m->dcache);   /* CPU or DMA wrote code */
+}
+
+/* Translated code that flash programming or a DMA overwrote is dropped (not from a block hook). */
+static void sync_code(h7_machine *m)
+{
+    sync_flash(m);
+    h7_dcache_sync_code(m->dcache);
+}
+
+static void close_window(h7_machine *m)
+{
+    h7_time_ps t_end = m->window_end;
+    m->window_open = false;
+    m->time = t_end;
+    for (int k = 0; k < H7_NCORES; k++)
+        if (!core_can_run(&m->cpu[k]))
+            h7_cpu_catch_up(&m->cpu[k], t_end);
+    m->events_fired += h7_sched_run_until(&m->sched, t_end);
+    if (!m->in_hook)   /* translated code is not dropped from inside a block hook: see below */
+        sync_code(m);
+    h7_trace_flush(&m->trace);
+}
+
+/* Each core runs to the window end; a core woken by the other one during the window (an
+ * interrupt, an event) runs again from its wake-up time before the window closes, so that a
+ * cross-core notification costs its real latency, not a whole quantum. */
+static void run_cores(h7_machine *m)
+{
+    for (bool again = true; again && !m->stop_requested && !m->sysreset_pending;) {
+        again = false;
+        int first = h7_variation_first_core(&m->var);   /* 0 (CM7) unless a --seed says otherwise */
+        for (int i = 0; i < H7_NCORES && m->window_open; i++) {
+            int k = i ^ first;
+            if (core_can_run(&m->cpu[k]) && h7_cpu_local_time(&m->cpu[k]) < m->window_end) {
+                unsigned seq = m->window_seq;
+                h7_cpu_run(&m->cpu[k], m->window_end);
+                sync_code(m);   /* a window closed in the hook left its code changes to here */
+                again = true;
+                if (m->window_seq != seq)
+                    break;   /* the core opened a new window (h7_machine_next_window): order anew */
+            }
+        }
+    }
+}
+
 static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
 {
-    h7_time_ps end = m->time + duration;
-    while (m->time < end) {
+    m->run_end = m->time + duration;
+    m->in_run_loop = true;
+    /* Between runs, scenario steps and the debugger may change memory or registers. */
+    for (int k = 0; k < H7_NCORES; k++) {
+        m->cpu[k].ff_parked = false;
+        m->cpu[k].ff_probe = NULL;
+        m->cpu[k].irq_check = true;
+    }
+    h7_run_result r = H7_RUN_TIME_LIMIT;
+    while (m->time < m->run_end) {
         if (m->stop_requested) {
             m->stop_requested = false;
-            return H7_RUN_STOPPED;
+            r = H7_RUN_STOPPED;
+            break;
         }
         if (m->sysreset_pending)
             h7_machine_system_reset(m, m->sysreset_source, true);
-        bool any = core_can_run(&m->cpu[H7_CM7]) || core_can_run(&m->cpu[H7_CM4]);
-        h7_time_ps next = h7_sched_next(&m->sched);
-        h7_time_ps t_end = any ? m->time + variation_window(m) : end;
-        if (next < t_end)
-            t_end = next < m->time ? m->time : next;
-        if (end < t_end)
-            t_end = end;
-        /* Each core runs to the window end; a core woken by the other one during the window
-         * (an interrupt, an event) runs again from its wake-up time before the window closes,
-         * so that a cross-core notification costs its real latency, not a whole quantum. */
-        for (bool again = true; again && !m->stop_requested && !m->sysreset_pending;) {
-            again = false;
-            int first = h7_variation_first_core(&m->var);   /* 0 (CM7) unless a --seed says otherwise */
-            for (int i = 0; i < H7_NCORES; i++) {
-                int k = i ^ first;
-                if (core_can_run(&m->cpu[k]) && h7_cpu_local_time(&m->cpu[k]) < t_end) {
-                    h7_cpu_run(&m->cpu[k], t_end);
-                    again = true;
-                }
-            }
-        }
-        if (m->stop_requested || m->sysreset_pending)
-            continue;
-        m->time = t_end;
-        for (int k = 0; k < H7_NCORES; k++)
-            if (!core_can_run(&m->cpu[k]))
-                h7_cpu_catch_up(&m->cpu[k], t_end);
-        h7_sched_run_until(&m->sched, t_end);
-        sync_flash(m);
-        h7_dcache_sync_code(m->dcache);
-        h7_trace_flush(&m->trace);
+        open_window(m);
+        run_cores(m);
+        if (m->window_open && !m->stop_requested && !m->sysreset_pending)
+            close_window(m);
     }
-    return H7_RUN_TIME_LIMIT;
+    m->in_run_loop = false;
+    return r;
+}
+
+/* The block hook of `c` found its budget for the window used up. When the other core cannot
+ * run, the run loop would only close this window and open the next: do exactly that here, so
+ * the core goes on inside the same uc_emu_start (a start/stop pair costs more than a quantum of
+ * guest code). Returns false whenever the run loop has something else to do (the other core can
+ * run, a stop, a reset, the run's end); the core then stops as it would have. */
+bool h7_machine_next_window(h7_machine *m, h7_cpu *c)
+{
+    if (!m->in_run_loop || !m->window_open)
+        return false;
+    const h7_cpu *other = &m->cpu[c->id == H7_CM7 ? H7_CM4 : H7_CM7];
+    for (;;) {
+        /* h7_cpu_run's loop, then run_cores' */
+        if (c->state != H7_CPU_RUNNING || m->stop_requested || m->sysreset_pending)
+            return false;
+        if (h7_cpu_set_budget(c, m->window_end))
+            return true;
+        if (core_can_run(other) && h7_cpu_local_time(other) < m->window_end)
+            return false;
+        /* run_windows */
+        if (flash_dirty(m))
+            return false;
+        int running = m->running;
+        m->running = -1;
+        m->in_hook = true;
+        close_window(m);
+        m->in_hook = false;
+        m->running = running;
+        if (m->time >= m->run_end || m->stop_requested || m->sysreset_pending || flash_dirty(m))
+            return false;
+        open_window(m);
+        if (core_can_run(other) && h7_cpu_local_time(other) < m->window_end) {
+            c->leave_run = true;
+            return false;
+        }
+    }
 }
 
 /* ------------------------------------------------------------------ inspection */
@@ -723,10 +821,8 @@ bool h7_machine_debug_load(h7_machine *m, h7_core_id core, const char *path, cha
     m->img[core] = img;
     m->has_img[core] = true;
     write_segments(m, core, true);
-    for (int k = 0; k < H7_NCORES; k++) {
+    for (int k = 0; k < H7_NCORES; k++)
         h7_cpu_flush_code(&m->cpu[k], H7_FLASH_BASE, H7_FLASH_BASE + H7_FLASH_SIZE);
-        h7_cpu_hook_sev_sites(&m->cpu[k], &m->img[core]);
-    }
     h7_machine_trace(m, "debug", "loaded %s into flash for the %s", path, h7_core_name(core));
     return true;
 }

@@ -33,6 +33,7 @@ typedef struct h7_machine_config {
     h7_time_ps quantum;           /* 0 = default (5 us) */
     const h7_board *board;        /* NULL = nucleo-h755zi-q */
     h7_violation_policy policy;   /* what a locking rule does (--on-violation) */
+    bool no_fast_forward;         /* --no-fast-forward: execute idle loops instruction by instruction */
 } h7_machine_config;
 
 typedef struct h7_log_entry { char *text; unsigned count; h7_log_kind kind; } h7_log_entry;
@@ -48,6 +49,13 @@ typedef struct h7_machine {
     h7_time_ps time;              /* global time: both cores have reached it */
     h7_time_ps quantum;
     int running;                  /* core inside uc_emu_start, -1 if none */
+    /* the run loop's window [time, window_end) (machine.c run_windows) */
+    h7_time_ps window_end, run_end;
+    bool window_open, in_run_loop, in_hook;
+    bool ff_enabled;              /* idle-loop fast-forward (!cfg.no_fast_forward) */
+    unsigned code_epoch;          /* translated code was flushed this many times */
+    uint64_t events_fired;        /* scheduled events fired by the run loop so far */
+    unsigned window_seq;
     h7_trace trace;
     FILE *uart_out;               /* --uart capture of the console USART */
     uint8_t *uart_buf;            /* every console byte since creation (for scenarios) */
@@ -97,6 +105,11 @@ void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software);
 void h7_machine_set_seed(h7_machine *m, uint64_t seed);
 /* Run for `duration` of virtual time (or until a breakpoint / all cores stopped). */
 h7_run_result h7_machine_run_for(h7_machine *m, h7_time_ps duration);
+/* Set by the CLI's --no-fast-forward: every machine created runs idle loops in full. */
+extern bool h7_machine_no_fast_forward;
+/* From a core's block hook at the end of its window budget (machine.c): true = the run loop's
+ * work was done here and the core has a new budget; false = stop as usual. */
+bool h7_machine_next_window(h7_machine *m, h7_cpu *c);
 
 /* Put every U(S)ART's partial line (no newline yet) on the timeline. */
 void h7_machine_flush_uart_lines(h7_machine *m);

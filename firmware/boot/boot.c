@@ -12,12 +12,8 @@
  *                            SCB_EnableICache, SCB_EnableDCache (set/way invalidate loop)
  *   PLLRGE=<0..3>            PLL1 input range bits (default 1: 2-4 MHz, right for 8 MHz / 4)
  *   VOS_BEFORE_SUPPLY        the voltage scale is set before the supply (ACTVOSRDY still 0)
- *   D2_EARLY_ACCESS          the CM7 reads USART3 while the CM4 (and D2) is still in Stop
- *   CUBEMX_BOARD             + CubeMX's default board peripherals (ETH RMII/LAN8742A, USB OTG FS
- *                            device, RNG, CRC; periph_demo.c) after the console is up
- *   ADC_VREFINT              + ADC3 reads VREFINT and the temperature sensor (periph_demo.c) */
+ *   D2_EARLY_ACCESS          the CM7 reads USART3 while the CM4 (and D2) is still in Stop */
 #include "hal_lite.h"
-#include "periph_demo.h"
 
 #ifndef SUPPLY
 #define SUPPLY 0x04u
@@ -144,17 +140,7 @@ static void MPU_Config(void)
     MPU_CTRL = 0;
     MPU_RNR = 0;
     MPU_RBAR = 0;
-    MPU_RASR = (1u << 28) | (1u << 18) | (0x87u << 8) | (31u << 1) | 1u;
-#ifdef CUBEMX_BOARD
-    /* CubeMX's LwIP template: ETH descriptors at 0x3004_0000 (256 B, device, shareable) and RX
-     * buffers at 0x3004_4000 (16 KB, normal non-cacheable), set before the caches go on. */
-    MPU_RNR = 1;
-    MPU_RBAR = 0x30040000u;
-    MPU_RASR = (1u << 28) | (3u << 24) | (1u << 18) | (1u << 16) | (7u << 1) | 1u;
-    MPU_RNR = 2;
-    MPU_RBAR = 0x30044000u;
-    MPU_RASR = (1u << 28) | (3u << 24) | (1u << 19) | (13u << 1) | 1u;
-#endif
+    MPU_RASR = (1u << 28) | (1u << 18) | (0x87u << 8) | (31u << 1) | 1u; PERIPH_DEMO_MPU_REGIONS();
     MPU_CTRL = (1u << 2) | 1u;  /* PRIVDEFENA | ENABLE */
     SCB_SHCSR |= 1u << 16;
     DSB();
@@ -248,20 +234,14 @@ int main(void)
     if (MX_USART3_UART_Init(115200u) != HAL_OK)
         Error_Handler();
     uart_print("CM7: boot ok\r\n");
-    print_mhz("CM7: sysclk ", HAL_RCC_GetSysClockFreq());
-#ifdef CUBEMX_BOARD
-    uart_print(periph_demo_board(uart_print) ? "CM7: board init FAILED\r\n" : "CM7: board init ok\r\n");
-#endif
-#ifdef ADC_VREFINT
-    uart_print(periph_demo_adc(uart_print) ? "CM7: adc FAILED\r\n" : "CM7: adc ok\r\n");
-#endif
+    print_mhz("CM7: sysclk ", HAL_RCC_GetSysClockFreq()); PERIPH_DEMO_HOOK(uart_print);
     g_uart_ready = 1;
     for (int i = 0; i < 4; i++) {
         LED_Set(LD1_PORT, LD1_PIN, !(i & 1));
         HAL_Delay(50);
     }
     g_boot_ok = 1;
-    uart_print("CM7: done\r\n");
+    uart_print("CM7: done\r\n"); IDLE_MAIN_LOOP(LD1_PORT, LD1_PIN, 500u);   /* boot_idle: blink, never returns */
     for (;;)
         WFI();
 }
@@ -296,7 +276,7 @@ int main(void)
     REG(0x58026400u + 4u * 3u) = (HSEM_COREID_CM7 << 8);   /* release as if we were the CM7 */
 #endif
     print_mhz("CM4: up at ", SystemCoreClock);
-    g_boot_ok = 1;
+    g_boot_ok = 1; IDLE_MAIN_LOOP(LD2_PORT, LD2_PIN, 250u);
     for (;;)
         WFI();
 }

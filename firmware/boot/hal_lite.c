@@ -274,3 +274,13 @@ hal_status HAL_UART_Transmit(const char *s, uint32_t timeout_ms)
             return HAL_TIMEOUT;
     return HAL_OK;
 }
+
+#ifdef IDLE_IN_HAL_DELAY
+void Idle_Blink(int port, int pin, uint32_t ms)
+{
+    for (int on = 0;; on = !on) {
+        LED_Set(port, pin, on);
+        HAL_Delay(ms);
+    }
+}
+#endif

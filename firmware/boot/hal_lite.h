@@ -45,4 +45,19 @@ void LED_Set(int port, int pin, int on);
 hal_status MX_USART3_UART_Init(uint32_t baud);
 hal_status HAL_UART_Transmit(const char *s, uint32_t timeout_ms);
 
+/* boot_idle: after the boot a main loop that toggles an LED and waits in HAL_Delay, for ever
+ * (mostly idle polling, the bench's real-time-factor firmware). A no-op in every other build, on
+ * the same source line, so that their code and line tables are unchanged. */
+#ifdef IDLE_IN_HAL_DELAY
+void Idle_Blink(int port, int pin, uint32_t ms) __attribute__((noreturn));
+#define IDLE_MAIN_LOOP(port, pin, ms) Idle_Blink(port, pin, ms)
+#else
+#define IDLE_MAIN_LOOP(port, pin, ms) ((void)0)
+#endif
+
+/* CUBEMX_BOARD / ADC_VREFINT builds: the peripheral start-up of periph_demo.c after the console
+ * is up, and the CubeMX MPU regions of the ETH buffers. No-ops in every other build, on existing
+ * source lines of boot.c, so that the other images keep their code and line tables. */
+#include "periph_demo.h"
+
 #endif

@@ -67,8 +67,73 @@ static void test_sev_and_wfe_between_the_cores(void **state)
     h7_machine_run_for(m, 20 * H7_PS_PER_MS);
     assert_int_equal(global(m, H7_CM7, "g_sev_wfe_ok"), 1);
     assert_int_equal(global(m, H7_CM7, "g_sev_done"), 1);
+    for (int k = 0; k < 2; k++) {   /* YIELD and YIELD.W ran as NOPs on both cores */
+        assert_int_equal(global(m, (h7_core_id)k, "g_yield_ok"), 1);
+        assert_int_equal(m->cpu[k].state == H7_CPU_FAULTED, 0);
+    }
     assert_true(m->cpu[H7_CM4].nsleeps >= 50);   /* the CM4 slept in WFE between pings */
     h7_machine_destroy(m);
+}
+
+static void test_a_block_of_sevs_sets_the_event_register_without_a_hook_per_sev(void **state)
+{
+    (void)state;
+    /* ARMv7-M B1.5.18: SEV sets the event register; the WFE after each run of SEVs must not sleep. */
+    h7_machine *m = boot("sev_many_cm7.elf", NULL);
+    h7_machine_run_for(m, 5 * H7_PS_PER_MS);
+    assert_int_equal(global(m, H7_CM7, "g_sev_many_done"), 1);
+    assert_int_equal(m->cpu[H7_CM7].state, H7_CPU_SLEEP_WFI);
+    assert_int_equal(m->cpu[H7_CM7].nsleeps, 1);   /* only the final WFI */
+    h7_machine_destroy(m);
+}
+
+/* Both cores blink LEDs with HAL_Delay after the dual-core boot: their idle loops are skipped, and
+ * every count the firmware or a trace could see is what full execution gives. */
+static void same_with_and_without_fast_forward(const char *cm7, const char *cm4, h7_time_ps t, const char *var,
+                                               uint64_t min_ff)
+{
+    h7_machine *m[2];
+    for (int ff = 0; ff < 2; ff++) {
+        h7_machine_no_fast_forward = ff == 0;
+        m[ff] = boot(cm7, cm4);
+        h7_machine_run_for(m[ff], t);
+    }
+    h7_machine_no_fast_forward = false;
+    for (int k = 0; k < 2; k++) {
+        h7_cpu *slow = &m[0]->cpu[k], *fast = &m[1]->cpu[k];
+        assert_true(slow->nff == 0 && slow->ff_skipped == 0);
+        assert_int_equal(fast->icount, slow->icount);            /* cycles, hence every timestamp */
+        assert_int_equal(fast->nexceptions, slow->nexceptions);
+        assert_int_equal(h7_cpu_pc(fast), h7_cpu_pc(slow));
+        static const int regs[] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4,
+                                   UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R12, UC_ARM_REG_SP,
+                                   UC_ARM_REG_LR, UC_ARM_REG_XPSR};
+        for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)   /* a core parked in its loop too */
+            assert_int_equal(h7_cpu_reg(fast, regs[i]), h7_cpu_reg(slow, regs[i]));
+        assert_int_equal(global(m[1], (h7_core_id)k, var), global(m[0], (h7_core_id)k, var));
+    }
+    assert_true(m[1]->cpu[H7_CM7].nff >= min_ff);
+    assert_int_equal(m[1]->trace.n, m[0]->trace.n);
+    for (size_t i = 0; i < m[0]->trace.n; i++) {
+        assert_true(m[1]->trace.ev[i].t == m[0]->trace.ev[i].t);
+        assert_string_equal(m[1]->trace.ev[i].text, m[0]->trace.ev[i].text);
+    }
+    for (int ff = 0; ff < 2; ff++)
+        h7_machine_destroy(m[ff]);
+}
+
+static void test_idle_loops_are_skipped_with_exactly_the_cycles_of_full_execution(void **state)
+{
+    (void)state;
+    /* HAL_Delay on both cores: found idle after each SysTick interrupt, most of the time skipped */
+    same_with_and_without_fast_forward("boot_idle_cm7.elf", "boot_idle_cm4.elf", 300 * H7_PS_PER_MS, "uwTick", 100);
+    /* the CM7 polls a flag the CM4 stores (in one block, then through a call): the skip must end
+     * exactly when the store happens */
+    same_with_and_without_fast_forward("poll_cm7.elf", "poll_cm4.elf", 5 * H7_PS_PER_MS, "g_seen", 20);
+    /* ... and stopped while the CM7 is still polling through the call: its registers are those of
+     * the block of the loop full execution stopped at */
+    for (unsigned us = 1900; us < 2000; us += 7)
+        same_with_and_without_fast_forward("poll_cm7.elf", "poll_cm4.elf", us * H7_PS_PER_US, "g_seen", 1);
 }
 
 static h7_machine *run_fault(const char *img, h7_time_ps t)
@@ -268,6 +333,8 @@ int main(void)
         cmocka_unit_test(test_systick_interrupts_on_both_cores),
         cmocka_unit_test(test_fpu_double_on_cm7_single_on_cm4_and_extended_frames),
         cmocka_unit_test(test_sev_and_wfe_between_the_cores),
+        cmocka_unit_test(test_a_block_of_sevs_sets_the_event_register_without_a_hook_per_sev),
+        cmocka_unit_test(test_idle_loops_are_skipped_with_exactly_the_cycles_of_full_execution),
         cmocka_unit_test(test_precise_busfault_is_taken_by_the_firmware),
         cmocka_unit_test(test_disabled_busfault_escalates_to_hardfault),
         cmocka_unit_test(test_fault_in_hardfault_is_a_lockup),
