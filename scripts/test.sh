@@ -11,6 +11,6 @@ echo "== the same suite on $(LD_LIBRARY_PATH=$(scripts/unicorn.sh libdir 2.0) bu
 LD_LIBRARY_PATH=$(scripts/unicorn.sh libdir 2.0) ctest --test-dir build --output-on-failure -j"$(nproc)"
 scripts/engines-identical.sh build
 scripts/build.sh build-asan -DH7_SANITIZE=ON
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
