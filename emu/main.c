@@ -69,6 +69,8 @@ static const char *usage_run =
     "  --jsonl FILE      write the trace as JSON Lines (one event per line) to FILE\n"
     "  --vcd FILE        waveform for GTKWave: core states, D1/D2, VOS, ACTVOSRDY, sys_ck, HSEM, LEDs\n"
     "  --svg FILE        the same signals as an SVG timing diagram\n"
+    "  --max-trace-size SIZE  cap of the timeline and the JSON Lines each (default 1G; 64k, 100M...);\n"
+    "                    past it a note line says the trace was cut, the run goes on\n"
     "  --uart FILE       write exactly the bytes the firmware sent on the console USART to FILE;\n"
     "                    '-' streams them to stdout line by line (the timeline then only with --trace)\n"
     "  --uart N=FILE     the same for U(S)ART N (1..8 = USART1..UART8, 9 or lpuart1 = LPUART1;\n"
@@ -133,12 +135,13 @@ static int parse_uart_spec(const char *val, const char **path)
     return u ? u : -1;
 }
 
-static void close_uart_files(h7_machine *m, FILE **inputs)
+/* The --uart-input files, then the --uart N=FILE outputs (checked: -1 names the file). */
+static int close_uart_files(h7_machine *m, FILE **inputs, const char *const *paths)
 {
     for (int u = 0; u <= H7_NUARTS; u++)
         if (inputs[u] && inputs[u] != stdin)
             fclose(inputs[u]);
-    h7_close_outputs(m->uart_files + 1, H7_NUARTS);
+    return h7_close_outputs(m->uart_files + 1, paths + 1, H7_NUARTS);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -147,6 +150,7 @@ static int cmd_run(int argc, char **argv)
     h7_time_ps duration = 100 * H7_PS_PER_MS;
     const char *trace_path = NULL, *jsonl_path = NULL, *uart_path = NULL, *board = "nucleo-h755zi-q";
     const char *vcd_path = NULL, *svg_path = NULL;
+    unsigned long long max_trace = 0;
     bool quiet = false, color = isatty(1), verbose = false, boot0 = false, gdb = false, for_given = false;
     bool semihosting = false, progress = true;
     const char *uart_input[H7_NUARTS + 1] = {0};   /* [0]: the console, [n]: U(S)ART n */
@@ -160,7 +164,8 @@ static int cmd_run(int argc, char **argv)
         bool takes = !strcmp(a, "--cm7") || !strcmp(a, "--cm4") || !strcmp(a, "--for") || !strcmp(a, "--trace") ||
                      !strcmp(a, "--jsonl") || !strcmp(a, "--uart") || !strcmp(a, "--board") || !strcmp(a, "--quantum") ||
                      !strcmp(a, "--vcd") || !strcmp(a, "--svg") || !strcmp(a, "--semihosting-root") ||
-                     !strcmp(a, "--semihosting-cmdline") || !strcmp(a, "--seed") || !strcmp(a, "--uart-input");
+                     !strcmp(a, "--semihosting-cmdline") || !strcmp(a, "--seed") || !strcmp(a, "--uart-input") ||
+                     !strcmp(a, "--max-trace-size");
         if (takes && !val)
             return usage_error("option %s needs a value", a);
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -208,6 +213,9 @@ static int cmd_run(int argc, char **argv)
             vcd_path = val;
         } else if (!strcmp(a, "--svg")) {
             svg_path = val;
+        } else if (!strcmp(a, "--max-trace-size")) {
+            if (!h7_parse_size(val, &max_trace))
+                return usage_error("bad --max-trace-size '%s' (examples: 100M, 1G, 65536)", val);
         } else if (!strcmp(a, "--board")) {
             board = val;
         } else if (!strcmp(a, "--boot0")) {
@@ -315,6 +323,8 @@ static int cmd_run(int argc, char **argv)
     m->trace.timeline = tf ? tf : (quiet || console_on_stdout ? NULL : stdout);
     m->trace.color = !tf && color;
     m->trace.jsonl = jf;
+    if (max_trace)
+        m->trace.max_bytes = max_trace;
     m->uart_out = uf;
 
     h7_machine_power_on(m);
@@ -368,14 +378,18 @@ static int cmd_run(int argc, char **argv)
         h7_vcd_write_svg(wave, sf, title, m->time);
         h7_vcd_close(wave, m->time);
     }
-    h7_close_outputs((FILE *[]){tf, jf, uf, vf, sf}, 5);
-    close_uart_files(m, inf);
+    if (h7_close_outputs((FILE *[]){tf, jf, uf, vf, sf},
+                         (const char *[]){trace_path, jsonl_path, uart_path, vcd_path, svg_path}, 5) != 0 ||
+        h7_check_stdout() != 0)
+        rc = EXIT_USAGE;   /* an output file is incomplete: say which, never exit 0 */
+    if (close_uart_files(m, inf, uart_n_path) != 0)
+        rc = EXIT_USAGE;
     h7_machine_destroy(m);
     if (semihosting)
         h7_semihost_free(&sh);
     return rc;
 io_error:
-    close_uart_files(m, inf);
+    close_uart_files(m, inf, uart_n_path);
     h7_machine_destroy(m);
     if (semihosting)
         h7_semihost_free(&sh);
@@ -414,9 +428,24 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (!strcmp(cmd, "run")) {
-        for (int i = 2; i < argc; i++)
-            if (h7_is_scenario_path(argv[i]) && (i == 2 || strcmp(argv[i - 1], "--board")))
-                return h7_cmd_run_scenario(argc - 2, argv + 2);
+        /* A scenario run has a positional *.yaml; `--trace out.yaml` or `--board b.yaml` are option
+         * values, and --cm7/--cm4 always mean an ELF run. */
+        static const char *const with_value[] = {"--cm7", "--cm4", "--for", "--trace", "--jsonl", "--uart", "--board",
+                                                 "--quantum", "--vcd", "--svg", "--max-trace-size", NULL};
+        bool elf_run = false, scenario = false;
+        for (int i = 2; i < argc; i++) {
+            bool takes = false;
+            for (const char *const *w = with_value; *w; w++)
+                takes |= !strcmp(argv[i], *w);
+            elf_run |= !strcmp(argv[i], "--cm7") || !strcmp(argv[i], "--cm4");
+            if (takes) {
+                i++;
+                continue;
+            }
+            scenario |= argv[i][0] != '-' && h7_is_scenario_path(argv[i]);
+        }
+        if (scenario && !elf_run)
+            return h7_cmd_run_scenario(argc - 2, argv + 2);
         return cmd_run(argc - 2, argv + 2);
     }
     if (!strcmp(cmd, "test"))

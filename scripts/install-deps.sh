@@ -3,7 +3,8 @@
 # libunicorn-dev is whatever the system's Debian release has (2.0.1 on Debian 12, 2.1.1 on 13).
 set -euo pipefail
 PKGS=(cmake make gcc pkg-config python3 libunicorn-dev libelf-dev libdw-dev libyaml-dev libcmocka-dev
-      gcc-arm-none-eabi libnewlib-arm-none-eabi gdb-multiarch qemu-system-arm libxml2-utils librsvg2-bin fonts-dejavu-core)
+      gcc-arm-none-eabi libnewlib-arm-none-eabi gdb-multiarch qemu-system-arm libxml2-utils librsvg2-bin fonts-dejavu-core
+      clang libclang-rt-14-dev)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

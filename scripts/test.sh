@@ -14,3 +14,5 @@ scripts/build.sh build-asan -DH7_SANITIZE=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
+# The fuzzers (clang + libFuzzer), each for a bounded time from the bundled seeds.
+scripts/fuzz.sh "${H7_FUZZ_SECONDS:-45}"

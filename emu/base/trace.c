@@ -1,12 +1,16 @@
 #include "trace.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "textsafe.h"
 
 void h7_trace_init(h7_trace *t)
 {
     memset(t, 0, sizeof *t);
     t->max_kept = 2000000;
+    t->max_bytes = H7_TRACE_DEFAULT_MAX_BYTES;
 }
 
 void h7_trace_free(h7_trace *t)
@@ -32,18 +36,24 @@ void h7_trace_format_time(h7_time_ps t, char *buf, size_t len)
     snprintf(buf, len, "%11llu.%03llu us", us, ns);
 }
 
-void h7_json_write_string(FILE *out, const char *s)
+size_t h7_json_write_string(FILE *out, const char *s)
 {
+    size_t n = 2;
     fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
+        if (*p == '"' || *p == '\\') {
             fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
+            n += 2;
+        } else if (*p < 0x20) {
             fprintf(out, "\\u%04x", *p);
-        else
+            n += 6;
+        } else {
             fputc(*p, out);
+            n++;
+        }
     }
     fputc('"', out);
+    return n;
 }
 
 static const char *src_color(const char *src)
@@ -57,32 +67,77 @@ static const char *src_color(const char *src)
     return "\033[33m";
 }
 
-void h7_trace_print_event(const h7_trace_event *e, FILE *out, bool color)
+int h7_trace_print_event(const h7_trace_event *e, FILE *out, bool color)
 {
     char tb[40];
     h7_trace_format_time(e->t, tb, sizeof tb);
     if (color)
-        fprintf(out, "\033[2m%s\033[0m  %s%-6s\033[0m %s\n", tb, src_color(e->src), e->src, e->text);
+        return fprintf(out, "\033[2m%s\033[0m  %s%-6s\033[0m %s\n", tb, src_color(e->src), e->src, e->text);
+    return fprintf(out, "%s  %-6s %s\n", tb, e->src, e->text);
+}
+
+bool h7_parse_size(const char *s, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || s[0] == '-')
+        return false;
+    unsigned shift = 0;
+    if (*end == 'k' || *end == 'K')
+        shift = 10;
+    else if (*end == 'm' || *end == 'M')
+        shift = 20;
+    else if (*end == 'g' || *end == 'G')
+        shift = 30;
+    if (shift)
+        end++;
+    if (*end == 'B' || *end == 'b')
+        end++;
+    if (*end || v == 0 || v > (~0ull >> shift))
+        return false;
+    *out = v << shift;
+    return true;
+}
+
+static bool stream_open(h7_trace *t, FILE *f, unsigned long long *bytes, bool *cut, h7_time_ps when, bool json)
+{
+    if (*cut)
+        return false;
+    if (!t->max_bytes || *bytes < t->max_bytes)
+        return true;
+    *cut = true;
+    char tb[40];
+    h7_trace_format_time(when, tb, sizeof tb);
+    if (json)
+        fprintf(f, "{\"t_ps\":%llu,\"src\":\"h7emu\",\"text\":\"trace truncated: --max-trace-size %llu bytes reached\","
+                   "\"truncated\":true}\n", (unsigned long long)when, t->max_bytes);
     else
-        fprintf(out, "%s  %-6s %s\n", tb, e->src, e->text);
+        fprintf(f, "%s  h7emu  trace truncated here: --max-trace-size %llu bytes reached (the run goes on)\n", tb,
+                t->max_bytes);
+    return false;
 }
 
 /* Timeline, JSON Lines and the kept list; takes ownership of e->text. */
 static void emit(h7_trace *t, h7_trace_event *e)
 {
-    if (t->timeline)
-        h7_trace_print_event(e, t->timeline, t->color);
-    if (t->jsonl) {
-        fprintf(t->jsonl, "{\"t_ps\":%llu,\"src\":", (unsigned long long)e->t);
-        h7_json_write_string(t->jsonl, e->src);
+    if (t->timeline && stream_open(t, t->timeline, &t->timeline_bytes, &t->timeline_cut, e->t, false)) {
+        int k = h7_trace_print_event(e, t->timeline, t->color);
+        t->timeline_bytes += k > 0 ? (unsigned long long)k : 0;
+    }
+    if (t->jsonl && stream_open(t, t->jsonl, &t->jsonl_bytes, &t->jsonl_cut, e->t, true)) {
+        int k = fprintf(t->jsonl, "{\"t_ps\":%llu,\"src\":", (unsigned long long)e->t);
+        size_t n = (k > 0 ? (size_t)k : 0) + h7_json_write_string(t->jsonl, e->src) + 8;
         fputs(",\"text\":", t->jsonl);
-        h7_json_write_string(t->jsonl, e->text);
+        n += h7_json_write_string(t->jsonl, e->text) + 2;
         if (e->kind) {
             fputs(",\"kind\":", t->jsonl);
-            h7_json_write_string(t->jsonl, e->kind);
-            fprintf(t->jsonl, ",\"fields\":%s", e->fields ? e->fields : "{}");
+            n += 8 + h7_json_write_string(t->jsonl, e->kind);
+            int f = fprintf(t->jsonl, ",\"fields\":%s", e->fields ? e->fields : "{}");
+            n += f > 0 ? (size_t)f : 0;
         }
         fputs("}\n", t->jsonl);
+        t->jsonl_bytes += n;
     }
     free(e->fields);   /* the kept list matches on text; the fields live in JSON Lines */
     e->fields = NULL;
@@ -113,7 +168,17 @@ void h7_trace_add_typed(h7_trace *t, h7_time_ps when, const char *src, const cha
 {
     h7_trace_event e = {.t = when, .kind = kind};
     snprintf(e.src, sizeof e.src, "%s", src);
-    e.text = strdup(text);
+    /* One event is one line: a control character or a byte that is not UTF-8 (from a symbol
+     * name, a file name, UART data) is shown as \xNN, so no text can forge another event. */
+    char *safe = NULL;
+    if (!h7_text_is_clean(text)) {
+        if (!(safe = h7_text_sanitize(text)))
+            return;
+        text = safe;
+    }
+    if (!h7_text_is_clean(e.src))
+        snprintf(e.src, sizeof e.src, "?");
+    e.text = safe ? safe : strdup(text);
     if (!e.text)
         return;
     if (fields && t->jsonl) {

@@ -30,7 +30,17 @@ typedef struct h7_trace {
     bool defer;
     h7_trace_event *pending;
     size_t npending, cappending;
+    /* Size cap of each stream (timeline, JSON Lines) in bytes, 0 = none: past it one note line
+     * says where the stream was cut, and nothing more is written to it. */
+    unsigned long long max_bytes;
+    unsigned long long timeline_bytes, jsonl_bytes;
+    bool timeline_cut, jsonl_cut;
 } h7_trace;
+
+/* Default for --max-trace-size: 1 GiB per stream. */
+#define H7_TRACE_DEFAULT_MAX_BYTES (1ull << 30)
+/* "4096", "64k", "100M", "2G" (powers of 1024) -> bytes; false if malformed or 0. */
+bool h7_parse_size(const char *s, unsigned long long *out);
 
 void h7_trace_init(h7_trace *t);
 void h7_trace_free(h7_trace *t);
@@ -42,8 +52,9 @@ void h7_trace_add_typed(h7_trace *t, h7_time_ps when, const char *src, const cha
 void h7_trace_flush(h7_trace *t);
 /* "   1234.567 us" right-aligned (microseconds with nanosecond precision). */
 void h7_trace_format_time(h7_time_ps t, char *buf, size_t len);
-void h7_trace_print_event(const h7_trace_event *e, FILE *out, bool color);
-/* Writes text as a JSON string (with quotes). */
-void h7_json_write_string(FILE *out, const char *s);
+/* Returns the bytes written (fprintf's count). */
+int h7_trace_print_event(const h7_trace_event *e, FILE *out, bool color);
+/* Writes text as a JSON string (with quotes); returns the bytes written. */
+size_t h7_json_write_string(FILE *out, const char *s);
 
 #endif

@@ -1,6 +1,9 @@
 #include "yamltree.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,9 +51,24 @@ int h7_yaml_load(const char *path, const char *text, h7_ydoc *doc, char *err, si
     doc->path = strdup(path ? path : "<string>");
     FILE *f = NULL;
     if (!text) {
-        f = fopen(path, "rb");
-        if (!f) {
-            snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        /* O_NONBLOCK: a FIFO must not block the open; only regular files are read. */
+        int fd = open(path, O_RDONLY | O_NONBLOCK);
+        struct stat st;
+        const char *why = NULL;
+        if (fd < 0)
+            why = strerror(errno);
+        else if (fstat(fd, &st) != 0)
+            why = strerror(errno);
+        else if (S_ISDIR(st.st_mode))
+            why = "is a directory, not a YAML file";
+        else if (!S_ISREG(st.st_mode))
+            why = "not a regular file";
+        if (!why && !(f = fdopen(fd, "rb")))
+            why = strerror(errno);
+        if (why) {
+            snprintf(err, errlen, "%s: cannot read: %s", path, why);
+            if (fd >= 0)
+                close(fd);
             h7_yaml_free(doc);
             return -1;
         }
@@ -113,7 +131,14 @@ int h7_yaml_load(const char *path, const char *text, h7_ydoc *doc, char *err, si
             break;
         }
         if (!bad && n) {
-            if (depth > 0) {
+            const h7_ynode *parent = depth > 0 ? stack[depth - 1] : NULL;
+            if (parent && parent->kind == H7_Y_MAP && parent->n % 2 == 0 && n->kind != H7_Y_SCALAR) {
+                /* Every reader looks keys up as strings: a list or mapping as a key ("? [a]",
+                 * "{[a, b]: c}") is refused here, once for every file. */
+                node_free(n);
+                n = NULL;
+                bad = "a mapping key must be a plain value, not a list or a mapping";
+            } else if (depth > 0) {
                 if (node_push(stack[depth - 1], n) != 0)
                     bad = "out of memory";
             } else if (!doc->root) {

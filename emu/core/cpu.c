@@ -4,6 +4,7 @@
 #include "cpu.h"
 
 #include "engine.h"
+#include "traps.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -85,7 +86,7 @@ void h7_cpu_flush_code(h7_cpu *c, uint32_t lo, uint32_t hi)
 {
     if (hi > lo)
         uc_ctl_remove_cache(c->uc, lo, hi);
-    memset(c->tbc, 0, TBC_SIZE * sizeof *c->tbc);
+    memset(c->tbc, 0, TBC_SIZE * sizeof *c->tbc);   /* new code: decoded (and its trap sites found) again */
     c->ff_probe = NULL;
 }
 
@@ -363,10 +364,16 @@ void h7_cpu_stop(h7_cpu *c, h7_cpu_state state, const char *why)
 static void lockup(h7_cpu *c, const char *what)
 {
     char pcs[128];
-    describe_pc(c, rr(c->uc, UC_ARM_REG_PC), pcs, sizeof pcs);
+    describe_pc(c, c->resume_pc ? c->resume_pc : rr(c->uc, UC_ARM_REG_PC), pcs, sizeof pcs);
     snprintf(c->fault_text, sizeof c->fault_text, "lockup: %.300s (pc %s)", what, pcs);
     cpu_note(c, "%s", c->fault_text);
     stop_core(c, H7_CPU_LOCKUP);
+    /* A lockup is often raised from the interrupt hook (a prefetch abort in HardFault, an erased
+     * HardFault vector): Unicorn then re-executes the faulting fetch at once, without reaching the
+     * block hook that honours want_stop. Stop the engine here (ARMv7-M B1.5.15: the core stops
+     * fetching). Harmless when the engine is not running. */
+    if (*c->env.running == (int)c->id)
+        uc_emu_stop(c->uc);
 }
 
 static const char *exc_name(unsigned exc)
@@ -395,7 +402,12 @@ static void raise_fault(h7_cpu *c, unsigned exc, uint32_t cfsr_bits, bool addr_v
     if (ipsr == H7_EXC_HARDFAULT || ipsr == H7_EXC_NMI || masks.faultmask) {
         char buf[200];
         snprintf(buf, sizeof buf, "%s at %s while in %s", what, pcs, exc_name(ipsr ? ipsr : H7_EXC_HARDFAULT));
-        wr(c->uc, UC_ARM_REG_PC, ret_addr | 1u);
+        /* Inside a hook, a PC write makes Unicorn restart the engine and discard uc_emu_stop():
+         * leave PC alone and set it once the engine has stopped (fix_resume_pc). */
+        if (*c->env.running == (int)c->id)
+            c->resume_pc = ret_addr;
+        else
+            wr(c->uc, UC_ARM_REG_PC, ret_addr | 1u);
         lockup(c, buf);
         return;
     }
@@ -570,6 +582,108 @@ static void data_fault(h7_cpu *c, uint32_t addr, bool write)
     raise_fault(c, H7_EXC_BUSFAULT, H7_CFSR_PRECISERR | H7_CFSR_BFARVALID, true, addr, pc, what);
 }
 
+/* ------------------------------------------------------------------ traps Unicorn does not raise */
+
+#define TRAP_FP 1u
+#define TRAP_DIV 2u
+#define TRAP_ALIGN 4u
+
+/* CPACR.CP10 (b21:20; CP11 must match): 00 no access, 01 privileged only, 11 full (B3.2.20). */
+static bool fp_denied(h7_cpu *c)
+{
+    unsigned cp10 = (c->nvic.cpacr >> 20) & 3u;
+    if (cp10 == 3u)
+        return false;
+    if (cp10 == 1u)
+        return current_ipsr(c) == 0 && (rr(c->uc, UC_ARM_REG_CONTROL) & CONTROL_NPRIV);
+    return true;
+}
+
+static unsigned traps_armed(h7_cpu *c)
+{
+    return (((c->nvic.cpacr >> 20) & 3u) != 3u ? TRAP_FP : 0u) | ((c->nvic.ccr & (1u << 4)) ? TRAP_DIV : 0u) |
+           ((c->nvic.ccr & (1u << 3)) ? TRAP_ALIGN : 0u);
+}
+
+/* ARMv7-M A3.2.1: LDRD/STRD, LDM/STM/PUSH/POP and the exclusives need word alignment always; with
+ * CCR.UNALIGN_TRP every halfword/word access must be aligned too. Only checked while UNALIGN_TRP
+ * is set (checking them always would need a hook on every load/store site). */
+static bool access_misaligned(const mem_insn *mi, uint16_t hw)
+{
+    if ((hw & 0xFFE0u) == 0xE8C0u)   /* TBB/TBH, byte/halfword exclusives: not word accesses */
+        return false;
+    uint32_t len = mi->hi - mi->lo;
+    uint32_t align = len >= 4 ? 4u : len;
+    return mi->known && align > 1 && (mi->lo & (align - 1)) != 0;
+}
+
+/* Stop before the instruction at pc and take the fault once the engine has returned. */
+static void trap_fault(h7_cpu *c, unsigned exc, uint32_t cfsr, uint32_t pc, const char *what)
+{
+    h7_trap_sites *t = c->traps;
+    t->pending = true;
+    t->exc = exc;
+    t->cfsr = cfsr;
+    t->pc = pc;
+    snprintf(t->what, sizeof t->what, "%s", what);
+    c->stop_reason = H7_STOP_RETRANSLATE;
+    uc_emu_stop(c->uc);   /* from a code hook: stops before the instruction (PC exact) */
+}
+
+/* Code hook on one FP, divide or (UNALIGN_TRP) load/store instruction: runs before it. */
+static void hk_trap(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+{
+    h7_cpu *c = ud;
+    uint32_t pc = (uint32_t)address;
+    uint16_t hw = 0, hw2 = 0;
+    unsigned rm = 0;
+    if (c->state != H7_CPU_RUNNING || !read_u16(c, pc, &hw) || (is_thumb32(hw) && !read_u16(c, pc + 2, &hw2)))
+        return;
+    h7_trap_kind kind = is_thumb32(hw) ? h7_trap_classify(hw, hw2, &rm) : H7_TRAP_NONE;
+    uint32_t xpsr = rr(uc, UC_ARM_REG_XPSR);
+    if (!h7_trap_cond_passed(h7_trap_it_cond(xpsr), xpsr))
+        return;   /* a false IT condition: no fault */
+    mem_insn mi;
+    if (kind != H7_TRAP_FP && (c->nvic.ccr & (1u << 3)) && decode_mem_insn(c, pc, hw, hw2, &mi) &&
+        access_misaligned(&mi, hw)) {
+        char what[96];
+        snprintf(what, sizeof what, "unaligned access to 0x%08X (CCR.UNALIGN_TRP)", mi.lo);
+        trap_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_UNALIGNED, pc, what);
+        return;
+    }
+    if (kind == H7_TRAP_FP && fp_denied(c))
+        trap_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_NOCP, pc, "FP instruction with the FPU disabled (CPACR)");
+    else if (kind == H7_TRAP_DIV && (c->nvic.ccr & (1u << 4)) && reg_val(c, rm, pc) == 0)
+        trap_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_DIVBYZERO, pc, "divide by zero (CCR.DIV_0_TRP)");
+}
+
+/* First execution of a block while a trap is armed: hook its FP / divide instructions. True if a
+ * hook was added (the block must be translated again to see it). */
+static bool hook_trap_sites(h7_cpu *c, uint32_t addr, uint32_t size, unsigned armed)
+{
+    bool added = false;
+    for (uint32_t pc = addr; pc < addr + size;) {
+        uint16_t hw = 0, hw2 = 0;
+        unsigned rm;
+        if (!read_u16(c, pc, &hw))
+            break;
+        bool wide = is_thumb32(hw);
+        if (wide && !read_u16(c, pc + 2, &hw2))
+            break;
+        h7_trap_kind k = wide ? h7_trap_classify(hw, hw2, &rm) : H7_TRAP_NONE;
+        mem_insn mi;
+        bool mem = (armed & TRAP_ALIGN) && k != H7_TRAP_FP && decode_mem_insn(c, pc, hw, hw2, &mi);
+        if (((k == H7_TRAP_FP && (armed & TRAP_FP)) || (k == H7_TRAP_DIV && (armed & TRAP_DIV)) || mem) &&
+            h7_trap_add_site(c->traps, pc)) {
+            uc_hook h;
+            if (uc_hook_add(c->uc, &h, UC_HOOK_CODE, (void *)hk_trap, c, pc, pc) == UC_ERR_OK)
+                added = true;
+        }
+        pc += wide ? 4 : 2;
+    }
+    return added;
+}
+
 /* ------------------------------------------------------------------ hooks */
 
 static void apply_flash_stores(h7_cpu *c)
@@ -655,6 +769,14 @@ go_on:
         return false;
     }
     if (c->irq_check) {
+        /* CPACR / CCR are PPB writes (which set irq_check): a trap armed or disarmed means every
+         * block is decoded again, and the armed traps' sites hooked (traps.h). */
+        unsigned armed = traps_armed(c);
+        if (armed != c->traps_armed) {
+            memset(c->tbc, 0, TBC_SIZE * sizeof *c->tbc);
+            c->ff_probe = NULL;
+            c->traps_armed = armed;
+        }
         h7_masks masks = read_masks(c);
         unsigned exc = h7_nvic_should_take(&c->nvic, &masks);
         if (exc) {
@@ -679,8 +801,18 @@ static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     if (__builtin_expect(rare, 0) && !block_slow(c, uc, addr))
         return;
     h7_tb_entry *e = &c->tbc[(addr >> 1) & (TBC_SIZE - 1)];
-    if (__builtin_expect(e->addr != addr || e->size != size || !e->count, 0))
+    if (__builtin_expect(e->addr != addr || e->size != size || !e->count, 0)) {
         e = tb_entry(c, addr, size);
+        if (c->traps_armed && hook_trap_sites(c, addr, size, c->traps_armed)) {
+            /* Hooks apply to blocks translated after them: drop this one and run it again. */
+            c->retranslate_lo = addr;
+            c->retranslate_hi = addr + size;
+            c->stop_reason = H7_STOP_RETRANSLATE;
+            c->resume_pc = addr;
+            uc_emu_stop(uc);
+            return;
+        }
+    }
     if (__builtin_expect(e->idle, 0)) {
         c->ff_loads_only += e->count;   /* a block that cannot store (idle.c) */
         if (e->ff_countdown)
@@ -700,11 +832,19 @@ static void hk_intr(uc_engine *uc, uint32_t intno, void *ud)
     h7_cpu *c = ud;
     if (c->sev_pending)
         deliver_sev(c);
+    if (c->state != H7_CPU_RUNNING) {
+        /* Locked up (or stopped) in an earlier pass whose PC write made Unicorn resume. */
+        uc_emu_stop(uc);
+        return;
+    }
     uint32_t pc = rr(uc, UC_ARM_REG_PC);
     switch (intno) {
     case 2:   /* SVC: PC is the next instruction */
         if (h7_nvic_group_prio(&c->nvic, H7_EXC_SVCALL) >= h7_nvic_exec_prio(&c->nvic, &(h7_masks){0}) ||
             read_masks(c).primask) {
+            /* An SVC that cannot be taken escalates: HardFault with HFSR.FORCED (ARMv7-M B1.5.4). */
+            if (c->state == H7_CPU_RUNNING && current_ipsr(c) != H7_EXC_HARDFAULT)
+                c->nvic.hfsr |= H7_HFSR_FORCED;
             raise_fault(c, H7_EXC_HARDFAULT, 0, false, 0, pc, "svc with SVCall masked or not above the current priority");
             return;
         }
@@ -718,6 +858,9 @@ static void hk_intr(uc_engine *uc, uint32_t intno, void *ud)
         if (c->env.bkpt && c->env.bkpt(c->env.ctx, c, pc))
             return;   /* served by the host (BKPT 0xAB with --semihosting) */
         c->nvic.dfsr |= 2u;
+        /* ARMv7-M C1.4 / B3.2.16: a debug event escalated to HardFault sets HFSR.DEBUGEVT. */
+        if (current_ipsr(c) != H7_EXC_HARDFAULT)
+            c->nvic.hfsr |= 1u << 31;
         raise_fault(c, H7_EXC_HARDFAULT, 0, false, 0, pc, "bkpt without a debugger");
         return;
     case 3:   /* prefetch abort: branch into execute-never space (e.g. EXC_RETURN in Thread mode) */
@@ -888,7 +1031,8 @@ int h7_cpu_open(h7_cpu *c, const h7_cpu_env *env, h7_core_id id, char *err, size
     c->id = id;
     c->hz = 64000000u;
     c->tbc = calloc(TBC_SIZE, sizeof *c->tbc);
-    if (!c->tbc)
+    c->traps = calloc(1, sizeof *c->traps);
+    if (!c->tbc || !c->traps)
         return -1;
     uc_err e = uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &c->uc);
     if (e != UC_ERR_OK) {
@@ -930,6 +1074,10 @@ void h7_cpu_close(h7_cpu *c)
     c->uc = NULL;
     free(c->tbc);
     free(c->mmio);
+    if (c->traps)
+        h7_trap_free(c->traps);
+    free(c->traps);
+    c->traps = NULL;
     c->tbc = NULL;
     c->mmio = NULL;
 }
@@ -961,7 +1109,7 @@ void h7_cpu_reset(h7_cpu *c, uint32_t boot, bool held)
         wr(uc, UC_ARM_REG_S0 + i, 0);
     wr(uc, UC_ARM_REG_FPSCR, 0);
     uint32_t sp = 0xFFFFFFFFu, pc = 0xFFFFFFFFu;
-    const uint8_t *vt = host_ptr(c, boot, 8);
+    const uint8_t *vt = host_ptr(c, boot, 8);   /* NULL: the boot address is not memory */
     if (vt) {
         memcpy(&sp, vt, 4);
         memcpy(&pc, vt + 4, 4);
@@ -988,9 +1136,29 @@ void h7_cpu_reset(h7_cpu *c, uint32_t boot, bool held)
     h7_nvic_set_core_hz(&c->nvic, c->hz);
     if (held) {
         c->state = H7_CPU_HELD;
-    } else if ((sp == 0xFFFFFFFFu && pc == 0xFFFFFFFFu) || (sp == 0 && pc == 0)) {
+    } else if (!c->env.has_img[c->id] && (!vt || (sp == 0 && pc == 0))) {
+        /* No image for this core (e.g. the CM4 started from empty SRAM with BOOT0 = 1): say so
+         * rather than report a firmware fault. */
         c->state = H7_CPU_NOFW;
-        snprintf(c->fault_text, sizeof c->fault_text, "no firmware at its boot address 0x%08X (%s)", boot, sp ? "erased flash" : "empty memory");
+        snprintf(c->fault_text, sizeof c->fault_text, "no firmware at its boot address 0x%08X (%s)", boot,
+                 vt ? "empty memory" : "not memory");
+    } else if (!vt) {
+        c->state = H7_CPU_LOCKUP;
+        snprintf(c->fault_text, sizeof c->fault_text,
+                 "lockup at reset: boot address 0x%08X is not memory (a peripheral or a hole), the vector fetch fails",
+                 boot);
+    } else if (sp == 0xFFFFFFFFu && pc == 0xFFFFFFFFu) {
+        c->state = H7_CPU_NOFW;
+        snprintf(c->fault_text, sizeof c->fault_text, "no firmware at its boot address 0x%08X (erased flash)", boot);
+    } else if (sp == 0 && pc == 0) {
+        /* An all-zero vector table: PC 0 with the Thumb bit clear faults at the first fetch
+         * (INVSTATE, escalated to HardFault), whose vector is 0 as well -> lockup (ARMv7-M B1.5.5). */
+        c->state = H7_CPU_LOCKUP;
+        c->nvic.cfsr |= H7_CFSR_INVSTATE;
+        c->nvic.hfsr |= H7_HFSR_FORCED;
+        snprintf(c->fault_text, sizeof c->fault_text,
+                 "lockup at the first instruction fetch: the vector table at 0x%08X is all zero (reset PC 0x00000000 "
+                 "without the Thumb bit: INVSTATE, escalated to HardFault, whose vector is 0 too)", boot);
     } else if (!vector_ok(c, sp, pc)) {
         c->state = H7_CPU_LOCKUP;
         snprintf(c->fault_text, sizeof c->fault_text,
@@ -1084,6 +1252,14 @@ static void handle_error(h7_cpu *c, uc_err err)
         return;
     }
     case UC_ERR_INSN_INVALID: {
+        if (!(rr(c->uc, UC_ARM_REG_XPSR) & (1u << 24))) {
+            /* BX/BLX/POP/LDR to an even address clears EPSR.T; the next instruction is an
+             * INVSTATE UsageFault (ARMv7-M A7.7.20, B1.4.2). Unicorn 2.0.1 reports an invalid
+             * ARM-state instruction instead. */
+            raise_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_INVSTATE, false, 0, pc,
+                        "execution with EPSR.T = 0 (branch to an even address)");
+            return;
+        }
         uint16_t hw = 0;
         read_u16(c, pc, &hw);
         char what[80];
@@ -1100,6 +1276,21 @@ static void handle_error(h7_cpu *c, uc_err err)
         return;
     }
     }
+}
+
+/* A fault found by a trap hook (trap_fault) is taken once the engine has stopped in front of the
+ * instruction. True if one was. */
+static bool deliver_trap(h7_cpu *c, uc_err err)
+{
+    h7_trap_sites *t = c->traps;
+    if (!t->pending)
+        return false;
+    t->pending = false;
+    if (err != UC_ERR_OK)
+        return false;
+    wr(c->uc, UC_ARM_REG_PC, t->pc | 1u);
+    raise_fault(c, t->exc, t->cfsr, false, 0, t->pc, t->what);
+    return true;
 }
 
 /* After a stop requested by the block hook, PC must be the start of the block that was not run. */
@@ -1142,6 +1333,12 @@ void h7_cpu_run(h7_cpu *c, h7_time_ps until)
             deliver_sev(c);
         *c->env.running = -1;
         fix_resume_pc(c);
+        if (c->retranslate_hi) {
+            uc_ctl_remove_cache(c->uc, c->retranslate_lo, c->retranslate_hi);
+            c->retranslate_lo = c->retranslate_hi = 0;
+        }
+        if (deliver_trap(c, err))
+            continue;
         if (c->nflash_stores)
             apply_flash_stores(c);
         if (err != UC_ERR_OK) {
@@ -1158,6 +1355,7 @@ void h7_cpu_run(h7_cpu *c, h7_time_ps until)
         switch (c->stop_reason) {
         case H7_STOP_BUDGET:
         case H7_STOP_YIELD:   /* the engine stopped after a YIELD: resume after it */
+        case H7_STOP_RETRANSLATE:
             break;
         case H7_STOP_WFE:
             if (c->event_reg)
@@ -1249,6 +1447,11 @@ void h7_cpu_step(h7_cpu *c)
         deliver_sev(c);
     *c->env.running = -1;
     fix_resume_pc(c);
+    if (c->retranslate_hi) {
+        uc_ctl_remove_cache(c->uc, c->retranslate_lo, c->retranslate_hi);
+        c->retranslate_lo = c->retranslate_hi = 0;
+    }
+    deliver_trap(c, err);   /* the step is the exception entry */
     if (c->nflash_stores)
         apply_flash_stores(c);
     c->bp_skip = 0;
@@ -1300,7 +1503,8 @@ bool h7_cpu_set_watchpoint(h7_cpu *c, uint32_t addr, uint32_t len, int type, boo
         }
     if (!on)
         return true;
-    if (c->nwps == sizeof c->wps / sizeof c->wps[0] || len == 0)
+    /* A range past 0xFFFFFFFF would wrap, and Unicorn takes begin > end as "every address". */
+    if (c->nwps == sizeof c->wps / sizeof c->wps[0] || len == 0 || (uint64_t)addr + len - 1 > 0xFFFFFFFFu)
         return false;
     int kinds = type == 2 ? UC_HOOK_MEM_WRITE : type == 3 ? UC_HOOK_MEM_READ : (UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE);
     uc_hook h;

@@ -26,6 +26,7 @@ typedef struct h7_cpu_env {
     bool *stop_requested;         /* ask the run loop to return */
     bool *sysreset_pending;       /* a SYSRESETREQ is waiting for the run loop */
     uint32_t *break_addr;         /* run-until address per core (0 = none) */
+    const bool *has_img;          /* per core: an image was loaded for it */
     bool *break_hit;
     void *ctx;
     h7_time_ps (*now)(void *ctx);
@@ -149,13 +150,16 @@ typedef struct h7_cpu {
     uc_hook hooks[8];
     h7_mmio_ctx *mmio;
     size_t nmmio;
+    struct h7_trap_sites *traps; /* NOCP / DIV_0_TRP sites (core/traps.h) */
+    unsigned traps_armed;        /* which of them were armed when the blocks were decoded */
+    uint32_t retranslate_lo, retranslate_hi;   /* drop these blocks once the engine stopped */
 } h7_cpu;
 
 h7_time_ps h7_cpu_local_time(const h7_cpu *c);
 uint32_t h7_cpu_pc(h7_cpu *c);
 uint32_t h7_cpu_reg(h7_cpu *c, int uc_reg);
 
-enum { H7_STOP_NONE, H7_STOP_BUDGET, H7_STOP_WFE, H7_STOP_REQUEST, H7_STOP_YIELD };
+enum { H7_STOP_NONE, H7_STOP_BUDGET, H7_STOP_WFE, H7_STOP_REQUEST, H7_STOP_YIELD, H7_STOP_RETRANSLATE };
 
 int h7_cpu_open(h7_cpu *c, const h7_cpu_env *env, h7_core_id id, char *err, size_t errlen);
 void h7_cpu_close(h7_cpu *c);

@@ -2,6 +2,7 @@
  * Every offset and size is checked against the file size before use: malformed input gives a
  * one-line "path: reason", never a crash. */
 #include "elf_image.h"
+#include "textsafe.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -147,7 +148,9 @@ static int load_symbols(Elf *e, h7_image *img, const char *path, char *err, size
         GElf_Shdr sh;
         if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB)
             continue;
-        if (sh.sh_link >= shnum || sh.sh_entsize == 0)
+        if (sh.sh_entsize == 0)
+            return fail(err, errlen, path, "corrupt symbol table (entry size 0)");
+        if (sh.sh_link >= shnum)
             return fail(err, errlen, path, "corrupt symbol table (bad string table link)");
         Elf_Data *d = elf_getdata(scn, NULL);
         if (!d)
@@ -175,7 +178,7 @@ static int load_symbols(Elf *e, h7_image *img, const char *path, char *err, size
             s->is_func = type == STT_FUNC;
             s->addr = (uint32_t)sym.st_value & (s->is_func ? ~1u : ~0u);
             s->size = (uint32_t)sym.st_size;
-            s->name = strdup(name);
+            s->name = h7_text_sanitize(name);   /* printed everywhere: no control bytes, valid UTF-8 */
             if (!s->name)
                 return fail(err, errlen, path, "out of memory");
         }
@@ -195,7 +198,7 @@ static const char *intern_file(h7_image *img, const char *name)
     if (!files)
         return NULL;
     img->line_files = files;
-    files[img->nline_files] = strdup(name);
+    files[img->nline_files] = h7_text_sanitize(name);
     return files[img->nline_files] ? files[img->nline_files++] : NULL;
 }
 
@@ -326,7 +329,8 @@ int h7_image_load(const char *path, h7_image *img, char *err, size_t errlen)
     memset(img, 0, sizeof *img);
     if (elf_version(EV_CURRENT) == EV_NONE)
         return fail(err, errlen, path, "libelf initialisation failed");
-    int fd = open(path, O_RDONLY);
+    /* O_NONBLOCK: a FIFO given as the image must not block the open; it is refused below. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
     if (fd < 0)
         return fail(err, errlen, path, "cannot open: %s", strerror(errno));
     struct stat st;

@@ -66,7 +66,7 @@ bool h7_hang_detect(h7_cpu *c, const h7_image *img, char *why, size_t len)
      * there when the run ends is reported with the call site (LR). */
     uint32_t off;
     const h7_symbol *sym = h7_image_symbolize(img, pc, &off);
-    if (sym && !strcmp(sym->name, "Error_Handler")) {
+    if (sym && sym->name && !strcmp(sym->name, "Error_Handler")) {
         char caller[200];
         where_of(c, (h7_cpu_reg(c, UC_ARM_REG_LR) & ~1u) - 4u, caller, sizeof caller);
         snprintf(why, len, "%s: stuck in Error_Handler (HAL error path) at %s, called from %s", h7_core_name(c->id),

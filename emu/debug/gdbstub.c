@@ -708,6 +708,17 @@ static void report_stops(server *s)
         }
         if (c->waiting && s->m->cpu[k].state == H7_CPU_HALTED)
             send_stop(s, c);
+        h7_cpu_state st = s->m->cpu[k].state;
+        if (c->waiting && (st == H7_CPU_LOCKUP || st == H7_CPU_FAULTED)) {
+            /* The core locked up (or faulted beyond what the firmware can take) during a
+             * continue: gdb gets a stop (SIGSEGV) and the reason on its console. */
+            char msg[600];
+            snprintf(msg, sizeof msg, "h7emu: %s %s: %s\n", h7_core_name((h7_core_id)k), h7_cpu_state_name(st),
+                     s->m->cpu[k].fault_text);
+            send_console(c, msg);
+            c->waiting = false;
+            send_packet(c, "T0bthread:1;");
+        }
     }
     if (s->m->locked)
         s->lock_reported = true;
@@ -738,7 +749,8 @@ int h7_gdb_serve(h7_machine *m, const h7_gdb_options *opt, char *err, size_t err
         }
     }
     fprintf(stderr, "h7emu: gdb server: cm7 on %s:%d, cm4 on %s:%d%s\n", addr, opt->port, addr, opt->port + 1,
-            opt->wait_attach ? " (cores held until a debugger attaches to the cm7)" : "");
+            opt->wait_attach ? " (cores held until a debugger attaches to the cm7; no time limit on the wait,"
+                               " --for counts virtual time once the cores run)" : "");
     h7_time_ps start = m->time;
     while (!s.done) {
         if (opt->limit && m->time - start >= opt->limit)

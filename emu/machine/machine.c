@@ -12,6 +12,10 @@
 #include "sysmem.h"
 
 #define DEFAULT_QUANTUM_PS (5 * H7_PS_PER_US)
+/* The reset generator stretches every internal reset source to at least 20 us (RM0399 §9.4,
+ * reset pulse generator). It also guarantees that a reset loop (HardFault -> NVIC_SystemReset)
+ * moves virtual time forward. */
+#define RESET_PULSE_PS (20 * H7_PS_PER_US)
 
 bool h7_machine_no_fast_forward;
 
@@ -327,6 +331,10 @@ static void cpu_sev_on_pend(void *ctx)
 static void cpu_system_reset(void *ctx)
 {
     h7_cpu *c = ctx;
+    if (!machine_of(c)->sysreset_pending) {
+        h7_time_ps t = h7_machine_now(machine_of(c));
+        machine_of(c)->sysreset_at = (t > machine_of(c)->time ? t : machine_of(c)->time) + RESET_PULSE_PS;
+    }
     machine_of(c)->sysreset_pending = true;
     machine_of(c)->sysreset_source = c->id;
     c->want_stop = true;
@@ -441,6 +449,7 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
         h7_cpu_env env = {
             .soc = &m->soc, .phys = m->phys, .running = &m->running, .stop_requested = &m->stop_requested,
             .sysreset_pending = &m->sysreset_pending, .break_addr = m->break_addr, .break_hit = m->break_hit,
+            .has_img = m->has_img,
             .ctx = m, .now = env_now, .emit = env_emit, .symbolize = env_symbolize,
             .bkpt = env_bkpt, .next_window = env_next_window, .read_mem = env_read_mem,
             .other = &m->cpu[k == H7_CM7 ? H7_CM4 : H7_CM7], .ff_enabled = &m->ff_enabled,
@@ -689,8 +698,19 @@ static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
             r = H7_RUN_STOPPED;
             break;
         }
-        if (m->sysreset_pending)
+        if (m->sysreset_pending) {
+            /* Time only moves forward: the reset happens at the end of its pulse, after the
+             * request; the cores are held meanwhile. */
+            if (m->sysreset_at > m->time) {
+                h7_time_ps t = m->sysreset_at < m->run_end ? m->sysreset_at : m->run_end;
+                for (int k = 0; k < H7_NCORES; k++)
+                    h7_cpu_catch_up(&m->cpu[k], t);
+                m->time = t;
+                if (t < m->sysreset_at)
+                    break;   /* still in reset when the run ends */
+            }
             h7_machine_system_reset(m, m->sysreset_source, true);
+        }
         open_window(m);
         run_cores(m);
         if (m->window_open && !m->stop_requested && !m->sysreset_pending)

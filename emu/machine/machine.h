@@ -64,6 +64,7 @@ typedef struct h7_machine {
 
     bool sysreset_pending;
     h7_core_id sysreset_source;
+    h7_time_ps sysreset_at;       /* a SYSRESETREQ takes effect then (request + reset pulse) */
     bool stop_requested;          /* a breakpoint/condition asks the run loop to return */
     uint32_t break_addr[H7_NCORES];  /* run-until-address (0 = none) */
     bool break_hit[H7_NCORES];

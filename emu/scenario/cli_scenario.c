@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -18,10 +19,11 @@
 #include "gdbstub.h"
 #include "scenario.h"
 #include "suite.h"
+#include "textsafe.h"
 
 static const char *usage_scn =
     "usage: h7emu run SCENARIO.yaml [--trace FILE] [--jsonl FILE] [--vcd FILE] [--svg FILE] [--gdb [PORT]]\n"
-    "                               [--seed S] [--board NAME] [--quiet] [--no-color] [-v]\n"
+    "                               [--seed S] [--board NAME] [--max-trace-size SIZE] [--quiet] [--no-color] [-v]\n"
     "\n"
     "Runs one scenario (docs/scenarios.md): the timeline goes to stdout (or --trace FILE), then the\n"
     "summary, any diagnosis, and PASS/FAIL with the first expectation that was not met.\n"
@@ -30,6 +32,8 @@ static const char *usage_scn =
     "  --svg FILE     the same signals as an SVG timing diagram\n"
     "  --seed S       run under the schedule variation of seed S (docs/scenarios.md#interleavings)\n"
     "  --board NAME   run on this board (built-in name or board file) instead of the scenario's\n"
+    "  --max-trace-size SIZE  cap of the timeline and the JSON Lines each (default 1G; 64k, 100M...):\n"
+    "                 past it a note line says the trace was cut, the run goes on\n"
     "  --gdb [PORT]   instead of the steps: serve the scenario's machine (board, images, option\n"
     "                 bytes, BOOT0) to GDB, CM7 on PORT (3333), CM4 on PORT+1; --gdb-wait holds\n"
     "                 the cores until a debugger attaches\n"
@@ -37,7 +41,7 @@ static const char *usage_scn =
 
 static const char *usage_test =
     "usage: h7emu test DIR_OR_FILES... [--jobs N] [--junit FILE] [--out DIR] [--shard K/N]\n"
-    "                                 [--interleavings N [--seed S]] [--no-color]\n"
+    "                                 [--interleavings N [--seed S]] [--timeout SECONDS] [--no-color]\n"
     "\n"
     "Runs every scenario (*.yaml / *.yml; directories are searched one level deep, sorted), each in\n"
     "its own process, N at a time (default 2). Prints one line per scenario as it completes and a\n"
@@ -50,13 +54,38 @@ static const char *usage_test =
     "  --interleavings N  also run each scenario under N schedule variations (seeds S..S+N-1,\n"
     "                 --seed S, default 1) and report the seeds whose result differs from the\n"
     "                 default schedule, with a one-line reproducer (exit code 1 if any)\n"
-    "exit codes: 0 all passed, 1 some failed, 2 input errors (bad scenario, missing image).\n";
+    "  --timeout S    host (wall-clock) seconds a scenario may take before it is killed and\n"
+    "                 reported as TIMEOUT (default 600; 0 = no limit)\n"
+    "exit codes: 0 all passed, 1 some failed, 2 input errors, crashes or timeouts.\n";
 
-void h7_close_outputs(FILE *const *files, size_t n)
+int h7_close_outputs(FILE *const *files, const char *const *paths, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (files[i] && files[i] != stdout)
-            fclose(files[i]);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!files[i])
+            continue;
+        bool bad = fflush(files[i]) != 0 || ferror(files[i]);
+        int e = errno;
+        if (files[i] != stdout && fclose(files[i]) != 0 && !bad) {
+            bad = true;
+            e = errno;
+        }
+        if (bad) {
+            fprintf(stderr, "h7emu: error writing %s: %s\n", paths[i] && strcmp(paths[i], "-") ? paths[i] : "standard output",
+                    strerror(e ? e : EIO));
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+int h7_check_stdout(void)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "h7emu: error writing standard output: %s\n", strerror(errno ? errno : EIO));
+        return -1;
+    }
+    return 0;
 }
 
 FILE *h7_open_output(const char *path, const char *what)
@@ -122,12 +151,13 @@ int h7_cmd_run_scenario(int argc, char **argv)
     unsigned long long seed = 0;
     const char *board = NULL;   /* --board: run the scenario on another board than its own */
     const char *path = NULL, *trace = NULL, *jsonl = NULL, *vcd = NULL, *svg = NULL;
+    unsigned long long max_trace = 0;
     bool quiet = false, color = isatty(1), verbose = false, gdb = false;
     h7_gdb_options gdbo = {.port = 3333, .halt_mode = H7_GDB_HALT_ALL};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool takes = !strcmp(a, "--trace") || !strcmp(a, "--jsonl") || !strcmp(a, "--vcd") || !strcmp(a, "--svg") ||
-                     !strcmp(a, "--seed") || !strcmp(a, "--board");
+                     !strcmp(a, "--seed") || !strcmp(a, "--board") || !strcmp(a, "--max-trace-size");
         if (takes && i + 1 >= argc) {
             fprintf(stderr, "h7emu: option %s needs a value\n", a);
             return 2;
@@ -148,6 +178,11 @@ int h7_cmd_run_scenario(int argc, char **argv)
             vcd = argv[++i];
         } else if (!strcmp(a, "--svg")) {
             svg = argv[++i];
+        } else if (!strcmp(a, "--max-trace-size")) {
+            if (!h7_parse_size(argv[++i], &max_trace)) {
+                fprintf(stderr, "h7emu: bad --max-trace-size '%s' (examples: 100M, 1G, 65536)\n", argv[i]);
+                return 2;
+            }
         } else if (!strcmp(a, "--gdb")) {
             gdb = true;
             if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9' &&
@@ -202,10 +237,12 @@ int h7_cmd_run_scenario(int argc, char **argv)
         (svg && !(sf = h7_open_output(svg, "SVG"))))
         goto out;
     h7_scenario_opts o = {.timeline = tf ? tf : (quiet ? NULL : stdout), .color = !tf && color, .jsonl = jf, .vcd = vf, .svg = sf,
-                          .report = stdout, .verbose = verbose, .seed = seed};
+                          .report = stdout, .verbose = verbose, .seed = seed, .max_trace_bytes = max_trace};
     rc = h7_scenario_run(&s, &o);
 out:
-    h7_close_outputs((FILE *[]){tf, jf, vf, sf}, 4);
+    if (h7_close_outputs((FILE *[]){tf, jf, vf, sf}, (const char *[]){trace, jsonl, vcd, svg}, 4) != 0 ||
+        h7_check_stdout() != 0)
+        rc = 2;
     h7_scenario_free(&s);
     return rc;
 }
@@ -215,8 +252,9 @@ out:
 typedef struct job {
     char *path;
     pid_t pid;
-    int rc;            /* 0 pass, 1 fail, 2 error, 3 crashed */
-    char out_path[64]; /* captured report */
+    int rc;            /* 0 pass, 1 fail, 2 error, 3 crashed, 4 timed out */
+    int out_fd;        /* captured report: an anonymous file (nothing left on disk) */
+    bool timed_out;
     struct timespec t0;
     double secs;
     char *report;      /* captured output (on failure) */
@@ -224,6 +262,7 @@ typedef struct job {
     char *title;       /* the scenario's name: (from its PASS/FAIL line) */
     unsigned long long seed; /* interleaving seed it ran with (0 = the default schedule) */
     h7_run_facts facts; /* board, virtual time, outcome, diagnosis (JUnit properties) */
+    char *shown;       /* the path as printed (control bytes and non-UTF-8 escaped) */
     bool done;
 } job;
 
@@ -251,10 +290,13 @@ static int collect(const char *arg, char ***list, size_t *n)
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.' || !h7_is_scenario_path(e->d_name))
             continue;
-        char p[4096];
-        snprintf(p, sizeof p, "%s/%s", arg, e->d_name);
+        char *p = NULL;
+        if (asprintf(&p, "%s/%s", arg, e->d_name) < 0) {
+            closedir(d);
+            return -1;
+        }
         *list = realloc(*list, (*n + 1) * sizeof **list);
-        (*list)[(*n)++] = strdup(p);
+        (*list)[(*n)++] = p;
     }
     closedir(d);
     qsort(*list + first, *n - first, sizeof **list, cmp_str);
@@ -263,19 +305,48 @@ static int collect(const char *arg, char ***list, size_t *n)
     return 0;
 }
 
-static char *slurp(const char *path)
+/* The captured output of a scenario process, from the start of its anonymous file. */
+static char *slurp_fd(int fd)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return strdup("");
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc(n > 0 ? (size_t)n + 1 : 1);
-    size_t got = n > 0 ? fread(buf, 1, (size_t)n, f) : 0;
-    buf[got] = '\0';
-    fclose(f);
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        return NULL;
+    if (fd >= 0 && lseek(fd, 0, SEEK_SET) == 0) {
+        for (;;) {
+            if (len + 1 >= cap) {
+                char *nb = realloc(buf, cap * 2);
+                if (!nb)
+                    break;
+                buf = nb;
+                cap *= 2;
+            }
+            ssize_t got = read(fd, buf + len, cap - 1 - len);
+            if (got <= 0)
+                break;
+            len += (size_t)got;
+        }
+    }
+    buf[len] = '\0';
     return buf;
+}
+
+/* An anonymous file for a child's output: memfd (never on disk), else an unlinked mkstemp file
+ * in $TMPDIR (O_EXCL, mode 0600: no predictable name, nothing left behind when killed). */
+static int capture_fd(void)
+{
+    int fd = memfd_create("h7emu-test", MFD_CLOEXEC);
+    if (fd >= 0)
+        return fd;
+    const char *dir = getenv("TMPDIR");
+    char *tmpl = NULL;
+    if (asprintf(&tmpl, "%s/h7emu-test-XXXXXX", dir && *dir ? dir : "/tmp") < 0)
+        return -1;
+    fd = mkostemp(tmpl, O_CLOEXEC);
+    if (fd >= 0)
+        unlink(tmpl);
+    free(tmpl);
+    return fd;
 }
 
 /* The line after "FAIL name" / the ERROR message: the first reason, for the table and JUnit. */
@@ -292,7 +363,7 @@ static char *first_reason(const char *report, int rc)
             p++;
     }
     if (!p)
-        return strdup(rc == 3 ? "the h7emu process crashed" : "");
+        return strdup(rc == 3 ? "the h7emu process crashed" : rc == 4 ? "timed out (killed)" : "");
     while (*p == ' ')
         p++;
     const char *e = strchr(p, '\n');
@@ -333,19 +404,17 @@ static const char *scenario_name(const char *path)
     return b ? b + 1 : path;
 }
 
-static void start_job(job *j, const char *self, const char *outdir, int index)
+static void start_job(job *j, const char *self, const char *outdir)
 {
-    snprintf(j->out_path, sizeof j->out_path, "/tmp/h7emu-test-%d-%d.txt", (int)getpid(), index);
+    j->out_fd = capture_fd();
     clock_gettime(CLOCK_MONOTONIC, &j->t0);
     pid_t pid = fork();
     if (pid == 0) {
-        int fd = open(j->out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-            close(fd);
+        if (j->out_fd >= 0) {
+            dup2(j->out_fd, 1);
+            dup2(j->out_fd, 2);
         }
-        char trace[4200], jsonl[4200], vcd[4200], svg[4200];
+        char *trace = NULL, *jsonl = NULL, *vcd = NULL, *svg = NULL;
         const char *args[20];
         int k = 0;
         args[k++] = self;
@@ -363,10 +432,11 @@ static void start_job(job *j, const char *self, const char *outdir, int index)
             const char *base = scenario_name(j->path);
             const char *dot = strrchr(base, '.');
             int stem = dot ? (int)(dot - base) : (int)strlen(base);
-            snprintf(trace, sizeof trace, "%s/%.*s%s.timeline.txt", outdir, stem, base, sfx);
-            snprintf(jsonl, sizeof jsonl, "%s/%.*s%s.jsonl", outdir, stem, base, sfx);
-            snprintf(vcd, sizeof vcd, "%s/%.*s%s.vcd", outdir, stem, base, sfx);
-            snprintf(svg, sizeof svg, "%s/%.*s%s.svg", outdir, stem, base, sfx);
+            if (asprintf(&trace, "%s/%.*s%s.timeline.txt", outdir, stem, base, sfx) < 0 ||
+                asprintf(&jsonl, "%s/%.*s%s.jsonl", outdir, stem, base, sfx) < 0 ||
+                asprintf(&vcd, "%s/%.*s%s.vcd", outdir, stem, base, sfx) < 0 ||
+                asprintf(&svg, "%s/%.*s%s.svg", outdir, stem, base, sfx) < 0)
+                _exit(2);
             args[k++] = "--trace";
             args[k++] = trace;
             args[k++] = "--jsonl";
@@ -393,42 +463,36 @@ static void finish_job(job *j, int status)
     j->rc = WIFEXITED(status) ? WEXITSTATUS(status) : 3;
     if (j->rc > 3)
         j->rc = 3;
-    j->report = slurp(j->out_path);
-    unlink(j->out_path);
+    if (j->timed_out)
+        j->rc = 4;
+    j->report = slurp_fd(j->out_fd);
+    if (!j->report)
+        j->report = strdup("");
+    if (j->timed_out) {
+        char *r = NULL;
+        if (asprintf(&r, "%s\nh7emu test: killed after %.0f s of host time (--timeout)\n", j->report, j->secs) >= 0) {
+            free(j->report);
+            j->report = r;
+        }
+    }
+    if (j->out_fd >= 0)
+        close(j->out_fd);
+    j->out_fd = -1;
     j->reason = first_reason(j->report, j->rc);
     j->title = scenario_title(j->report);
     h7_run_facts_parse(j->report, &j->facts);
     j->done = true;
 }
 
-static void xml_escape(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '&')
-            fputs("&amp;", f);
-        else if (c == '<')
-            fputs("&lt;", f);
-        else if (c == '>')
-            fputs("&gt;", f);
-        else if (c == '"')
-            fputs("&quot;", f);
-        else if (c < 0x20 && c != '\n' && c != '\t')
-            fprintf(f, "&#x%X;", (c == '\r') ? 0xD : 0xFFFD);
-        else if (c == 0x1B)
-            ;
-        else
-            fputc(c, f);
-    }
-}
+static void xml_escape(FILE *f, const char *s) { h7_xml_write_text(f, s); }
 
 /* "boot_ok.yaml" or "race.yaml [seed 8]". */
 static void job_label(const job *j, char *buf, size_t len)
 {
     if (j->seed)
-        snprintf(buf, len, "%s [seed %llu]", scenario_name(j->path), j->seed);
+        snprintf(buf, len, "%s [seed %llu]", scenario_name(j->shown), j->seed);
     else
-        snprintf(buf, len, "%s", scenario_name(j->path));
+        snprintf(buf, len, "%s", scenario_name(j->shown));
 }
 
 /* Did this seed end differently from its scenario's default-schedule run (result or outcome)? */
@@ -537,13 +601,14 @@ static int write_junit(const char *path, job *jobs, size_t n, double total)
         fprintf(f, "</%s>\n    </testcase>\n", j->rc == 1 ? "failure" : "error");
     }
     fprintf(f, "  </testsuite>\n</testsuites>\n");
-    return fclose(f) == 0 ? 0 : -1;
+    return h7_close_outputs((FILE *[]){f}, (const char *[]){path}, 1);
 }
 
 int h7_cmd_test(int argc, char **argv)
 {
     const char *junit = NULL, *outdir = NULL;
     int jobs_max = 2;
+    double timeout_s = 600.0;
     bool color = isatty(1);
     char **paths = NULL;
     size_t n = 0;
@@ -575,7 +640,8 @@ int h7_cmd_test(int argc, char **argv)
                 return 2;
             }
             i++;
-        } else if (!strcmp(a, "--junit") || !strcmp(a, "--jobs") || !strcmp(a, "-j") || !strcmp(a, "--out")) {
+        } else if (!strcmp(a, "--junit") || !strcmp(a, "--jobs") || !strcmp(a, "-j") || !strcmp(a, "--out") ||
+                   !strcmp(a, "--timeout")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "h7emu: option %s needs a value\n", a);
                 return 2;
@@ -585,6 +651,14 @@ int h7_cmd_test(int argc, char **argv)
                 junit = v;
             } else if (!strcmp(a, "--out")) {
                 outdir = v;
+            } else if (!strcmp(a, "--timeout")) {
+                char *end;
+                double t = strtod(v, &end);
+                if (end == v || *end || !(t >= 0) || t > 1e7) {
+                    fprintf(stderr, "h7emu: --timeout wants seconds (0 = no limit), not '%s'\n", v);
+                    return 2;
+                }
+                timeout_s = t;
             } else {
                 char *end;
                 long k = strtol(v, &end, 10);
@@ -641,13 +715,11 @@ int h7_cmd_test(int argc, char **argv)
         fprintf(stderr, "h7emu: cannot create %s: %s\n", outdir, strerror(errno));
         return 2;
     }
-    char self[4096];
-    ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (sl <= 0) {
-        fprintf(stderr, "h7emu: cannot find its own executable\n");
+    char *self = realpath("/proc/self/exe", NULL);   /* any length */
+    if (!self) {
+        fprintf(stderr, "h7emu: cannot find its own executable: %s\n", strerror(errno));
         return 2;
     }
-    self[sl] = '\0';
     /* one job per scenario, or with --interleavings the default schedule and N seeds each */
     size_t nscen = n;
     n = nscen * (size_t)(1 + interleavings);
@@ -656,22 +728,42 @@ int h7_cmd_test(int argc, char **argv)
         for (unsigned v = 0; v <= interleavings; v++, k++) {
             jobs[k].path = v ? strdup(paths[i]) : paths[i];
             jobs[k].seed = v ? base_seed + v - 1 : 0;
+            jobs[k].shown = h7_text_sanitize(paths[i]);
+            if (!jobs[k].shown)
+                jobs[k].shown = strdup("?");
+            jobs[k].out_fd = -1;
         }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     size_t next = 0, running = 0, done = 0;
     const char *green = color ? "\033[32m" : "", *red = color ? "\033[31m" : "", *reset = color ? "\033[0m" : "";
-    static const char *const label[4] = {"PASS", "FAIL", "ERROR", "CRASH"};
+    static const char *const label[5] = {"PASS", "FAIL", "ERROR", "CRASH", "TIMEOUT"};
     while (done < n) {
         while (running < (size_t)jobs_max && next < n) {
-            start_job(&jobs[next], self, outdir, (int)next);
+            start_job(&jobs[next], self, outdir);
             next++;
             running++;
         }
         int status;
-        pid_t pid = wait(&status);
+        pid_t pid = waitpid(-1, &status, timeout_s > 0 ? WNOHANG : 0);
         if (pid < 0)
             break;
+        if (pid == 0) {
+            /* Per-scenario wall-clock limit: a runaway (a firmware bug in the emulator, a host
+             * overload) cannot hang the suite; the JUnit is still written. */
+            struct timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            for (size_t i = 0; i < next; i++) {
+                job *j = &jobs[i];
+                double age = (double)(now.tv_sec - j->t0.tv_sec) + (double)(now.tv_nsec - j->t0.tv_nsec) / 1e9;
+                if (!j->done && !j->timed_out && j->pid > 0 && age > timeout_s) {
+                    j->timed_out = true;
+                    kill(j->pid, SIGKILL);
+                }
+            }
+            nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+            continue;
+        }
         for (size_t i = 0; i < n; i++) {
             if (jobs[i].pid != pid || jobs[i].done)
                 continue;
@@ -681,49 +773,57 @@ int h7_cmd_test(int argc, char **argv)
             job *j = &jobs[i];
             char shown[300];
             job_label(j, shown, sizeof shown);
-            printf("[%zu/%zu] %s%-5s%s %-40s %6.2f s%s%s\n", done, n, j->rc ? red : green, label[j->rc], reset, shown,
-                   j->secs, j->reason[0] ? "  " : "", j->reason);
+            printf("[%zu/%zu] %s%-5s%s %-40s %6.2f s%s", done, n, j->rc ? red : green, label[j->rc], reset, shown,
+                   j->secs, j->reason[0] ? "  " : "");
+            h7_term_write_text(stdout, j->reason);
+            putchar('\n');
             fflush(stdout);
         }
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double total = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    size_t count[4] = {0};
+    size_t count[5] = {0};
     for (size_t i = 0; i < n; i++)
         count[jobs[i].rc]++;
     for (size_t i = 0; i < n; i++)
         if (jobs[i].rc && (!jobs[i].seed || first_failing_seed(jobs, i))) {   /* one report per scenario's seeds */
             char shown[300];
             job_label(&jobs[i], shown, sizeof shown);
-            printf("\n----- %s: %s%s -----\n%s", label[jobs[i].rc], jobs[i].path, shown + strlen(scenario_name(jobs[i].path)),
-                   jobs[i].report);
+            printf("\n----- %s: %s%s -----\n", label[jobs[i].rc], jobs[i].shown, shown + strlen(scenario_name(jobs[i].shown)));
+            h7_term_write_text(stdout, jobs[i].report);
         }
     printf("\n%-40s %-6s %8s  %s\n", "scenario", "result", "wall", "what it checks");
     for (size_t i = 0; i < n; i++) {
         char shown[300];
         job_label(&jobs[i], shown, sizeof shown);
-        printf("%-40s %s%-6s%s %6.2f s  %s\n", shown, jobs[i].rc ? red : green, label[jobs[i].rc],
-               reset, jobs[i].secs, jobs[i].title ? jobs[i].title : "");
+        printf("%-40s %s%-6s%s %6.2f s  ", shown, jobs[i].rc ? red : green, label[jobs[i].rc], reset, jobs[i].secs);
+        h7_term_write_text(stdout, jobs[i].title ? jobs[i].title : "");
+        putchar('\n');
     }
     char what[80];
     if (interleavings)
         snprintf(what, sizeof what, "%zu runs (%zu scenarios x %u schedules)", n, nscen, interleavings + 1);
     else
         snprintf(what, sizeof what, "%zu scenarios", n);
-    printf("%s: %zu passed, %zu failed, %zu errors%s in %.1f s\n", what, count[0], count[1], count[2] + count[3],
-           count[3] ? " (crashes counted as errors)" : "", total);
-    int rc = (count[2] + count[3]) ? 2 : count[1] ? 1 : 0;
+    printf("%s: %zu passed, %zu failed, %zu errors%s in %.1f s\n", what, count[0], count[1],
+           count[2] + count[3] + count[4], (count[3] || count[4]) ? " (crashes and timeouts counted as errors)" : "",
+           total);
+    int rc = (count[2] + count[3] + count[4]) ? 2 : count[1] ? 1 : 0;
     if (interleavings && report_interleavings(jobs, nscen, interleavings) && rc == 0)
         rc = 1;   /* a seed changes the result: a race */
     if (junit && write_junit(junit, jobs, n, total) != 0)
+        rc = 2;
+    if (h7_check_stdout() != 0)
         rc = 2;
     for (size_t i = 0; i < n; i++) {
         free(jobs[i].path);
         free(jobs[i].report);
         free(jobs[i].reason);
         free(jobs[i].title);
+        free(jobs[i].shown);
     }
     free(jobs);
     free(paths);
+    free(self);
     return rc;
 }

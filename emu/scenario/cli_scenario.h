@@ -9,8 +9,11 @@
 bool h7_is_scenario_path(const char *arg);
 /* Open an output file ("-" = stdout); NULL with a message on stderr. */
 FILE *h7_open_output(const char *path, const char *what);
-/* Close the n files opened with h7_open_output (NULL entries and stdout are skipped). */
-void h7_close_outputs(FILE *const *files, size_t n);
+/* Flush and close the n files opened with h7_open_output (NULL entries skipped, stdout only
+ * flushed). -1 after printing "error writing PATH: reason" if any write or close failed. */
+int h7_close_outputs(FILE *const *files, const char *const *paths, size_t n);
+/* Flush stdout; -1 after a message if anything written to it was lost (a full disk, a closed pipe). */
+int h7_check_stdout(void);
 int h7_cmd_run_scenario(int argc, char **argv);
 int h7_cmd_test(int argc, char **argv);
 

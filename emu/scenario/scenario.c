@@ -14,6 +14,7 @@
 #include "flash_regs.h"
 #include "machine.h"
 #include "vcd.h"
+#include "textsafe.h"
 #include "yamltree.h"
 
 const char *h7_outcome_name(h7_outcome o)
@@ -87,7 +88,7 @@ typedef struct pctx {
     const h7_ydoc *d;
     char *err;
     size_t errlen;
-    char dir[1024];
+    char *dir;                   /* the scenario's directory (relative paths), any length */
 } pctx;
 
 static int want_scalar(pctx *p, const h7_ynode *n, const char *what)
@@ -155,19 +156,35 @@ static int get_string(pctx *p, const h7_ynode *n, const char *what, char **out)
 }
 
 /* H7_FIRMWARE_DIR defaults to the firmware/ directory beside the h7emu executable (the build tree). */
-static bool default_firmware_dir(char *buf, size_t len)
+static char *default_firmware_dir(void)
 {
-    char exe[1024];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
-        return false;
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (!slash)
-        return false;
-    *slash = '\0';
-    snprintf(buf, len, "%s/firmware", exe);
-    return access(buf, R_OK) == 0;
+    char *exe = realpath("/proc/self/exe", NULL), *dir = NULL;
+    char *slash = exe ? strrchr(exe, '/') : NULL;
+    if (slash) {
+        *slash = '\0';
+        if (asprintf(&dir, "%s/firmware", exe) < 0)
+            dir = NULL;
+    }
+    free(exe);
+    if (dir && access(dir, R_OK) != 0) {
+        free(dir);
+        dir = NULL;
+    }
+    return dir;
+}
+
+/* A growing string (paths of any length: no fixed-size buffers). */
+typedef struct sbuf { char *s; size_t n, cap; } sbuf;
+
+static void sbuf_add(sbuf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        b->cap = (b->n + n + 1) * 2;
+        b->s = xrealloc(b->s, b->cap);
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
 }
 
 /* A file path: ${VAR} expanded from the environment, relative paths from the YAML's directory. */
@@ -175,39 +192,49 @@ static int get_path(pctx *p, const h7_ynode *n, const char *what, char **out)
 {
     if (want_scalar(p, n, what))
         return -1;
-    char exp[2048] = "";
-    size_t k = 0;
-    for (const char *s = n->value; *s && k < sizeof exp - 1;) {
+    if (!n->value[0])
+        return h7_yerr(p->d, n, p->err, p->errlen, "%s must not be empty (a path to a file)", what);
+    sbuf exp = {0};
+    for (const char *s = n->value; *s;) {
         if (s[0] == '$' && s[1] == '{') {
             const char *e = strchr(s, '}');
-            if (!e)
+            if (!e) {
+                free(exp.s);
                 return h7_yerr(p->d, n, p->err, p->errlen, "%s: unterminated ${...} in '%s'", what, n->value);
-            char var[128];
-            snprintf(var, sizeof var, "%.*s", (int)(e - s - 2), s + 2);
+            }
+            char *var = strndup(s + 2, (size_t)(e - s - 2));
             const char *val = getenv(var);
-            char exe_fw[1100];
-            if ((!val || !*val) && !strcmp(var, "H7_FIRMWARE_DIR") && default_firmware_dir(exe_fw, sizeof exe_fw))
+            char *exe_fw = NULL;
+            if ((!val || !*val) && !strcmp(var, "H7_FIRMWARE_DIR") && (exe_fw = default_firmware_dir()))
                 val = exe_fw;
-            if (!val || !*val)
-                return h7_yerr(p->d, n, p->err, p->errlen, "%s: environment variable %s is not set (used in '%s')", what,
-                               var, n->value);
-            k += (size_t)snprintf(exp + k, sizeof exp - k, "%s", val);
-            if (k >= sizeof exp)
-                return h7_yerr(p->d, n, p->err, p->errlen, "%s: path too long", what);
+            if (!val || !*val) {
+                h7_yerr(p->d, n, p->err, p->errlen, "%s: environment variable %s is not set (used in '%s')", what,
+                        var, n->value);
+                free(var);
+                free(exp.s);
+                return -1;
+            }
+            sbuf_add(&exp, val, strlen(val));
+            free(var);
+            free(exe_fw);
             s = e + 1;
         } else {
-            exp[k++] = *s++;
+            sbuf_add(&exp, s++, 1);
         }
     }
-    exp[k] = '\0';
-    char full[3200];
-    if (exp[0] == '/')
-        snprintf(full, sizeof full, "%s", exp);
-    else
-        snprintf(full, sizeof full, "%s/%s", p->dir, exp);
-    if (access(full, R_OK) != 0)
-        return h7_yerr(p->d, n, p->err, p->errlen, "%s: cannot read '%s': %s", what, full, strerror(errno));
-    *out = xstrdup(full);
+    sbuf full = {0};
+    if (exp.s[0] != '/') {
+        sbuf_add(&full, p->dir, strlen(p->dir));
+        sbuf_add(&full, "/", 1);
+    }
+    sbuf_add(&full, exp.s, exp.n);
+    free(exp.s);
+    if (access(full.s, R_OK) != 0) {
+        h7_yerr(p->d, n, p->err, p->errlen, "%s: cannot read '%s': %s", what, full.s, strerror(errno));
+        free(full.s);
+        return -1;
+    }
+    *out = full.s;
     return 0;
 }
 
@@ -602,9 +629,10 @@ int h7_scenario_parse(const char *path, const char *text, h7_scenario *s, char *
     if (h7_yaml_load(path, text, &d, err, errlen) != 0)
         return -1;
     pctx p = {.d = &d, .err = err, .errlen = errlen};
-    char tmp[1024];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    snprintf(p.dir, sizeof p.dir, "%s", dirname(tmp));
+    char *tmp = xstrdup(path);
+    p.dir = xstrdup(dirname(tmp));
+    free(tmp);
+    char *boardpath = NULL;
     int rc = -1;
     const h7_ynode *root = d.root, *v;
     static const char *const keys[] = {"name", "board", "images", "option_bytes", "boot0", "on_violation", "seed",
@@ -625,14 +653,19 @@ int h7_scenario_parse(const char *path, const char *text, h7_scenario *s, char *
     }
     if (get_string(&p, v, "name", &s->name))
         goto out;
+    if (!h7_text_is_clean(s->name)) {   /* a newline in the name must not forge a PASS/FAIL line */
+        char *safe = h7_text_sanitize(s->name);
+        free(s->name);
+        s->name = safe ? safe : xstrdup("?");
+    }
     const char *board = "nucleo-h755zi-q";
-    char boardpath[2048];
     if ((v = h7_ymap_get(root, "board"))) {
         if (want_scalar(&p, v, "board"))
             goto out;
         board = v->value;
         if (!h7_board_builtin(board)) {
-            snprintf(boardpath, sizeof boardpath, "%s%s%s", board[0] == '/' ? "" : p.dir, board[0] == '/' ? "" : "/", board);
+            if (asprintf(&boardpath, "%s%s%s", board[0] == '/' ? "" : p.dir, board[0] == '/' ? "" : "/", board) < 0)
+                goto out;
             board = boardpath;
         }
     }
@@ -699,6 +732,8 @@ int h7_scenario_parse(const char *path, const char *text, h7_scenario *s, char *
         goto out;
     rc = 0;
 out:
+    free(boardpath);
+    free(p.dir);
     h7_yaml_free(&d);
     return rc;
 }
@@ -754,6 +789,8 @@ static void fail(runner *r, unsigned line, const char *fmt, ...)
     if (r->fail[0])
         return;
     int n = snprintf(r->fail, sizeof r->fail, "%s:%u: ", r->s->path, line);
+    if (n < 0 || (size_t)n >= sizeof r->fail - 1)
+        return;   /* a path longer than the message: it is the message, truncated */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(r->fail + n, sizeof r->fail - (size_t)n, fmt, ap);
@@ -762,9 +799,17 @@ static void fail(runner *r, unsigned line, const char *fmt, ...)
 
 static bool event_matches(const h7_trace_event *e, const char *want)
 {
-    char line[1200];
-    snprintf(line, sizeof line, "%s: %s", e->src, e->text);
-    return strstr(line, want) != NULL;
+    char stack[1200], *line = stack;
+    size_t ls = strlen(e->src), lt = strlen(e->text);
+    if (ls + lt + 3 > sizeof stack)
+        line = xrealloc(NULL, ls + lt + 3);
+    memcpy(line, e->src, ls);
+    memcpy(line + ls, ": ", 2);
+    memcpy(line + ls + 2, e->text, lt + 1);
+    bool hit = strstr(line, want) != NULL;
+    if (line != stack)
+        free(line);
+    return hit;
 }
 
 static bool seq_item_matches(const h7_trace_event *e, const h7_expect_item *item)
@@ -1149,6 +1194,8 @@ int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
     m->trace.timeline = o->timeline;
     m->trace.color = o->color;
     m->trace.jsonl = o->jsonl;
+    if (o->max_trace_bytes)
+        m->trace.max_bytes = o->max_trace_bytes;
     h7_ev_subscribe(&m->observers, h7_ev_timeline_kinds(), observe, &r);
     if (o->vcd || o->svg)
         r.vcd = h7_vcd_open(o->vcd, m);

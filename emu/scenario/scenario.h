@@ -101,6 +101,7 @@ typedef struct h7_scenario_opts {
     FILE *report;               /* pass/fail report (stdout) */
     bool verbose;
     unsigned long long seed;    /* schedule variation (machine/variation.h), 0 = default */
+    unsigned long long max_trace_bytes;   /* cap of the timeline and JSON Lines, 0 = the default */
 } h7_scenario_opts;
 
 struct h7_machine;

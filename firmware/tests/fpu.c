@@ -39,9 +39,16 @@ static real series(int n)
     return s;
 }
 
-int main(void)
+/* The FPU is enabled before main, as CMSIS SystemInit does: in main the compiler may schedule FP
+ * instructions before the CPACR store, and on silicon those are NOCP UsageFaults. */
+void early_init(void)
 {
     SCB_CPACR |= 0xFu << 20;
+    __asm volatile("dsb\n isb" ::: "memory");
+}
+
+int main(void)
+{
     real r = newton_sqrt((real)2.0);
     g_result_d = r;
     real d = r * r - (real)2.0;

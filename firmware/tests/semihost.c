@@ -15,6 +15,14 @@
 
 extern void initialise_monitor_handles(void);
 
+/* newlib (printf's float paths, memcpy variants) may use FP registers: enable CP10/CP11 before any
+ * C library code runs, as CMSIS SystemInit does -- with CPACR = 0 they are NOCP UsageFaults. */
+void early_init(void)
+{
+    *(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
+    __asm volatile("dsb\n isb" ::: "memory");
+}
+
 #ifdef CORE_CM7
 #define CORE_NAME "cm7"
 #else

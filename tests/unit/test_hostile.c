@@ -1,0 +1,103 @@
+/* Hostile firmware (firmware/hostile/): faults raised from inside Unicorn's interrupt hook stop
+ * the core as a lockup and the run still ends at the requested time; a reset loop moves virtual
+ * time forward. ARMv7-M ARM B1.5.15 (lockup), RM0399 §9.4 (reset pulse). */
+#include "support.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine.h"
+
+static h7_machine *boot_both(const char *kind)
+{
+    char cm7[128], cm4[128];
+    snprintf(cm7, sizeof cm7, "hostile_%s_cm7.elf", kind);
+    snprintf(cm4, sizeof cm4, "hostile_%s_cm4.elf", kind);
+    h7_machine_config cfg = {0};
+    cfg.cm7_path = strdup(h7t_fw(cm7));
+    cfg.cm4_path = strdup(h7t_fw(cm4));
+    char err[512];
+    h7_machine *m = NULL;
+    if (h7_machine_create(&m, &cfg, err, sizeof err) != 0)
+        fail_msg("machine: %s", err);
+    free((char *)cfg.cm7_path);
+    free((char *)cfg.cm4_path);
+    h7_machine_power_on(m);
+    return m;
+}
+
+/* Both cores lock up and the machine still runs to the end of the requested time. */
+static void expect_lockup_both(const char *kind, const char *text)
+{
+    h7_machine *m = boot_both(kind);
+    assert_int_equal(h7_machine_run_for(m, 2 * H7_PS_PER_MS), H7_RUN_TIME_LIMIT);
+    assert_true(m->time == 2 * H7_PS_PER_MS);
+    for (int k = 0; k < H7_NCORES; k++) {
+        assert_int_equal(m->cpu[k].state, H7_CPU_LOCKUP);
+        if (!strstr(m->cpu[k].fault_text, text))
+            fail_msg("%s: '%s' lacks '%s'", kind, m->cpu[k].fault_text, text);
+        /* The engine stopped: only a handful of instructions ran, not a spin of re-raised aborts. */
+        assert_true(m->cpu[k].icount < 10000);
+    }
+    h7_machine_destroy(m);
+}
+
+static void test_prefetch_abort_in_hardfault_is_a_lockup(void **state)
+{
+    expect_lockup_both("hf_xn", "execute-never address at 0xE0100000 while in hardfault");
+}
+
+static void test_bad_exc_return_in_hardfault_is_a_lockup(void **state)
+{
+    expect_lockup_both("hf_bad_exc_return", "invalid exception return");
+}
+
+static void test_erased_hardfault_vector_is_a_lockup(void **state)
+{
+    expect_lockup_both("hf_erased_vector", "0xFFFFFFFE while in hardfault");
+}
+
+static void test_failed_stacking_is_a_lockup(void **state)
+{
+    expect_lockup_both("stacking", "stacking for exception 11");
+}
+
+/* HardFault -> SYSRESETREQ at once: every reset is a timeline event, each at least one reset
+ * pulse (20 us) after the previous one, and the run ends at the requested time. */
+static void test_reset_loop_moves_time_forward(void **state)
+{
+    h7_machine *m = boot_both("reset_loop");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *tl = open_memstream(&buf, &len);
+    m->trace.timeline = tl;
+    assert_int_equal(h7_machine_run_for(m, 1 * H7_PS_PER_MS), H7_RUN_TIME_LIMIT);
+    assert_true(m->time == 1 * H7_PS_PER_MS);
+    fclose(tl);
+    unsigned resets = 0;
+    double last = -1;
+    for (const char *p = buf; (p = strstr(p, "system reset (cm")); p++) {
+        const char *line = p;
+        while (line > buf && line[-1] != '\n')
+            line--;
+        double t = strtod(line, NULL);
+        assert_true(t >= last + 20.0);
+        last = t;
+        resets++;
+    }
+    assert_in_range(resets, 20, 50);   /* ~1 ms / (20 us pulse + the time to fault) */
+    free(buf);
+    h7_machine_destroy(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_prefetch_abort_in_hardfault_is_a_lockup),
+        cmocka_unit_test(test_bad_exc_return_in_hardfault_is_a_lockup),
+        cmocka_unit_test(test_erased_hardfault_vector_is_a_lockup),
+        cmocka_unit_test(test_failed_stacking_is_a_lockup),
+        cmocka_unit_test(test_reset_loop_moves_time_forward),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
