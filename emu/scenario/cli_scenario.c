@@ -544,7 +544,7 @@ static bool report_interleavings(const job *jobs, size_t nscen, unsigned per)
 /* JUnit <properties> of one testcase: what a CI dashboard shows next to the result. */
 static void write_properties(FILE *f, const job *j)
 {
-    static const char *const reasons[4] = {"passed", "expectation failed", "input error", "crashed"};
+    static const char *const reasons[5] = {"passed", "expectation failed", "input error", "crashed", "timed out"};
     const char *names[] = {"board", "seed", "virtual_time", "outcome", "exit_reason"};
     char seed[24];
     snprintf(seed, sizeof seed, "%llu", j->seed);
