@@ -56,7 +56,7 @@ const h7_regdesc h7_rcc_regs[] = {
     {A_RCC_D1CCIPR, "RCC_D1CCIPR", 0, 0x31010033u, 0, 0, 0},
     {A_RCC_D2CCIP1R, "RCC_D2CCIP1R", 0, 0xB13F31C7u, 0, 0, 0},
     {A_RCC_D2CCIP2R, "RCC_D2CCIP2R", 0, 0x70F0333Fu, 0, 0, 0},
-    {A_RCC_D3CCIPR, "RCC_D3CCIPR", 0, 0xF7E0FFFFu, 0, 0, 0},
+    {A_RCC_D3CCIPR, "RCC_D3CCIPR", 0, 0xF7E3FFFFu, 0, 0, 0},   /* ADCSEL b17:16 included */
     {A_RCC_CIER, "RCC_CIER", 0, 0x000003FFu, 0, 0, 0},
     {A_RCC_CIFR, "RCC_CIFR", 0, 0, 0, 0x000007FFu, 0},
     {A_RCC_CICR, "RCC_CICR", 0, 0, 0x000007FFu, 0, 0},
@@ -552,12 +552,31 @@ static void write_bank(h7_rcc *r, int bank, unsigned word, uint32_t v)
 static void peripheral_resets(h7_rcc *r, uint32_t off, uint32_t rising)
 {
     h7_soc *soc = r->soc;
-    if (off == 0x088u) {   /* AHB4RSTR: GPIOA..K b0-10, HSEM b25 */
+    if (off == 0x088u) {   /* AHB4RSTR: GPIOA..K b0-10, CRC b19, ADC3 b24, HSEM b25 */
         for (int p = 0; p < H7_GPIO_PORTS; p++)
             if (rising & (1u << p))
                 h7_gpio_reset(&soc->gpio[p], H7_RESET_SYSTEM);
         if (rising & (1u << 25))
             h7_hsem_reset(&soc->hsem, H7_RESET_SYSTEM);
+        if (rising & (1u << 19))
+            h7_crc_reset(&soc->crc, H7_RESET_SYSTEM);
+        if (rising & (1u << 24)) {   /* ADC3RST */
+            h7_adc_common_reset(&soc->adc_common[1], H7_RESET_SYSTEM);
+            h7_adc_reset(&soc->adc[2], H7_RESET_SYSTEM);
+        }
+    } else if (off == 0x080u) {   /* AHB1RSTR: ADC12 b5, ETH1MAC b15, USB1OTG b25, USB2OTG b27 */
+        if (rising & (1u << 5)) {
+            h7_adc_common_reset(&soc->adc_common[0], H7_RESET_SYSTEM);
+            h7_adc_reset(&soc->adc[0], H7_RESET_SYSTEM);
+            h7_adc_reset(&soc->adc[1], H7_RESET_SYSTEM);
+        }
+        if (rising & (1u << 15))
+            h7_eth_mac_reset(&soc->eth);
+        for (int i = 0; i < 2; i++)
+            if (rising & (1u << (25 + 2 * i)))
+                h7_otg_reset(&soc->otg[i], H7_RESET_SYSTEM);
+    } else if (off == 0x084u && (rising & (1u << 6))) {   /* AHB2RSTR.RNGRST */
+        h7_rng_reset(&soc->rng, H7_RESET_SYSTEM);
     } else if (off == 0x09Cu && (rising & (1u << 1))) {
         h7_syscfg_reset(&soc->syscfg, H7_RESET_SYSTEM);
     }

@@ -107,6 +107,22 @@ static const binding bindings[] = {
     BIND("DMAMUX2", dmamux, dmamux2, -1, 0),
     BIND("BDMA", bdma, bdma, H7_RCC_EN_AHB4, 21),
     BIND("MDMA", mdma, mdma, H7_RCC_EN_AHB3, 0),
+    BIND("ADC1", adc, adc[0], H7_RCC_EN_AHB1, 5),
+    BIND("ADC2", adc, adc[1], H7_RCC_EN_AHB1, 5),
+    BIND("ADC12_Common", adc_common, adc_common[0], H7_RCC_EN_AHB1, 5),
+    BIND("ADC3", adc, adc[2], H7_RCC_EN_AHB4, 24),
+    BIND("ADC3_Common", adc_common, adc_common[1], H7_RCC_EN_AHB4, 24),
+    BIND("OTG1_HS_GLOBAL", otg_glb, otg[0], H7_RCC_EN_AHB1, 25),
+    BIND("OTG1_HS_HOST", otg_host, otg[0], H7_RCC_EN_AHB1, 25),
+    BIND("OTG1_HS_DEVICE", otg_dev, otg[0], H7_RCC_EN_AHB1, 25),
+    BIND("OTG1_HS_PWRCLK", otg_pwr, otg[0], H7_RCC_EN_AHB1, 25),
+    BIND("OTG2_HS_GLOBAL", otg_glb, otg[1], H7_RCC_EN_AHB1, 27),
+    BIND("OTG2_HS_HOST", otg_host, otg[1], H7_RCC_EN_AHB1, 27),
+    BIND("OTG2_HS_DEVICE", otg_dev, otg[1], H7_RCC_EN_AHB1, 27),
+    BIND("OTG2_HS_PWRCLK", otg_pwr, otg[1], H7_RCC_EN_AHB1, 27),
+    BIND("Ethernet_MAC", eth, eth, H7_RCC_EN_AHB1, 15),
+    BIND("RNG", rng, rng, H7_RCC_EN_AHB2, 6),
+    BIND("CRC", crc, crc, H7_RCC_EN_AHB4, 19),
     BIND("GPIOA", gpio, gpio[0], H7_RCC_EN_AHB4, 0),
     BIND("GPIOB", gpio, gpio[1], H7_RCC_EN_AHB4, 1),
     BIND("GPIOC", gpio, gpio[2], H7_RCC_EN_AHB4, 2),
@@ -187,6 +203,15 @@ void h7_soc_init(h7_soc *soc, const h7_host_ops *ops, void *host, h7_sched *sche
     h7_mdma_init(&soc->mdma, soc);
     h7_dma_init(&soc->dma1, soc, 1);
     h7_dma_init(&soc->dma2, soc, 2);
+    for (int i = 0; i < 3; i++)
+        h7_adc_init(&soc->adc[i], soc, i + 1, &soc->adc_common[i == 2]);
+    h7_adc_common_init(&soc->adc_common[0], soc, 12, &soc->adc[0], &soc->adc[1]);
+    h7_adc_common_init(&soc->adc_common[1], soc, 3, &soc->adc[2], NULL);
+    h7_otg_init(&soc->otg[0], soc, 1);
+    h7_otg_init(&soc->otg[1], soc, 2);
+    h7_eth_init(&soc->eth, soc);
+    h7_rng_init(&soc->rng, soc);
+    h7_crc_init(&soc->crc, soc);
     build_windows(soc);
 }
 
@@ -240,6 +265,15 @@ void h7_soc_reset(h7_soc *soc, h7_reset_kind kind)
     h7_wwdg_reset(&soc->wwdg[1], kind);
     h7_iwdg_reset(&soc->iwdg[0], kind);
     h7_iwdg_reset(&soc->iwdg[1], kind);
+    for (int i = 0; i < 2; i++)
+        h7_adc_common_reset(&soc->adc_common[i], kind);
+    for (int i = 0; i < 3; i++)
+        h7_adc_reset(&soc->adc[i], kind);
+    for (int i = 0; i < 2; i++)
+        h7_otg_reset(&soc->otg[i], kind);
+    h7_eth_reset(&soc->eth, kind);
+    h7_rng_reset(&soc->rng, kind);
+    h7_crc_reset(&soc->crc, kind);
 }
 
 h7_usart *h7_soc_uart(h7_soc *soc, int n)

@@ -12,12 +12,15 @@
 #include "periph.h"
 #include "h7sched.h"
 
+#include "adc.h"
 #include "art.h"
 #include "bdma.h"
 #include "busmatrix.h"
+#include "crc.h"
 #include "dbgmcu.h"
 #include "dma.h"
 #include "dmamux.h"
+#include "eth.h"
 #include "exti.h"
 #include "flash.h"
 #include "gpio.h"
@@ -25,8 +28,10 @@
 #include "iwdg.h"
 #include "lptim.h"
 #include "mdma.h"
+#include "otg.h"
 #include "pwr.h"
 #include "rcc.h"
+#include "rng.h"
 #include "rtc.h"
 #include "svdreg.h"
 #include "syscfg.h"
@@ -74,6 +79,9 @@ typedef struct h7_soc_config {
     h7_time_ps lse_startup_ps;
     bool vbat_battery;        /* backup domain (BDCR, RTC, backup registers) survives a power-on reset */
     uint8_t *flash_mem;       /* the 2 MiB flash array (host buffer shared with the cores) */
+    h7_analog_config analog;  /* VDDA, die temperature, pin voltages for the ADCs */
+    h7_eth_board eth;         /* Ethernet PHY wiring (zero = the Nucleo's LAN8742A) */
+    uint64_t rng_seed;        /* RNG values of this run (0 = fixed default) */
 } h7_soc_config;
 
 /* A bus window: one peripheral's address range. */
@@ -121,6 +129,12 @@ typedef struct h7_soc {
     h7_dmamux dmamux, dmamux2;
     h7_bdma bdma;
     h7_mdma mdma;
+    h7_adc adc[3];            /* ADC1, ADC2, ADC3 */
+    h7_adc_common adc_common[2];   /* ADC12_Common, ADC3_Common */
+    h7_otg otg[2];            /* OTG1 (HS), OTG2 (FS) */
+    h7_eth eth;
+    h7_rng rng;
+    h7_crc crc;
 
     h7_window *windows;       /* sorted by base */
     size_t nwindows;

@@ -13,7 +13,7 @@
 #include "soc.h"
 
 const h7_regdesc h7_syscfg_regs[] = {
-    {A_SYSCFG_PMCR, "SYSCFG_PMCR", 0, 0x0F0003FFu, 0, 0, 0},
+    {A_SYSCFG_PMCR, "SYSCFG_PMCR", 0, 0x0FE003FFu, 0, 0, 0},   /* EPIS b23:21 included */
     {A_SYSCFG_EXTICR1, "SYSCFG_EXTICR1", 0, 0x0000FFFFu, 0, 0, 0},
     {0x0C, "SYSCFG_EXTICR2", 0, 0x0000FFFFu, 0, 0, 0},
     {0x10, "SYSCFG_EXTICR3", 0, 0x0000FFFFu, 0, 0, 0},

@@ -192,12 +192,144 @@ static int parse_lse(const h7_ydoc *d, const h7_ynode *n, h7_board *b, char *err
     return 0;
 }
 
+ 
+/* "3.3V", "1200mV", "0.5 V" -> microvolts (0..5 V) */
+static bool parse_uv(const char *s, uint32_t *uv)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || v < 0)
+        return false;
+    while (*end == ' ')
+        end++;
+    if (!strcasecmp(end, "mv"))
+        v /= 1000.0;
+    else if (*end && strcasecmp(end, "v"))
+        return false;
+    if (v > 5.0)
+        return false;
+    *uv = (uint32_t)(v * 1e6 + 0.5);
+    return true;
+}
+
+/* "100ms", "2s", "1500" (ms) -> milliseconds (1 ms .. 60 s) */
+static bool parse_ms(const char *s, uint32_t *ms)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || v < 0)
+        return false;
+    while (*end == ' ')
+        end++;
+    if (!strcasecmp(end, "s"))
+        v *= 1000.0;
+    else if (*end && strcasecmp(end, "ms"))
+        return false;
+    if (v < 1 || v > 60000)
+        return false;
+    *ms = (uint32_t)(v + 0.5);
+    return true;
+}
+
+/* analog: {vdda: 3.3V, vbat: 3V, temperature: 25C, pins: {PA0: 1.2V, PC2_C: 0.4V}} */
+static int parse_analog(const h7_ydoc *d, const h7_ynode *n, h7_board *b, char *err, size_t len)
+{
+    static const char *const keys[] = {"vdda", "vbat", "temperature", "pins", NULL};
+    if (n->kind != H7_Y_MAP)
+        return h7_yerr(d, n, err, len, "analog is a mapping like {vdda: 3.3V, temperature: 25C, pins: {PA0: 1.2V}}");
+    if (h7_ymap_check_keys(d, n, keys, err, len))
+        return -1;
+    h7_analog_config *a = &b->analog;
+    const h7_ynode *v;
+    if ((v = h7_ymap_get(n, "vdda")) && (scalar(d, v, "vdda", err, len) || !parse_uv(v->value, &a->vdda_uv) ||
+                                         a->vdda_uv < 1620000u || a->vdda_uv > 3600000u))
+        return h7_yerr(d, v, err, len, "vdda is 1.62..3.6 V (e.g. 3.3V)");
+    if ((v = h7_ymap_get(n, "vbat")) && (scalar(d, v, "vbat", err, len) || !parse_uv(v->value, &a->vbat_uv) ||
+                                         a->vbat_uv > 3600000u))
+        return h7_yerr(d, v, err, len, "vbat is 0..3.6 V (e.g. 3.0V)");
+    if ((v = h7_ymap_get(n, "temperature"))) {
+        char *end;
+        double t = v->kind == H7_Y_SCALAR ? strtod(v->value, &end) : 0;
+        if (v->kind != H7_Y_SCALAR || end == v->value || (*end && strcasecmp(end, "C")) || t < -40 || t > 125)
+            return h7_yerr(d, v, err, len, "temperature is -40..125 (degrees C, e.g. 25C)");
+        a->has_temp = true;
+        a->temp_mc = (int32_t)(t * 1000.0);
+    }
+    if ((v = h7_ymap_get(n, "pins"))) {
+        if (v->kind != H7_Y_MAP)
+            return h7_yerr(d, v, err, len, "pins is a mapping like {PA0: 1.2V, PC2_C: 0.4V}");
+        for (size_t i = 0; i + 1 < v->n; i += 2) {
+            const h7_ynode *k = v->items[i], *val = v->items[i + 1];
+            if (a->npins == H7_ANALOG_MAX_PINS)
+                return h7_yerr(d, k, err, len, "at most %d analog pins", H7_ANALOG_MAX_PINS);
+            h7_analog_pin *p = &a->pins[a->npins];
+            char name[16];
+            snprintf(name, sizeof name, "%s", k->value);
+            size_t nl = strlen(name);
+            p->c_pad = nl > 2 && !strcasecmp(name + nl - 2, "_C");
+            if (p->c_pad)
+                name[nl - 2] = '\0';
+            int port, pin;
+            if (!parse_pin(name, &port, &pin))
+                return h7_yerr(d, k, err, len, "analog pin '%s' must look like PA0 or PC2_C", k->value);
+            p->port = (int8_t)port;
+            p->pin = (int8_t)pin;
+            if (val->kind != H7_Y_SCALAR || !parse_uv(val->value, &p->uv))
+                return h7_yerr(d, val, err, len, "pin voltage must look like 1.2V or 500mV (0..5 V)");
+            a->npins++;
+        }
+    }
+    return 0;
+}
+
+/* ethernet: {phy: lan8742a|none, phy_address: 0, rmii_refclk: phy|none, cable: connected|unplugged, autoneg: 100ms} */
+static int parse_ethernet(const h7_ydoc *d, const h7_ynode *n, h7_board *b, char *err, size_t len)
+{
+    static const char *const keys[] = {"phy", "phy_address", "rmii_refclk", "cable", "autoneg", NULL};
+    if (n->kind != H7_Y_MAP)
+        return h7_yerr(d, n, err, len, "ethernet is a mapping like {phy: lan8742a, rmii_refclk: phy, autoneg: 100ms}");
+    if (h7_ymap_check_keys(d, n, keys, err, len))
+        return -1;
+    h7_eth_board *e = &b->eth;
+    const h7_ynode *v;
+    if ((v = h7_ymap_get(n, "phy"))) {
+        if (scalar(d, v, "phy", err, len) || (strcmp(v->value, "lan8742a") && strcmp(v->value, "none")))
+            return h7_yerr(d, v, err, len, "phy is lan8742a or none");
+        e->no_phy = !strcmp(v->value, "none");
+    }
+    if ((v = h7_ymap_get(n, "phy_address"))) {
+        char *end;
+        long a = v->kind == H7_Y_SCALAR ? strtol(v->value, &end, 0) : -1;
+        if (v->kind != H7_Y_SCALAR || *end || a < 0 || a > 31)
+            return h7_yerr(d, v, err, len, "phy_address is 0..31");
+        e->phy_address = (uint8_t)a;
+    }
+    if ((v = h7_ymap_get(n, "rmii_refclk"))) {
+        if (scalar(d, v, "rmii_refclk", err, len) || (strcmp(v->value, "phy") && strcmp(v->value, "none")))
+            return h7_yerr(d, v, err, len, "rmii_refclk is phy (the PHY drives REF_CLK) or none");
+        e->no_refclk = !strcmp(v->value, "none");
+    }
+    if ((v = h7_ymap_get(n, "cable"))) {
+        if (scalar(d, v, "cable", err, len) || (strcmp(v->value, "connected") && strcmp(v->value, "unplugged")))
+            return h7_yerr(d, v, err, len, "cable is connected or unplugged");
+        e->cable_unplugged = !strcmp(v->value, "unplugged");
+    }
+    if ((v = h7_ymap_get(n, "autoneg")) && (scalar(d, v, "autoneg", err, len) || !parse_ms(v->value, &e->autoneg_ms)))
+        return h7_yerr(d, v, err, len, "autoneg is a time of 1 ms .. 60 s (e.g. 100ms, 2s)");
+    if (e->no_phy)
+        e->no_refclk = true;   /* no PHY, no reference clock */
+    return 0;
+}
+
 static int parse_board(const h7_ydoc *d, h7_board *b, char *err, size_t len)
 {
     const h7_ynode *root = d->root;
     if (!root || root->kind != H7_Y_MAP)
         return h7_yerr(d, root, err, len, "a board file is a mapping (name:, supply:, hse:, ...)");
-    static const char *const keys[] = {"name", "supply", "hse", "lse", "vbat", "boot0", "leds", "console", "revision", NULL};
+    static const char *const keys[] = {"name", "supply", "hse", "lse", "vbat", "boot0", "leds", "console", "revision",
+                                       "analog", "ethernet", NULL};
     if (h7_ymap_check_keys(d, root, keys, err, len))
         return -1;
     const h7_ynode *n;
@@ -242,6 +374,10 @@ static int parse_board(const h7_ydoc *d, h7_board *b, char *err, size_t len)
             return h7_yerr(d, n, err, len, "revision is V or Y");
         b->idcode = n->value[0] == 'V' ? 0x20036450u : 0x10036450u;
     }
+    if ((n = h7_ymap_get(root, "analog")) && parse_analog(d, n, b, err, len))
+        return -1;
+    if ((n = h7_ymap_get(root, "ethernet")) && parse_ethernet(d, n, b, err, len))
+        return -1;
     if ((n = h7_ymap_get(root, "leds"))) {
         if (n->kind != H7_Y_MAP)
             return h7_yerr(d, n, err, len, "leds is a mapping like {LD1: PB0, LD2: PE1}");

@@ -5,6 +5,8 @@
 #define H7_BOARD_H
 
 #include "h7types.h"
+#include "adc.h"
+#include "eth_phy.h"
 
 /* Supply schemes (RM0399 Table 33) with the PWR_CR3 low byte a matching firmware writes
  * (ST HAL PWR_xxx_SUPPLY constants). */
@@ -43,6 +45,8 @@ typedef struct h7_board {
     h7_time_ps lse_startup_ps; /* crystal start-up time (LSEON -> LSERDY) */
     bool vbat_battery;         /* VBAT from a battery: the backup domain survives a power cycle */
     char wiring_note[160];     /* how the supply is wired, for diagnoses */
+    h7_analog_config analog;   /* 'analog:' VDDA, VBAT, die temperature, pin voltages (default mid-scale) */
+    h7_eth_board eth;          /* 'ethernet:' PHY, RMII reference clock, cable, auto-negotiation time */
 } h7_board;
 
 /* A built-in board by name, NULL if unknown. */

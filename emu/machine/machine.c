@@ -137,6 +137,7 @@ static void host_uart_tx(void *ctx, int usart, uint8_t byte)
 void h7_machine_set_seed(h7_machine *m, uint64_t seed)
 {
     h7_variation_from_seed(seed, &m->var);
+    m->soc.cfg.rng_seed = seed;   /* the RNG's numbers of this run (0: the fixed default), from the next power-on */
     if (seed)
         m->quantum = m->var.quantum;
 }
@@ -320,12 +321,16 @@ static bool env_read_mem(void *ctx, h7_core_id core, uint32_t addr, void *buf, s
 
 static h7_machine *machine_of(const h7_cpu *c) { return c->env.ctx; }
 
-
 static bool host_core_halted(void *ctx, h7_core_id core)
 {
     return ((h7_machine *)ctx)->cpu[core].state == H7_CPU_HALTED;
 }
 
+/* The Ethernet DMA is a D2 bus master: it sees memory as the CM4 does (no TCMs). */
+static bool eth_dma_read(void *ctx, uint32_t addr, uint32_t *value)
+{
+    return h7_machine_read_mem(ctx, H7_CM4, addr, value, sizeof *value);
+}
 
 /* NVIC services for one core. */
 static h7_time_ps cpu_now(void *ctx)
@@ -463,10 +468,14 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
         .idcode = m->board.idcode ? m->board.idcode : 0x20036450u, .flash_mem = m->phys[H7_PHYS_FLASH],
         .lse_hz = m->board.lse_hz, .lse_bypass = m->board.lse_bypass, .lse_startup_ps = m->board.lse_startup_ps,
         .vbat_battery = m->board.vbat_battery,
+        .analog = m->board.analog, .eth = m->board.eth,
     };
     h7_soc_init(&m->soc, &ops, m, &m->sched, &sc);
     h7_sup_view view = {m, view_now, view_actor, view_describe_core, view_emit};
     h7_sup_init(&m->sup, &view, &m->soc, &m->board, cfg->policy);
+
+    m->soc.eth.mem_read = eth_dma_read;
+    m->soc.eth.mem_ctx = m;
     for (int k = 0; k < H7_NCORES; k++) {
         h7_cpu *c = &m->cpu[k];
         h7_cpu_env env = {

@@ -397,7 +397,7 @@ static int parse_step(pctx *p, h7_scenario *s, const h7_ynode *item)
             new_step(s, H7_STEP_SYSTEM_RESET, item);
         else
             return h7_yerr(p->d, item, p->err, p->errlen, "unknown step '%s' (run, run_until, power_cycle, system_reset, "
-                           "boot0, debug, uart_input)", item->value);
+                           "boot0, debug, uart_input, inject)", item->value);
         return 0;
     }
     if (item->kind != H7_Y_MAP || item->n != 2)
@@ -433,8 +433,18 @@ static int parse_step(pctx *p, h7_scenario *s, const h7_ynode *item)
             return h7_yerr(p->d, u, p->err, p->errlen, "uart is usart1..usart8 or lpuart1");
         return get_string(p, t, "text", &st->event);
     }
+    if (!strcmp(key, "inject")) {
+        h7_step *st = new_step(s, H7_STEP_INJECT, k);
+        if (get_string(p, v, "inject", &st->event))
+            return -1;
+        if (strcmp(st->event, "rng_seed_error") && strcmp(st->event, "rng_clock_error") &&
+            strcmp(st->event, "rng_errors_clear"))
+            return h7_yerr(p->d, v, p->err, p->errlen, "inject: '%s' is not rng_seed_error, rng_clock_error or "
+                           "rng_errors_clear", st->event);
+        return 0;
+    }
     return h7_yerr(p->d, k, p->err, p->errlen, "unknown step '%s' (run, run_until, power_cycle, system_reset, boot0, "
-                   "debug, uart_input)", key);
+                   "debug, uart_input, inject)", key);
 }
 
 /* ------------------------------------------------------------------ expect */
@@ -1020,6 +1030,9 @@ static void run_steps(runner *r)
             break;
         case H7_STEP_UART_INPUT:
             uart_input(r, st);
+            break;
+        case H7_STEP_INJECT:   /* RNG "Error management": the current-status bits come only from here */
+            h7_rng_inject_error(&m->soc.rng, !strcmp(st->event, "rng_clock_error"), !strcmp(st->event, "rng_seed_error"));
             break;
         default:
             debug_op(r, st);

@@ -27,6 +27,7 @@ typedef enum {
     H7_STEP_DEBUG_READ_REG, /* read a core register, compare (value/mask or the symbol at its address) */
     H7_STEP_DEBUG_WRITE_REG,
     H7_STEP_UART_INPUT,
+    H7_STEP_INJECT,         /* a fault the hardware can report: RNG seed/clock error */
 } h7_step_kind;
 
 typedef struct h7_step {

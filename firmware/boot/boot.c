@@ -140,7 +140,7 @@ static void MPU_Config(void)
     MPU_CTRL = 0;
     MPU_RNR = 0;
     MPU_RBAR = 0;
-    MPU_RASR = (1u << 28) | (1u << 18) | (0x87u << 8) | (31u << 1) | 1u;
+    MPU_RASR = (1u << 28) | (1u << 18) | (0x87u << 8) | (31u << 1) | 1u; PERIPH_DEMO_MPU_REGIONS();
     MPU_CTRL = (1u << 2) | 1u;  /* PRIVDEFENA | ENABLE */
     SCB_SHCSR |= 1u << 16;
     DSB();
@@ -234,7 +234,7 @@ int main(void)
     if (MX_USART3_UART_Init(115200u) != HAL_OK)
         Error_Handler();
     uart_print("CM7: boot ok\r\n");
-    print_mhz("CM7: sysclk ", HAL_RCC_GetSysClockFreq());
+    print_mhz("CM7: sysclk ", HAL_RCC_GetSysClockFreq()); PERIPH_DEMO_HOOK(uart_print);
     g_uart_ready = 1;
     for (int i = 0; i < 4; i++) {
         LED_Set(LD1_PORT, LD1_PIN, !(i & 1));

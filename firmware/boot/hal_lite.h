@@ -55,4 +55,9 @@ void Idle_Blink(int port, int pin, uint32_t ms) __attribute__((noreturn));
 #define IDLE_MAIN_LOOP(port, pin, ms) ((void)0)
 #endif
 
+/* CUBEMX_BOARD / ADC_VREFINT builds: the peripheral start-up of periph_demo.c after the console
+ * is up, and the CubeMX MPU regions of the ETH buffers. No-ops in every other build, on existing
+ * source lines of boot.c, so that the other images keep their code and line tables. */
+#include "periph_demo.h"
+
 #endif

@@ -100,6 +100,8 @@ static void test_input_errors_name_file_line_and_column(void **state)
                  "NOT_SET_ANYWHERE is not set");
     expect_error(IMG "steps:\n  - jump: 1\n", "bad.yaml:5:5:",
                  "unknown step 'jump'");
+    expect_error(IMG "steps:\n  - inject: rng_meltdown\n", "bad.yaml:5:13:",
+                 "not rng_seed_error, rng_clock_error or rng_errors_clear");
     expect_error(IMG "steps:\n  - run_until: {symbol: main}\n",
                  "bad.yaml:5:16:", "needs a timeout");
     expect_error(IMG "steps: [run: 1ms]\nexpect: {outcome: fine}\n",

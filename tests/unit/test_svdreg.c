@@ -11,7 +11,7 @@
 
 #define DBG H7_MASTER_DEBUG
 #define CM7 H7_MASTER_CM7
-#define CRC 0x58024C00u
+#define CRS 0x40008400u   /* clock recovery system: no behavioural model */
 #define SPI2 0x40003800u   /* no behavioural model (the USARTs and DMAs have one now) */
 #define SAI1 0x40015800u
 #define I2C1 0x40005400u
@@ -82,19 +82,19 @@ static void test_every_register_of_every_window_answers_without_fault(void **sta
 static void test_unmodelled_register_reads_its_svd_reset_value(void **state)
 {
     fake_host *fh = *state;
-    assert_int_equal(fh_read(fh, CM7, CRC + 0x14), 0x04C11DB7u);   /* CRC_POL: RM0399 CRC chapter */
-    assert_int_equal(fh_read(fh, CM7, CRC + 0x10), 0xFFFFFFFFu);   /* CRC_INIT */
+    assert_int_equal(fh_read(fh, CM7, CRS + 0x04), 0x2022BB7Fu);   /* CRS_CFGR: RM0399 CRS chapter */
+    assert_int_equal(fh_read(fh, CM7, CRS + 0x00), 0x00002000u);   /* CRS_CR: TRIM = 32 */
     assert_int_equal(fh_read(fh, CM7, SPI2 + 0x14), 0x00001002u);   /* SPI_SR: TXP, TXTF... reset */
 }
 
 static void test_unmodelled_register_stores_read_write_bits_only(void **state)
 {
     fake_host *fh = *state;
-    const h7_regdesc *cr = h7_h755_reg("CRC", "CR");
-    fh_write(fh, CM7, CRC + 0x08, 0xFFFFFFFFu);
-    assert_int_equal(fh_read(fh, CM7, CRC + 0x08), cr->reset | cr->rw_mask);
-    fh_write_sized(fh, CM7, CRC + 0x10, 0x12, 1);                  /* a byte lane */
-    assert_int_equal(fh_read(fh, CM7, CRC + 0x10), 0xFFFFFF12u);
+    const h7_regdesc *cr = h7_h755_reg("CRS", "CR");
+    fh_write(fh, CM7, CRS + 0x00, 0xFFFFFFFFu);
+    assert_int_equal(fh_read(fh, CM7, CRS + 0x00), cr->reset | cr->rw_mask);
+    fh_write_sized(fh, CM7, CRS + 0x04, 0x12, 1);                  /* a byte lane */
+    assert_int_equal(fh_read(fh, CM7, CRS + 0x04), 0x2022BB12u);
 }
 
 static void test_unmodelled_read_only_bits_ignore_writes(void **state)
@@ -128,29 +128,29 @@ static void test_write_one_to_clear_bits_clear_on_one_and_keep_on_zero(void **st
 static void test_unmodelled_register_is_logged_once_as_unmodelled(void **state)
 {
     fake_host *fh = *state;
-    fh_read(fh, CM7, CRC + 0x14);
-    fh_read(fh, CM7, CRC + 0x14);
-    fh_write(fh, CM7, CRC + 0x14, 0x1021u);
-    assert_int_equal(count_logs(fh, "UNIMP CRC: cm7 reads CRC_POL (+0x014): unmodelled"), 1);
-    assert_int_equal(count_logs(fh, "CRC_POL"), 1);
-    fh_read(fh, CM7, CRC + 0x10);
-    assert_int_equal(count_logs(fh, "CRC_INIT"), 1);
+    fh_read(fh, CM7, CRS + 0x04);
+    fh_read(fh, CM7, CRS + 0x04);
+    fh_write(fh, CM7, CRS + 0x04, 0x1021u);
+    assert_int_equal(count_logs(fh, "UNIMP CRS: cm7 reads CRS_CFGR (+0x004): unmodelled"), 1);
+    assert_int_equal(count_logs(fh, "CRS_CFGR"), 1);
+    fh_read(fh, CM7, CRS + 0x00);
+    assert_int_equal(count_logs(fh, "CRS_CR "), 1);
 }
 
 static void test_offset_without_register_reads_zero_and_is_logged(void **state)
 {
     fake_host *fh = *state;
-    assert_int_equal(fh_read(fh, CM7, CRC + 0x0C), 0);
-    assert_true(fh_logged(fh, "UNIMP CRC: cm7 read of CRC+0x00C returns 0: no register there in the SVD"));
+    assert_int_equal(fh_read(fh, CM7, CRS + 0x10), 0);
+    assert_true(fh_logged(fh, "UNIMP CRS: cm7 read of CRS+0x010 returns 0: no register there in the SVD"));
 }
 
 static void test_table_driven_registers_return_to_reset_on_system_reset(void **state)
 {
     fake_host *fh = *state;
-    fh_write(fh, CM7, CRC + 0x14, 0x1021u);
-    assert_int_equal(fh_read(fh, CM7, CRC + 0x14), 0x1021u);
+    fh_write(fh, CM7, CRS + 0x04, 0x1021u);
+    assert_int_equal(fh_read(fh, CM7, CRS + 0x04), 0x1021u);
     h7_soc_reset(&fh->soc, H7_RESET_SYSTEM);
-    assert_int_equal(fh_read(fh, CM7, CRC + 0x14), 0x04C11DB7u);
+    assert_int_equal(fh_read(fh, CM7, CRS + 0x04), 0x2022BB7Fu);
 }
 
 static void test_rcc_offsets_it_does_not_model_fall_back_to_the_svd_table(void **state)
