@@ -55,7 +55,7 @@ static void fire_reset(h7_iwdg *s, const char *why)
     /* A typed event: the machine reacts with a system reset at the next safe point. */
     h7_soc_emit(s->soc, &(h7_ev){.kind = H7_EV_RESET_REQUEST,
                                  .u.rstreq = {s->index == 1 ? "iwdg1" : "iwdg2", why,
-                                           s->index == 1 ? H7_CAUSE_IWDG1 : H7_CAUSE_IWDG2}});
+                                           s->index == 1 ? H7_CAUSE_IWDG1 : H7_CAUSE_IWDG2, false}});
     s->started = false;   /* the reset stops it; until the machine applies it, nothing more fires */
 }
 
