@@ -307,7 +307,7 @@ static void low_power_reset(h7_pwr *p, int d, bool standby)
     static const char *const why[2][2] = {{"d1 entered stop with NRST_STOP_D1 = 0", "d1 entered standby with NRST_STBY_D1 = 0"},
                                           {"d2 entered stop with NRST_STOP_D2 = 0", "d2 entered standby with NRST_STBY_D2 = 0"}};
     h7_soc_emit(p->soc, &(h7_ev){.kind = H7_EV_RESET_REQUEST,
-                                 .u.rstreq = {"pwr", why[d - 1][standby], d == 1 ? H7_CAUSE_LPWR1 : H7_CAUSE_LPWR2}});
+                                 .u.rstreq = {"pwr", why[d - 1][standby], d == 1 ? H7_CAUSE_LPWR1 : H7_CAUSE_LPWR2, false}});
 }
 
 /* PDDS_Dx of both CPUs = 1 selects DStandby, otherwise DStop (RM0399 §7.7.2). */
