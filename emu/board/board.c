@@ -70,8 +70,12 @@ const h7_board *h7_board_builtin(const char *name)
     return NULL;
 }
 
-/* "8MHz", "8000000", "25 MHz", "32.768kHz" -> Hz */
-static bool parse_hz(const char *s, uint32_t *hz)
+/* A unit a board-file quantity may carry, and what one of it is in the base unit. */
+typedef struct unit { const char *suffix; double mul; } unit;
+
+/* "<non-negative number>[spaces]<unit>" with a unit of `units` (a "" row: the bare number's unit;
+ * `cmp` is strcmp or strcasecmp) -> the value in the base unit. */
+static bool parse_quantity(const char *s, const unit *units, int (*cmp)(const char *, const char *), double *out)
 {
     char *end;
     errno = 0;
@@ -80,15 +84,20 @@ static bool parse_hz(const char *s, uint32_t *hz)
         return false;
     while (*end == ' ')
         end++;
-    double mul = 1;
-    if (!strcasecmp(end, "mhz"))
-        mul = 1e6;
-    else if (!strcasecmp(end, "khz"))
-        mul = 1e3;
-    else if (*end && strcasecmp(end, "hz"))
-        return false;
-    double r = v * mul;
-    if (r > 100e6)
+    for (const unit *u = units; u->suffix; u++)
+        if (!cmp(end, u->suffix)) {
+            *out = v * u->mul;
+            return true;
+        }
+    return false;
+}
+
+/* "8MHz", "8000000", "25 MHz", "32.768kHz" -> Hz */
+static bool parse_hz(const char *s, uint32_t *hz)
+{
+    static const unit units[] = {{"mhz", 1e6}, {"khz", 1e3}, {"hz", 1}, {"", 1}, {NULL, 0}};
+    double r;
+    if (!parse_quantity(s, units, strcasecmp, &r) || r > 100e6)
         return false;
     *hz = (uint32_t)(r + 0.5);
     return true;
@@ -152,17 +161,11 @@ static int parse_hse(const h7_ydoc *d, const h7_ynode *n, h7_board *b, char *err
 /* "200ms", "2s", "500us": a duration up to 10 s. */
 static bool parse_duration(const char *s, h7_time_ps *ps)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || v < 0)
+    static const unit units[] = {{"s", 1e12}, {"ms", 1e9}, {"us", 1e6}, {NULL, 0}};
+    double v;
+    if (!parse_quantity(s, units, strcmp, &v) || v > 10e12)
         return false;
-    while (*end == ' ')
-        end++;
-    double mul = !strcmp(end, "s") ? 1e12 : !strcmp(end, "ms") ? 1e9 : !strcmp(end, "us") ? 1e6 : -1;
-    if (mul < 0 || v * mul > 10e12)
-        return false;
-    *ps = (h7_time_ps)(v * mul + 0.5);
+    *ps = (h7_time_ps)(v + 0.5);
     return true;
 }
 
@@ -196,18 +199,9 @@ static int parse_lse(const h7_ydoc *d, const h7_ynode *n, h7_board *b, char *err
 /* "3.3V", "1200mV", "0.5 V" -> microvolts (0..5 V) */
 static bool parse_uv(const char *s, uint32_t *uv)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || v < 0)
-        return false;
-    while (*end == ' ')
-        end++;
-    if (!strcasecmp(end, "mv"))
-        v /= 1000.0;
-    else if (*end && strcasecmp(end, "v"))
-        return false;
-    if (v > 5.0)
+    static const unit units[] = {{"mv", 1e-3}, {"v", 1}, {"", 1}, {NULL, 0}};
+    double v;
+    if (!parse_quantity(s, units, strcasecmp, &v) || v > 5.0)
         return false;
     *uv = (uint32_t)(v * 1e6 + 0.5);
     return true;
@@ -216,18 +210,9 @@ static bool parse_uv(const char *s, uint32_t *uv)
 /* "100ms", "2s", "1500" (ms) -> milliseconds (1 ms .. 60 s) */
 static bool parse_ms(const char *s, uint32_t *ms)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || v < 0)
-        return false;
-    while (*end == ' ')
-        end++;
-    if (!strcasecmp(end, "s"))
-        v *= 1000.0;
-    else if (*end && strcasecmp(end, "ms"))
-        return false;
-    if (v < 1 || v > 60000)
+    static const unit units[] = {{"s", 1000}, {"ms", 1}, {"", 1}, {NULL, 0}};
+    double v;
+    if (!parse_quantity(s, units, strcasecmp, &v) || v < 1 || v > 60000)
         return false;
     *ms = (uint32_t)(v + 0.5);
     return true;
