@@ -68,7 +68,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     c->noack = false;
     c->waiting = false;
     c->inlen = 0;
-    srv.done = false;
     size_t i = size ? 1 : 0;
     while (i < size && c->fd >= 0) {
         size_t room = sizeof c->in - c->inlen;
