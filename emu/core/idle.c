@@ -134,6 +134,8 @@ bool h7_idle_stable_read(uint32_t addr)
     case 0x58024410u:   /* RCC_CFGR: SWS */
     case 0x58024804u:   /* PWR_CSR1: ACTVOSRDY, ACTVOS */
     case 0x58024818u:   /* PWR_D3CR: VOSRDY */
+    case 0x40029000u:   /* ETH_DMAMR: SWR clears at a scheduled event; the re-check a poll makes can only
+                         * succeed after a write to RCC/SYSCFG, which ends the skip (eth.c try_swr) */
         return true;
     default:
         return false;
