@@ -8,26 +8,9 @@
 
 #include "machine.h"
 
-static h7_machine *boot(const char *cm7, const char *cm4, const char *board)
-{
-    h7_machine_config cfg = {0};
-    cfg.cm7_path = h7t_fw(cm7);
-    cfg.cm4_path = h7t_fw(cm4);
-    cfg.board = h7_board_builtin(board);
-    char err[512];
-    h7_machine *m = NULL;
-    if (h7_machine_create(&m, &cfg, err, sizeof err) != 0)
-        fail_msg("machine: %s", err);
-    h7_machine_power_on(m);
-    return m;
-}
+static h7_machine *boot(const char *cm7, const char *cm4, const char *board) { return h7t_machine(cm7, cm4, board); }
 
-static uint32_t reg(h7_machine *m, uint32_t addr)
-{
-    uint32_t v = 0;
-    assert_true(h7_soc_read(&m->soc, addr, 4, H7_MASTER_DEBUG, &v));
-    return v;
-}
+static uint32_t reg(h7_machine *m, uint32_t addr) { return h7t_peek(m, addr); }
 
 static size_t find_event(h7_machine *m, size_t from, const char *src, const char *text)
 {

@@ -13,17 +13,7 @@ static h7_machine *boot_both(const char *kind)
     char cm7[128], cm4[128];
     snprintf(cm7, sizeof cm7, "hostile_%s_cm7.elf", kind);
     snprintf(cm4, sizeof cm4, "hostile_%s_cm4.elf", kind);
-    h7_machine_config cfg = {0};
-    cfg.cm7_path = strdup(h7t_fw(cm7));
-    cfg.cm4_path = strdup(h7t_fw(cm4));
-    char err[512];
-    h7_machine *m = NULL;
-    if (h7_machine_create(&m, &cfg, err, sizeof err) != 0)
-        fail_msg("machine: %s", err);
-    free((char *)cfg.cm7_path);
-    free((char *)cfg.cm4_path);
-    h7_machine_power_on(m);
-    return m;
+    return h7t_machine(cm7, cm4, NULL);
 }
 
 /* Both cores lock up and the machine still runs to the end of the requested time. */

@@ -8,19 +8,7 @@
 
 #include "machine.h"
 
-static h7_machine *boot(const char *cm7, const char *cm4)
-{
-    h7_machine_config cfg = {0};
-    cfg.cm7_path = cm7 ? h7t_fw(cm7) : NULL;
-    cfg.cm4_path = cm4 ? h7t_fw(cm4) : NULL;
-    char err[512];
-    h7_machine *m = NULL;
-    int rc = h7_machine_create(&m, &cfg, err, sizeof err);
-    if (rc != 0)
-        fail_msg("machine: %s", err);
-    h7_machine_power_on(m);
-    return m;
-}
+static h7_machine *boot(const char *cm7, const char *cm4) { return h7t_machine(cm7, cm4, NULL); }
 
 static uint32_t global(h7_machine *m, h7_core_id core, const char *name)
 {

@@ -13,24 +13,9 @@
 #define PWR_CR1 0x58024800u
 #define RTC_BKP0R 0x58004050u
 
-static h7_machine *boot(void)
-{
-    h7_machine_config cfg = {0};
-    cfg.cm7_path = h7t_fw("hello_cm7.elf");
-    char err[512];
-    h7_machine *m = NULL;
-    if (h7_machine_create(&m, &cfg, err, sizeof err) != 0)
-        fail_msg("machine: %s", err);
-    h7_machine_power_on(m);
-    return m;
-}
+static h7_machine *boot(void) { return h7t_machine("hello_cm7.elf", NULL, NULL); }
 
-static uint32_t dbg_read(h7_machine *m, uint32_t addr)
-{
-    uint32_t v = 0;
-    assert_true(h7_soc_read(&m->soc, addr, 4, H7_MASTER_DEBUG, &v));
-    return v;
-}
+static uint32_t dbg_read(h7_machine *m, uint32_t addr) { return h7t_peek(m, addr); }
 
 static void dbg_write(h7_machine *m, uint32_t addr, uint32_t v) { assert_true(h7_soc_write(&m->soc, addr, v, 4, H7_MASTER_DEBUG)); }
 
@@ -94,14 +79,7 @@ static uint32_t global(h7_machine *m, h7_core_id core, const char *name)
  * keeps running and its SysTick count goes on. */
 static void test_wwdg1_with_ww1rsc_clear_resets_the_cm7_alone(void **state)
 {
-    h7_machine_config cfg = {0};
-    cfg.cm7_path = h7t_fw("systick_cm7.elf");
-    cfg.cm4_path = h7t_fw("systick_cm4.elf");
-    char err[512];
-    h7_machine *m = NULL;
-    if (h7_machine_create(&m, &cfg, err, sizeof err) != 0)
-        fail_msg("machine: %s", err);
-    h7_machine_power_on(m);
+    h7_machine *m = h7t_machine("systick_cm7.elf", "systick_cm4.elf", NULL);
     h7_machine_run_for(m, 20 * H7_PS_PER_MS);
     dbg_write(m, C1_RSR, 1u << 16);
     dbg_write(m, C2_RSR, 1u << 16);

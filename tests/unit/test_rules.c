@@ -18,24 +18,10 @@
 #define RCC_PLL1DIVR 0x58024430u
 #define HSEM_R0 0x58026400u
 
-static h7_machine *machine(const char *board)
-{
-    h7_machine_config cfg = {.cm7_path = h7t_fw("systick_cm7.elf"), .board = h7_board_builtin(board)};
-    char err[512];
-    h7_machine *m = NULL;
-    if (h7_machine_create(&m, &cfg, err, sizeof err) != 0)
-        fail_msg("machine: %s", err);
-    h7_machine_power_on(m);
-    return m;
-}
+static h7_machine *machine(const char *board) { return h7t_machine("systick_cm7.elf", NULL, board); }
 
 static void wr(h7_machine *m, h7_master who, uint32_t addr, uint32_t v) { assert_true(h7_soc_write(&m->soc, addr, v, 4, who)); }
-static uint32_t rd(h7_machine *m, uint32_t addr)
-{
-    uint32_t v = 0;
-    assert_true(h7_soc_read(&m->soc, addr, 4, H7_MASTER_DEBUG, &v));
-    return v;
-}
+static uint32_t rd(h7_machine *m, uint32_t addr) { return h7t_peek(m, addr); }
 
 static bool traced(h7_machine *m, const char *needle)
 {
