@@ -214,6 +214,10 @@ void h7_eth_reset(h7_eth *s, h7_reset_kind kind)
     h7_eth_phy_power_on(&s->phy);
 }
 
+/* DMAMR.SWR clears at a scheduled event (try_swr); while the RMII clock is missing the re-check
+ * a poll makes can only succeed after a write to RCC/SYSCFG, which ends a fast-forward anyway. */
+bool h7_eth_read_stable(uint32_t offset) { return offset == A_ETH_DMAMR; }
+
 uint32_t h7_eth_read(void *dev, uint32_t offset, unsigned size, h7_master m)
 {
     h7_eth *s = dev;

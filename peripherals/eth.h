@@ -71,6 +71,8 @@ void h7_eth_init(h7_eth *s, struct h7_soc *soc);
 void h7_eth_reset(h7_eth *s, h7_reset_kind kind);   /* the MAC and the board's PHY (NRST) */
 /* RCC_AHB1RSTR.ETH1MACRST: the MAC/MTL/DMA only; the PHY on the board keeps running. */
 void h7_eth_mac_reset(h7_eth *s);
+/* Registers stable until a write or a scheduled event (h7_stable_fn, soc.h). */
+bool h7_eth_read_stable(uint32_t offset);
 uint32_t h7_eth_read(void *dev, uint32_t offset, unsigned size, h7_master m);
 void h7_eth_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_master m);
 

@@ -87,6 +87,15 @@ static uint32_t read_rlr(h7_hsem *s, unsigned n, h7_master m)
     return s->r[n];
 }
 
+/* HSEM_Rx and the interrupt registers change only by writes (of either core: a write by the other
+ * core ends a fast-forward) and read without side effect; HSEM_RLRx is not stable: reading it
+ * locks (1-step lock, RM0399 §11.3.5). */
+bool h7_hsem_read_stable(uint32_t offset)
+{
+    return offset < 0x080u || (offset >= A_HSEM_C1IER && offset <= A_HSEM_C2MISR && offset != A_HSEM_C1ICR &&
+                               offset != A_HSEM_C2ICR);
+}
+
 uint32_t h7_hsem_read(void *dev, uint32_t offset, unsigned size, h7_master m)
 {
     h7_hsem *s = dev;

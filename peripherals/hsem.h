@@ -44,6 +44,8 @@ typedef struct h7_hsem {
 
 void h7_hsem_init(h7_hsem *s, struct h7_soc *soc);
 void h7_hsem_reset(h7_hsem *s, h7_reset_kind kind);
+/* Registers stable until a write or a scheduled event (h7_stable_fn, soc.h). */
+bool h7_hsem_read_stable(uint32_t offset);
 uint32_t h7_hsem_read(void *dev, uint32_t offset, unsigned size, h7_master m);
 void h7_hsem_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_master m);
 

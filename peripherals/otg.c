@@ -288,6 +288,10 @@ void h7_otg_write(h7_otg *s, uint32_t offset, uint32_t value, unsigned size, h7_
     update_lines(s);
 }
 
+/* GRSTCTL's CSRST/AHBIDL change only at the soft-reset event or by writes: USB_CoreReset's polls
+ * (a counted loop: it is not fast-forwarded, but the register itself is stable). */
+bool h7_otg_glb_read_stable(uint32_t offset) { return offset == A_OTG_GRSTCTL; }
+
 #define WINDOW(name, base)                                                                              \
     uint32_t h7_otg_##name##_read(void *dev, uint32_t offset, unsigned size, h7_master m)               \
     {                                                                                                    \

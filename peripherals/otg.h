@@ -70,6 +70,8 @@ typedef struct h7_otg {
 void h7_otg_init(h7_otg *s, struct h7_soc *soc, int index);
 void h7_otg_reset(h7_otg *s, h7_reset_kind kind);
 /* One read/write per SVD window; offsets are relative to each window's base. */
+/* Registers stable until a write or a scheduled event (h7_stable_fn, soc.h). */
+bool h7_otg_glb_read_stable(uint32_t offset);
 uint32_t h7_otg_glb_read(void *dev, uint32_t offset, unsigned size, h7_master m);
 void h7_otg_glb_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_master m);
 uint32_t h7_otg_host_read(void *dev, uint32_t offset, unsigned size, h7_master m);

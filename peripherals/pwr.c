@@ -163,6 +163,10 @@ static uint32_t read32(h7_pwr *s, uint32_t offset, h7_master m)
     }
 }
 
+/* ACTVOSRDY/ACTVOS (CSR1) and VOSRDY (D3CR) change only at the supply/VOS events or by writes
+ * (csr1_value); HAL_PWREx_ConfigSupply and the VOS set-up poll them. */
+bool h7_pwr_read_stable(uint32_t offset) { return offset == A_PWR_CSR1 || offset == A_PWR_D3CR; }
+
 uint32_t h7_pwr_read(void *dev, uint32_t offset, unsigned size, h7_master m)
 {
     h7_pwr *s = dev;

@@ -71,6 +71,8 @@ typedef struct h7_pwr {
 
 void h7_pwr_init(h7_pwr *s, struct h7_soc *soc);
 void h7_pwr_reset(h7_pwr *s, h7_reset_kind kind);
+/* Registers stable until a write or a scheduled event (h7_stable_fn, soc.h). */
+bool h7_pwr_read_stable(uint32_t offset);
 uint32_t h7_pwr_read(void *dev, uint32_t offset, unsigned size, h7_master m);
 void h7_pwr_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_master m);
 

@@ -859,6 +859,10 @@ static uint32_t read32(h7_rcc *s, uint32_t off, h7_master m)
     }
 }
 
+/* CR's ready flags and CFGR.SWS change only at the oscillator/PLL/switch events or by writes; the
+ * reads have no side effect (cr_value). Polled by every clock set-up (HAL_RCC_OscConfig). */
+bool h7_rcc_read_stable(uint32_t offset) { return offset == A_RCC_CR || offset == A_RCC_CFGR; }
+
 uint32_t h7_rcc_read(void *dev, uint32_t offset, unsigned size, h7_master m)
 {
     return h7_subword_read(read32(dev, offset & ~3u, m), offset, size);

@@ -144,6 +144,8 @@ typedef struct h7_rcc {
 
 void h7_rcc_init(h7_rcc *s, struct h7_soc *soc);
 void h7_rcc_reset(h7_rcc *s, h7_reset_kind kind);
+/* Registers stable until a write or a scheduled event (h7_stable_fn, soc.h). */
+bool h7_rcc_read_stable(uint32_t offset);
 uint32_t h7_rcc_read(void *dev, uint32_t offset, unsigned size, h7_master m);
 void h7_rcc_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_master m);
 

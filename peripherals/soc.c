@@ -53,29 +53,33 @@ typedef struct binding {
     const char *name;
     h7_read_fn read;
     h7_write_fn write;
+    h7_stable_fn stable;
     size_t dev_offset;   /* offsetof the model inside h7_soc */
     int clk_reg;
     int clk_bit;
 } binding;
 
-#define BIND(nm, fn, field, reg, bit) {nm, h7_##fn##_read, h7_##fn##_write, offsetof(h7_soc, field), reg, bit}
+#define BIND(nm, fn, field, reg, bit) {nm, h7_##fn##_read, h7_##fn##_write, NULL, offsetof(h7_soc, field), reg, bit}
+/* A model that declares registers stable until an event (h7_stable_fn). */
+#define BIND_STABLE(nm, fn, field, reg, bit) \
+    {nm, h7_##fn##_read, h7_##fn##_write, h7_##fn##_read_stable, offsetof(h7_soc, field), reg, bit}
 static const binding bindings[] = {
-    BIND("PWR", pwr, pwr, -1, 0),
-    BIND("RCC", rcc, rcc, -1, 0),
+    BIND_STABLE("PWR", pwr, pwr, -1, 0),
+    BIND_STABLE("RCC", rcc, rcc, -1, 0),
     BIND("EXTI", exti, exti, -1, 0),
     BIND("Flash", flash, flash, -1, 0),
     BIND("DBGMCU", dbgmcu, dbgmcu, -1, 0),
-    BIND("HSEM", hsem, hsem, H7_RCC_EN_AHB4, 25),
+    BIND_STABLE("HSEM", hsem, hsem, H7_RCC_EN_AHB4, 25),
     BIND("SYSCFG", syscfg, syscfg, H7_RCC_EN_APB4, 1),
-    BIND("USART1", usart, uart[0], H7_RCC_EN_APB2, 4),
-    BIND("USART2", usart, uart[1], H7_RCC_EN_APB1L, 17),
-    BIND("USART3", usart, uart[2], H7_RCC_EN_APB1L, 18),
-    BIND("UART4", usart, uart[3], H7_RCC_EN_APB1L, 19),
-    BIND("UART5", usart, uart[4], H7_RCC_EN_APB1L, 20),
-    BIND("USART6", usart, uart[5], H7_RCC_EN_APB2, 5),
-    BIND("UART7", usart, uart[6], H7_RCC_EN_APB1L, 30),
-    BIND("UART8", usart, uart[7], H7_RCC_EN_APB1L, 31),
-    BIND("LPUART1", usart, uart[8], H7_RCC_EN_APB4, 3),
+    BIND_STABLE("USART1", usart, uart[0], H7_RCC_EN_APB2, 4),
+    BIND_STABLE("USART2", usart, uart[1], H7_RCC_EN_APB1L, 17),
+    BIND_STABLE("USART3", usart, uart[2], H7_RCC_EN_APB1L, 18),
+    BIND_STABLE("UART4", usart, uart[3], H7_RCC_EN_APB1L, 19),
+    BIND_STABLE("UART5", usart, uart[4], H7_RCC_EN_APB1L, 20),
+    BIND_STABLE("USART6", usart, uart[5], H7_RCC_EN_APB2, 5),
+    BIND_STABLE("UART7", usart, uart[6], H7_RCC_EN_APB1L, 30),
+    BIND_STABLE("UART8", usart, uart[7], H7_RCC_EN_APB1L, 31),
+    BIND_STABLE("LPUART1", usart, uart[8], H7_RCC_EN_APB4, 3),
     BIND("ART", art, art, H7_RCC_EN_AHB1, 14),
     BIND("RTC", rtc, rtc, -1, 0),
     BIND("LPTIM1", lptim, lptim[0], H7_RCC_EN_APB1L, 9),
@@ -112,15 +116,15 @@ static const binding bindings[] = {
     BIND("ADC12_Common", adc_common, adc_common[0], H7_RCC_EN_AHB1, 5),
     BIND("ADC3", adc, adc[2], H7_RCC_EN_AHB4, 24),
     BIND("ADC3_Common", adc_common, adc_common[1], H7_RCC_EN_AHB4, 24),
-    BIND("OTG1_HS_GLOBAL", otg_glb, otg[0], H7_RCC_EN_AHB1, 25),
+    BIND_STABLE("OTG1_HS_GLOBAL", otg_glb, otg[0], H7_RCC_EN_AHB1, 25),
     BIND("OTG1_HS_HOST", otg_host, otg[0], H7_RCC_EN_AHB1, 25),
     BIND("OTG1_HS_DEVICE", otg_dev, otg[0], H7_RCC_EN_AHB1, 25),
     BIND("OTG1_HS_PWRCLK", otg_pwr, otg[0], H7_RCC_EN_AHB1, 25),
-    BIND("OTG2_HS_GLOBAL", otg_glb, otg[1], H7_RCC_EN_AHB1, 27),
+    BIND_STABLE("OTG2_HS_GLOBAL", otg_glb, otg[1], H7_RCC_EN_AHB1, 27),
     BIND("OTG2_HS_HOST", otg_host, otg[1], H7_RCC_EN_AHB1, 27),
     BIND("OTG2_HS_DEVICE", otg_dev, otg[1], H7_RCC_EN_AHB1, 27),
     BIND("OTG2_HS_PWRCLK", otg_pwr, otg[1], H7_RCC_EN_AHB1, 27),
-    BIND("Ethernet_MAC", eth, eth, H7_RCC_EN_AHB1, 15),
+    BIND_STABLE("Ethernet_MAC", eth, eth, H7_RCC_EN_AHB1, 15),
     BIND("RNG", rng, rng, H7_RCC_EN_AHB2, 6),
     BIND("CRC", crc, crc, H7_RCC_EN_AHB4, 19),
     BIND("GPIOA", gpio, gpio[0], H7_RCC_EN_AHB4, 0),
@@ -160,6 +164,7 @@ static void build_windows(h7_soc *soc)
             if (strcmp(bindings[b].name, w->name) == 0) {
                 w->read = bindings[b].read;
                 w->write = bindings[b].write;
+                w->stable = bindings[b].stable;
                 w->dev = (char *)soc + bindings[b].dev_offset;
                 w->clk_reg = bindings[b].clk_reg;
                 w->clk_bit = bindings[b].clk_bit;

@@ -87,6 +87,10 @@ typedef struct h7_soc_config {
 /* A bus window: one peripheral's address range. */
 typedef uint32_t (*h7_read_fn)(void *dev, uint32_t offset, unsigned size, h7_master m);
 typedef void (*h7_write_fn)(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_master m);
+/* A model's declaration that reading the register at `offset` has no side effect and that its
+ * value changes only by a write or at a scheduled event: a loop polling it can be fast-forwarded
+ * like one polling RAM (emu/core/idle.c). Registers not declared stop the fast-forward. */
+typedef bool (*h7_stable_fn)(uint32_t offset);
 
 typedef struct h7_window {
     const char *name;
@@ -94,6 +98,7 @@ typedef struct h7_window {
     uint32_t size;
     h7_read_fn read;          /* NULL: unimplemented window, accesses logged as H7_LOG_UNIMP */
     h7_write_fn write;
+    h7_stable_fn stable;      /* NULL: no register of the window is stable until an event */
     void *dev;
     int clk_reg;              /* RCC enable register (h7_rcc_enreg) gating the clock, -1: always on */
     int clk_bit;
@@ -150,6 +155,11 @@ void h7_soc_free(h7_soc *soc);
 void h7_soc_reset(h7_soc *soc, h7_reset_kind kind);
 
 /* The window containing addr, NULL if none (a real hole in the bus: the access faults). */
+/* True if the model of `w` declared the register at `offset` stable until a write or an event. */
+static inline bool h7_soc_read_is_stable(const h7_window *w, uint32_t offset)
+{
+    return w->stable && w->stable(offset & ~3u);
+}
 const h7_window *h7_soc_find_window(const h7_soc *soc, uint32_t addr);
 /* Bus access through the window table: clock gating (clock off => writes ignored, reads 0, noted
  * in the log), unimplemented windows logged with name and offset. */

@@ -248,6 +248,15 @@ void h7_usart_reset(h7_usart *s, h7_reset_kind kind)
     update_irq(s);
 }
 
+/* ISR (TXE/TC/RXNE... at the frame events, TEACK/REACK at enable writes) and the configuration
+ * registers: reading them has no side effect (RDR pops the receive FIFO: not stable). The UART
+ * TXE/TC polls of a console print. */
+bool h7_usart_read_stable(uint32_t offset)
+{
+    return offset == A_USART_ISR || offset == A_USART_CR1 || offset == A_USART_CR2 || offset == A_USART_CR3 ||
+           offset == A_USART_BRR;
+}
+
 uint32_t h7_usart_read(void *dev, uint32_t offset, unsigned size, h7_master m)
 {
     h7_usart *s = dev;

@@ -92,6 +92,8 @@ typedef struct h7_usart {
 
 void h7_usart_init(h7_usart *s, struct h7_soc *soc, int index);
 void h7_usart_reset(h7_usart *s, h7_reset_kind kind);
+/* Registers stable until a write or a scheduled event (h7_stable_fn, soc.h). */
+bool h7_usart_read_stable(uint32_t offset);
 uint32_t h7_usart_read(void *dev, uint32_t offset, unsigned size, h7_master m);
 void h7_usart_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_master m);
 

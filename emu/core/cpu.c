@@ -41,7 +41,10 @@ h7_time_ps h7_cpu_local_time(const h7_cpu *c)
 {
     if (!c->hz)
         return c->seg_time;
-    return c->seg_time + (h7_time_ps)((unsigned __int128)(c->icount - c->seg_cycles) * H7_PS_PER_S / c->hz);
+    uint64_t n = c->icount - c->seg_cycles;
+    if (n < UINT64_MAX / H7_PS_PER_S)   /* the common case, without a 128-bit division */
+        return c->seg_time + n * H7_PS_PER_S / c->hz;
+    return c->seg_time + (h7_time_ps)((unsigned __int128)n * H7_PS_PER_S / c->hz);
 }
 
 const char *h7_cpu_state_name(h7_cpu_state s)
@@ -131,7 +134,7 @@ static bool is_mask_write(uint16_t hw, uint16_t hw2)
 static __attribute__((noinline)) h7_tb_entry *tb_entry(h7_cpu *c, uint32_t addr, uint32_t size)
 {
     h7_tb_entry *e = &c->tbc[(addr >> 1) & (TBC_SIZE - 1)];
-    if (e->addr == addr && e->size == size && e->count)
+    if (e->key == h7_tb_key(addr, size))
         return e;
     uint32_t n = 0, off = 0;
     bool sev = false, masks = false;
@@ -149,8 +152,9 @@ static __attribute__((noinline)) h7_tb_entry *tb_entry(h7_cpu *c, uint32_t addr,
     }
     if (n == 0)
         n = 1;
-    *e = (h7_tb_entry){.addr = addr, .size = size, .count = n, .sev = sev, .masks = masks};
-    e->idle = h7_idle_candidate(c, addr, size);
+    bool idle = h7_idle_candidate(c, addr, size);
+    *e = (h7_tb_entry){.key = h7_tb_key(addr, size), .count = n, .loads_only = idle ? n : 0,
+                       .special = sev || masks, .sev = sev, .masks = masks, .idle = idle};
     return e;
 }
 
@@ -706,6 +710,7 @@ static void apply_flash_stores(h7_cpu *c)
                        h7_core_name(c->id), (uint32_t)s->value, s->addr);
     }
     c->nflash_stores = 0;
+    c->flash_pending = false;
 }
 
 /* SEV is a NOP in Unicorn. The block decode (tb_entry) marks blocks holding one; the event is
@@ -739,6 +744,7 @@ static __attribute__((noinline)) bool block_slow(h7_cpu *c, uc_engine *uc, uint3
     }
     if (c->icount >= c->budget || c->want_stop || c->halt_request) {
         bool budget_only = !c->want_stop && !c->halt_request && c->stop_reason == H7_STOP_NONE;
+        c->ff_probe_next = c->icount >= c->budget;
         if (budget_only && c->env.next_window(c->env.ctx, c))
             goto go_on;   /* the machine closed the window and gave a new budget: no stop */
         if (c->stop_reason == H7_STOP_NONE)
@@ -790,18 +796,14 @@ go_on:
     return true;
 }
 
-/* Every translation block start: the instruction budget (ARMv7-M has no cycle counter Unicorn
- * could give us; one instruction = one cycle, counted per block from the cached decode). */
-static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+/* A block the common path does not handle: not decoded yet (or its cache slot holds another
+ * block), holding a SEV or a mask write, or work pending (attention, budget, an idle probe). */
+static __attribute__((noinline)) void block_full(h7_cpu *c, uc_engine *uc, uint32_t addr, uint32_t size)
 {
-    h7_cpu *c = ud;
-    uint32_t addr = (uint32_t)address;
-    bool rare = (c->icount >= c->budget) | c->want_stop | c->halt_request | c->sev_pending | c->bus_error |
-                c->irq_check | (c->nflash_stores != 0) | (c->env.break_addr[c->id] != 0) | (c->ff_probe != NULL);
-    if (__builtin_expect(rare, 0) && !block_slow(c, uc, addr))
+    if (!block_slow(c, uc, addr))
         return;
     h7_tb_entry *e = &c->tbc[(addr >> 1) & (TBC_SIZE - 1)];
-    if (__builtin_expect(e->addr != addr || e->size != size || !e->count, 0)) {
+    if (e->key != h7_tb_key(addr, size)) {
         e = tb_entry(c, addr, size);
         if (c->traps_armed && hook_trap_sites(c, addr, size, c->traps_armed)) {
             /* Hooks apply to blocks translated after them: drop this one and run it again. */
@@ -813,18 +815,42 @@ static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
             return;
         }
     }
-    if (__builtin_expect(e->idle, 0)) {
-        c->ff_loads_only += e->count;   /* a block that cannot store (idle.c) */
-        if (e->ff_countdown)
-            e->ff_countdown--;   /* a busy loop: probed again only after 2^backoff runs */
-        else if (*c->env.ff_enabled && !c->ff_probe)
-            h7_idle_probe(c, e, addr);
-    }
     c->blk_addr = addr;
     c->blk_size = size;
-    c->icount += e->count;
+    c->ff_loads_only += e->loads_only;
     c->sev_pending = e->sev;
     c->irq_check |= e->masks;
+    if (c->ff_probe_next) {
+        /* An idle loop is looked for where a window ended (a core that polls is in its loop
+         * then), not on the common path: busy loops are probed ever more rarely (idle.c). */
+        c->ff_probe_next = false;
+        if (e->idle) {
+            if (e->ff_countdown)
+                e->ff_countdown--;
+            else if (*c->env.ff_enabled && !c->ff_probe)
+                h7_idle_probe(c, e, addr);   /* snapshots icount before this block */
+        }
+    }
+    c->icount += e->count;
+}
+
+/* Every translation block start: the instruction budget (ARMv7-M has no cycle counter Unicorn
+ * could give us; one instruction = one cycle, counted per block from the cached decode). The
+ * common path is one cache probe, one test and two additions: it runs once per guest block. */
+static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+{
+    h7_cpu *c = ud;
+    h7_tb_entry *e = &c->tbc[(address >> 1) & (TBC_SIZE - 1)];
+    bool full = (c->icount >= c->budget) | (c->attention != 0) | (c->ff_probe != NULL) |
+                (e->key != h7_tb_key((uint32_t)address, size)) | e->special;
+    if (__builtin_expect(full, 0)) {
+        block_full(c, uc, (uint32_t)address, size);
+        return;
+    }
+    c->blk_addr = (uint32_t)address;
+    c->blk_size = size;
+    c->icount += e->count;
+    c->ff_loads_only += e->loads_only;
 }
 
 static void hk_intr(uc_engine *uc, uint32_t intno, void *ud)
@@ -927,6 +953,7 @@ static bool hk_write_prot(uc_engine *uc, uc_mem_type type, uint64_t address, int
     if (c->nflash_stores == 8)
         apply_flash_stores(c);
     h7_flash_store *s = &c->flash_stores[c->nflash_stores++];
+    c->flash_pending = true;
     s->addr = (uint32_t)address;
     s->size = (unsigned)size;
     s->value = (uint64_t)value;
@@ -959,9 +986,9 @@ static uint64_t periph_read(uc_engine *uc, uint64_t offset, unsigned size, void 
     h7_mmio_ctx *x = ud;
     h7_cpu *c = x->cpu;
     uint32_t addr = x->base + (uint32_t)offset;
-    if (!h7_idle_stable_read(addr))
-        c->mmio_count++;
     const h7_window *w = h7_soc_find_window(c->env.soc, addr);
+    if (!w || !h7_soc_read_is_stable(w, addr - w->base))
+        c->mmio_count++;   /* a read the idle fast-forward cannot treat like one of RAM (idle.c) */
     if (!w) {
         c->bus_error = true;
         c->bus_error_addr = addr;
@@ -1130,6 +1157,8 @@ void h7_cpu_reset(h7_cpu *c, uint32_t boot, bool held)
     c->want_stop = false;
     c->bus_error = false;
     c->nflash_stores = 0;
+    c->flash_pending = false;
+    c->ff_probe_next = false;
     c->stop_reason = H7_STOP_NONE;
     c->fault_text[0] = '\0';
     c->nvic.core_hz = 0;
@@ -1307,7 +1336,11 @@ bool h7_cpu_set_budget(h7_cpu *c, h7_time_ps until)
     h7_time_ps now = h7_cpu_local_time(c);
     if (now >= until)
         return false;
-    uint64_t cycles = (uint64_t)(((unsigned __int128)(until - now) * c->hz + H7_PS_PER_S - 1) / H7_PS_PER_S);
+    uint64_t d = until - now, cycles;
+    if (d < (UINT64_MAX - H7_PS_PER_S) / c->hz)   /* a window: no 128-bit division */
+        cycles = (d * c->hz + H7_PS_PER_S - 1) / H7_PS_PER_S;
+    else
+        cycles = (uint64_t)(((unsigned __int128)d * c->hz + H7_PS_PER_S - 1) / H7_PS_PER_S);
     c->budget = c->icount + (cycles ? cycles : 1);
     c->until = until;
     return true;
@@ -1328,6 +1361,7 @@ void h7_cpu_run(h7_cpu *c, h7_time_ps until)
         uint32_t pc = rr(c->uc, UC_ARM_REG_PC);
         *c->env.running = (int)c->id;
         c->resume_pc = 0;
+        c->break_armed = c->env.break_addr[c->id] != 0;
         uc_err err = uc_emu_start(c->uc, pc | 1u, UNTIL_ADDR, 0, 0);
         if (c->sev_pending)
             deliver_sev(c);

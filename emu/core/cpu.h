@@ -64,13 +64,19 @@ const char *h7_cpu_state_name(h7_cpu_state s);
 typedef enum { H7_HALT_NONE, H7_HALT_REQUEST, H7_HALT_BREAKPOINT, H7_HALT_WATCHPOINT, H7_HALT_STEP } h7_halt_reason;
 
 typedef struct h7_tb_entry {
-    uint32_t addr, size, count;
+    uint64_t key;            /* h7_tb_key(addr, size); 0 = empty */
+    uint32_t count;          /* instructions */
+    uint32_t loads_only;     /* = count if `idle`, else 0 (counted without a test) */
+    bool special;            /* sev || masks: the block hook takes its full path */
     bool sev;                /* holds a SEV */
     bool masks;              /* writes PRIMASK/FAULTMASK/BASEPRI (CPS, MSR) */
     bool idle;               /* loads and register operations only: can be part of an idle loop (idle.c) */
-    uint8_t ff_backoff;      /* idle probes of a busy loop get rarer: 2^backoff blocks apart */
+    uint8_t ff_backoff;      /* idle probes of a busy loop get rarer: 2^backoff windows apart */
     uint16_t ff_countdown;
 } h7_tb_entry;
+
+static inline uint64_t h7_tb_key(uint32_t addr, uint32_t size) { return addr | (uint64_t)size << 32; }
+static inline uint32_t h7_tb_addr(const h7_tb_entry *e) { return (uint32_t)e->key; }
 
 typedef struct h7_flash_store { uint32_t addr; unsigned size; uint64_t value; uint8_t old[8]; } h7_flash_store;
 
@@ -92,9 +98,20 @@ typedef struct h7_cpu {
     h7_time_ps until;       /* the local time the budget runs to */
     bool leave_run;         /* return from h7_cpu_run (the machine opened a window for the other core) */
     int stop_reason;
-    bool want_stop;
-    bool irq_check;         /* something may be deliverable: evaluate at the next block start */
-    bool sev_pending;       /* the block running holds a SEV: signal it once the block has run */
+    /* Work for the block hook's full path, tested as one word on its common path. */
+    union {
+        struct {
+            bool want_stop;
+            bool irq_check;         /* something may be deliverable: evaluate at the next block start */
+            bool sev_pending;       /* the block running holds a SEV: signal it once the block has run */
+            bool bus_error;         /* an access to a hole in a peripheral page (callback -> next block) */
+            bool halt_request;      /* debugger: stop at the next opportunity and become HALTED */
+            bool break_armed;       /* a run-until address is set for this core (env.break_addr) */
+            bool ff_probe_next;     /* a window ended: the next block may start an idle-loop probe */
+            bool flash_pending;     /* nflash_stores != 0 */
+        };
+        uint64_t attention;
+    };
     /* idle-loop fast-forward (idle.c) */
     uint64_t mmio_count;         /* peripheral / PPB accesses so far */
     uint64_t ff_skipped;         /* instructions charged without being executed */
@@ -128,7 +145,6 @@ typedef struct h7_cpu {
     char fault_text[512];
 
     /* pending harness actions found inside callbacks, acted on at the next block start */
-    bool bus_error;
     uint32_t bus_error_addr;
     bool bus_error_write;
     uint32_t unmapped_addr;
@@ -138,7 +154,6 @@ typedef struct h7_cpu {
 
     /* debugger */
     h7_cpu_state state_before_halt;
-    bool halt_request;          /* stop at the next opportunity and become HALTED */
     int halt_reason;            /* h7_halt_reason of the last halt */
     uint32_t halt_addr;         /* breakpoint or watchpoint address */
     uint32_t bp_skip;           /* resume over the breakpoint at this address once */
@@ -201,8 +216,6 @@ void h7_cpu_flush_code(h7_cpu *c, uint32_t lo, uint32_t hi);
  * exactly the instructions full execution would have retired. docs/machine.md "Idle loops". */
 /* Block decode: loads, register-only operations and branches/calls/returns only. */
 bool h7_idle_candidate(h7_cpu *c, uint32_t addr, uint32_t size);
-/* A peripheral/PPB read that may be polled like RAM (changes only by writes or at events). */
-bool h7_idle_stable_read(uint32_t addr);
 /* Block hook, at the start of a load-only block whose back-off countdown is 0: start probing. */
 void h7_idle_probe(h7_cpu *c, h7_tb_entry *e, uint32_t addr);
 /* Block hook, at every block start while probing. 1: the loop is idle; the core's instruction

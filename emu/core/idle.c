@@ -3,9 +3,10 @@
  * 1. Decode (once per translation block): a block is *load-only* if every instruction is a load,
  *    a register-only operation or a branch/call/return (no store, no exception-generating, system
  *    or FP/coprocessor instruction). Only load-only blocks can form an idle loop.
- * 2. Probe: at the start of a load-only block (exponential back-off per block), snapshot the
+ * 2. Probe: at the first block after a window ended, if it is load-only (a core that polls is in
+ *    its loop whenever a window ends; exponential back-off per block, counted in windows), snapshot the
  *    registers, the instruction count, the core's count of peripheral accesses (reads of the few
- *    registers that change only at events or by writes do not count, `stable_read`) and the
+ *    registers their model declares stable until an event do not count, h7_stable_fn) and the
  *    other core's count of instructions that could store, the count of events fired. Then, at every block start, record the
  *    block (address, offset in the iteration, registers) until the probed block comes back. It
  *    is idle if every block in between was load-only, nothing else changed and the registers are
@@ -23,14 +24,15 @@
  *    interrupt), no debugger breakpoint/watchpoint or run-until address, and the
  *    machine did not leave the run loop (scenario steps and GDB may write memory or registers
  *    between runs).
- * Peripheral registers other than those of `stable_read` stop the skip: a model would have to
- * declare which of its registers change only at events. */
+ * Peripheral registers stop the skip unless their model declared them stable until a write or an
+ * event (h7_stable_fn in peripherals/soc.h: RCC_CR/CFGR, PWR_CSR1/D3CR, HSEM, U(S)ART ISR and
+ * configuration, ETH_DMAMR, OTG_GRSTCTL). */
 #include "cpu.h"
 
 #include <string.h>
 
 #define IDLE_REGS 16
-#define BACKOFF_MAX 12
+#define BACKOFF_MAX 8   /* a busy loop is probed again at least every 256 windows */
 
 static const int idle_regs[IDLE_REGS] = {
     UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4, UC_ARM_REG_R5,
@@ -125,30 +127,13 @@ static bool quiet(const h7_cpu *c)
            c->nwps == 0 && c->env.break_addr[c->id] == 0;
 }
 
-/* The machine's registers that change only by a write or at a scheduled event, read without side
- * effects (rcc.c cr_value / SWS, pwr.c csr1_value / VOSRDY): polling them is like polling RAM. */
-bool h7_idle_stable_read(uint32_t addr)
-{
-    switch (addr & ~3u) {
-    case 0x58024400u:   /* RCC_CR: oscillator/PLL ready, D1/D2 clock ready */
-    case 0x58024410u:   /* RCC_CFGR: SWS */
-    case 0x58024804u:   /* PWR_CSR1: ACTVOSRDY, ACTVOS */
-    case 0x58024818u:   /* PWR_D3CR: VOSRDY */
-    case 0x40029000u:   /* ETH_DMAMR: SWR clears at a scheduled event; the re-check a poll makes can only
-                         * succeed after a write to RCC/SYSCFG, which ends the skip (eth.c try_swr) */
-        return true;
-    default:
-        return false;
-    }
-}
-
 #define XPSR_IT_BITS 0x0600FC00u
 
 static void end_probe(h7_cpu *c, bool busy)
 {
     h7_tb_entry *e = c->ff_probe;
     c->ff_probe = NULL;
-    if (busy && e->addr == c->ff_phase_addr[0]) {   /* a busy loop: probe it again later, ever more rarely */
+    if (busy && h7_tb_addr(e) == c->ff_phase_addr[0]) {   /* a busy loop: probe it again later, ever more rarely */
         if (e->ff_backoff < BACKOFF_MAX)
             e->ff_backoff++;
         e->ff_countdown = (uint16_t)(1u << e->ff_backoff);
@@ -253,7 +238,7 @@ int h7_idle_step(h7_cpu *c, uint32_t addr, uint32_t *resume)
 
 bool h7_idle_skip_window(h7_cpu *c, uint64_t until)
 {
-    /* Any event may have changed a register the loop polls (stable_read) or pended an interrupt. */
+    /* Any event may have changed a register the loop polls (a stable register) or pended an interrupt. */
     if (!quiet(c) || real_insns(other_core(c)) != c->ff_park_other || *c->env.code_epoch != c->ff_park_code_epoch ||
         *c->env.events_fired != c->ff_park_events) {
         c->ff_parked = false;   /* run it for real from the engine's PC (the block it is parked at) */

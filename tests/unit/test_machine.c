@@ -122,6 +122,36 @@ static void test_idle_loops_are_skipped_with_exactly_the_cycles_of_full_executio
      * the block of the loop full execution stopped at */
     for (unsigned us = 1900; us < 2000; us += 7)
         same_with_and_without_fast_forward("poll_cm7.elf", "poll_cm4.elf", us * H7_PS_PER_US, "g_seen", 1);
+    /* the CubeMX-style boot polls registers its models declare stable until an event (PWR_CSR1
+     * ACTVOSRDY, RCC_CR ready flags, USART3 TXE/TC): those polls are skipped too */
+    same_with_and_without_fast_forward("boot_cm7.elf", "boot_cm4.elf", 20 * H7_PS_PER_MS, "g_boot_ok", 5);
+}
+
+/* A model declares which of its registers are stable until a write or an event (soc.h
+ * h7_stable_fn); registers whose read has a side effect or whose value follows time are not. */
+static void test_models_declare_their_registers_stable_until_an_event(void **state)
+{
+    (void)state;
+    h7_machine *m = boot("boot_cm7.elf", NULL);
+    static const struct { uint32_t addr; bool stable; } cases[] = {
+        {0x58024400u, true},    /* RCC_CR: ready flags change at oscillator/PLL events */
+        {0x58024410u, true},    /* RCC_CFGR: SWS at the switch event */
+        {0x58024804u, true},    /* PWR_CSR1: ACTVOSRDY */
+        {0x58026400u, true},    /* HSEM_R0 */
+        {0x58026480u, false},   /* HSEM_RLR0: reading it locks (RM0399 §11.3.5) */
+        {0x4000481Cu, true},    /* USART3_ISR */
+        {0x40004824u, false},   /* USART3_RDR: reading it pops the receive FIFO */
+        {0x40000024u, false},   /* TIM2_CNT: follows time */
+        {0x58020010u, false},   /* GPIOA_IDR: follows the pins */
+        {0x40029000u, true},    /* ETH_DMAMR: SWR clears at an event */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const h7_window *w = h7_soc_find_window(&m->soc, cases[i].addr);
+        assert_non_null(w);
+        if (h7_soc_read_is_stable(w, cases[i].addr - w->base) != cases[i].stable)
+            fail_msg("0x%08X: stable should be %d", cases[i].addr, cases[i].stable);
+    }
+    h7_machine_destroy(m);
 }
 
 static h7_machine *run_fault(const char *img, h7_time_ps t)
@@ -323,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_sev_and_wfe_between_the_cores),
         cmocka_unit_test(test_a_block_of_sevs_sets_the_event_register_without_a_hook_per_sev),
         cmocka_unit_test(test_idle_loops_are_skipped_with_exactly_the_cycles_of_full_execution),
+        cmocka_unit_test(test_models_declare_their_registers_stable_until_an_event),
         cmocka_unit_test(test_precise_busfault_is_taken_by_the_firmware),
         cmocka_unit_test(test_disabled_busfault_escalates_to_hardfault),
         cmocka_unit_test(test_fault_in_hardfault_is_a_lockup),
