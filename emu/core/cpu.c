@@ -12,7 +12,7 @@
 #include <string.h>
 
 #define UNTIL_ADDR 0xDEADBEE0u   /* never executed: unmapped, not an EXC_RETURN, not 0 (ITCM) */
-#define TBC_SIZE 8192u
+#define TBC_SIZE H7_TBC_SIZE
 
 #define CONTROL_NPRIV 1u
 #define CONTROL_SPSEL 2u
@@ -134,7 +134,7 @@ static bool is_mask_write(uint16_t hw, uint16_t hw2)
 static __attribute__((noinline)) h7_tb_entry *tb_entry(h7_cpu *c, uint32_t addr, uint32_t size)
 {
     h7_tb_entry *e = &c->tbc[(addr >> 1) & (TBC_SIZE - 1)];
-    if (e->key == h7_tb_key(addr, size))
+    if ((e->key & ~H7_TB_SPECIAL) == h7_tb_key(addr, size))
         return e;
     uint32_t n = 0, off = 0;
     bool sev = false, masks = false;
@@ -153,8 +153,8 @@ static __attribute__((noinline)) h7_tb_entry *tb_entry(h7_cpu *c, uint32_t addr,
     if (n == 0)
         n = 1;
     bool idle = h7_idle_candidate(c, addr, size);
-    *e = (h7_tb_entry){.key = h7_tb_key(addr, size), .count = n, .loads_only = idle ? n : 0,
-                       .special = sev || masks, .sev = sev, .masks = masks, .idle = idle};
+    *e = (h7_tb_entry){.key = h7_tb_key(addr, size) | (sev || masks ? H7_TB_SPECIAL : 0), .count = n,
+                       .loads_only = idle ? n : 0, .sev = sev, .masks = masks, .idle = idle};
     return e;
 }
 
@@ -803,7 +803,7 @@ static __attribute__((noinline)) void block_full(h7_cpu *c, uc_engine *uc, uint3
     if (!block_slow(c, uc, addr))
         return;
     h7_tb_entry *e = &c->tbc[(addr >> 1) & (TBC_SIZE - 1)];
-    if (e->key != h7_tb_key(addr, size)) {
+    if ((e->key & ~H7_TB_SPECIAL) != h7_tb_key(addr, size)) {
         e = tb_entry(c, addr, size);
         if (c->traps_armed && hook_trap_sites(c, addr, size, c->traps_armed)) {
             /* Hooks apply to blocks translated after them: drop this one and run it again. */
@@ -842,7 +842,7 @@ static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     h7_cpu *c = ud;
     h7_tb_entry *e = &c->tbc[(address >> 1) & (TBC_SIZE - 1)];
     bool full = (c->icount >= c->budget) | (c->attention != 0) | (c->ff_probe != NULL) |
-                (e->key != h7_tb_key((uint32_t)address, size)) | e->special;
+                (e->key != h7_tb_key((uint32_t)address, size));
     if (__builtin_expect(full, 0)) {
         block_full(c, uc, (uint32_t)address, size);
         return;
@@ -1057,9 +1057,9 @@ int h7_cpu_open(h7_cpu *c, const h7_cpu_env *env, h7_core_id id, char *err, size
     c->env = *env;
     c->id = id;
     c->hz = 64000000u;
-    c->tbc = calloc(TBC_SIZE, sizeof *c->tbc);
+
     c->traps = calloc(1, sizeof *c->traps);
-    if (!c->tbc || !c->traps)
+    if (!c->traps)
         return -1;
     uc_err e = uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &c->uc);
     if (e != UC_ERR_OK) {
@@ -1099,13 +1099,11 @@ void h7_cpu_close(h7_cpu *c)
     if (c->uc)
         uc_close(c->uc);
     c->uc = NULL;
-    free(c->tbc);
     free(c->mmio);
     if (c->traps)
         h7_trap_free(c->traps);
     free(c->traps);
     c->traps = NULL;
-    c->tbc = NULL;
     c->mmio = NULL;
 }
 
@@ -1331,8 +1329,32 @@ static void fix_resume_pc(h7_cpu *c)
     }
 }
 
+static uint64_t gcd_u64(uint64_t a, uint64_t b)
+{
+    while (b) {
+        uint64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* Local time is seg_time + floor((icount - seg_cycles) * 1e12 / hz). Moving the segment start by a
+ * whole number of hz/gcd(hz, 1e12) cycles (an exact number of picoseconds) changes no value and
+ * keeps the product in 64 bits (h7_cpu_local_time's fast path). */
+static void rebase_segment(h7_cpu *c)
+{
+    uint64_t n = c->icount - c->seg_cycles;
+    if (n < (1u << 23) || !c->hz)
+        return;
+    uint64_t g = gcd_u64(c->hz, H7_PS_PER_S), step = c->hz / g, k = n / step;
+    c->seg_cycles += k * step;
+    c->seg_time += k * (H7_PS_PER_S / g);
+}
+
 bool h7_cpu_set_budget(h7_cpu *c, h7_time_ps until)
 {
+    rebase_segment(c);
     h7_time_ps now = h7_cpu_local_time(c);
     if (now >= until)
         return false;

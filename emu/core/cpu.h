@@ -64,10 +64,9 @@ const char *h7_cpu_state_name(h7_cpu_state s);
 typedef enum { H7_HALT_NONE, H7_HALT_REQUEST, H7_HALT_BREAKPOINT, H7_HALT_WATCHPOINT, H7_HALT_STEP } h7_halt_reason;
 
 typedef struct h7_tb_entry {
-    uint64_t key;            /* h7_tb_key(addr, size); 0 = empty */
+    uint64_t key;            /* h7_tb_key(addr, size), | H7_TB_SPECIAL if sev || masks; 0 = empty */
     uint32_t count;          /* instructions */
     uint32_t loads_only;     /* = count if `idle`, else 0 (counted without a test) */
-    bool special;            /* sev || masks: the block hook takes its full path */
     bool sev;                /* holds a SEV */
     bool masks;              /* writes PRIMASK/FAULTMASK/BASEPRI (CPS, MSR) */
     bool idle;               /* loads and register operations only: can be part of an idle loop (idle.c) */
@@ -75,6 +74,9 @@ typedef struct h7_tb_entry {
     uint16_t ff_countdown;
 } h7_tb_entry;
 
+/* A block whose key carries this bit never matches on the hook's common path (SEV, mask writes). */
+#define H7_TB_SPECIAL (1ull << 63)
+#define H7_TBC_SIZE 8192u
 static inline uint64_t h7_tb_key(uint32_t addr, uint32_t size) { return addr | (uint64_t)size << 32; }
 static inline uint32_t h7_tb_addr(const h7_tb_entry *e) { return (uint32_t)e->key; }
 
@@ -83,6 +85,30 @@ typedef struct h7_flash_store { uint32_t addr; unsigned size; uint64_t value; ui
 typedef struct h7_mmio_ctx { struct h7_cpu *cpu; uint32_t base; } h7_mmio_ctx;
 
 typedef struct h7_cpu {
+    /* What the block hook's common path reads and writes, together (64 bytes). */
+    struct {
+        uint64_t icount;             /* instructions retired = core cycles */
+        uint64_t budget;             /* stop at the first block start with icount >= budget */
+        uint64_t ff_loads_only;      /* instructions executed in blocks that cannot store */
+        h7_tb_entry *ff_probe;       /* probing a loop starting at this block (idle.c) */
+        uint32_t blk_addr, blk_size; /* the block running */
+        /* Work for the block hook's full path, tested as one word on its common path. */
+        union {
+            struct {
+                bool want_stop;
+                bool irq_check;         /* something may be deliverable: evaluate at the next block start */
+                bool sev_pending;       /* the block running holds a SEV: signal it once the block has run */
+                bool bus_error;         /* an access to a hole in a peripheral page (callback -> next block) */
+                bool halt_request;      /* debugger: stop at the next opportunity and become HALTED */
+                bool break_armed;       /* a run-until address is set for this core (env.break_addr) */
+                bool ff_probe_next;     /* a window ended: the next block may start an idle-loop probe */
+                bool flash_pending;     /* nflash_stores != 0 */
+            };
+            uint64_t attention;
+        };
+    };
+    /* instruction count per translation block, direct-mapped cache (inline: one load less) */
+    h7_tb_entry tbc[H7_TBC_SIZE];
     h7_cpu_env env;
     h7_core_id id;
     uc_engine *uc;
@@ -93,31 +119,13 @@ typedef struct h7_cpu {
     bool sleep_on_exit;     /* SCR.SLEEPONEXIT fired on the last exception return */
 
     /* instruction accounting (block hook) */
-    uint64_t icount;        /* instructions retired = core cycles */
-    uint64_t budget;        /* stop at the first block start with icount >= budget */
     h7_time_ps until;       /* the local time the budget runs to */
     bool leave_run;         /* return from h7_cpu_run (the machine opened a window for the other core) */
     int stop_reason;
-    /* Work for the block hook's full path, tested as one word on its common path. */
-    union {
-        struct {
-            bool want_stop;
-            bool irq_check;         /* something may be deliverable: evaluate at the next block start */
-            bool sev_pending;       /* the block running holds a SEV: signal it once the block has run */
-            bool bus_error;         /* an access to a hole in a peripheral page (callback -> next block) */
-            bool halt_request;      /* debugger: stop at the next opportunity and become HALTED */
-            bool break_armed;       /* a run-until address is set for this core (env.break_addr) */
-            bool ff_probe_next;     /* a window ended: the next block may start an idle-loop probe */
-            bool flash_pending;     /* nflash_stores != 0 */
-        };
-        uint64_t attention;
-    };
     /* idle-loop fast-forward (idle.c) */
     uint64_t mmio_count;         /* peripheral / PPB accesses so far */
     uint64_t ff_skipped;         /* instructions charged without being executed */
-    uint64_t ff_loads_only;      /* instructions executed in blocks that cannot store */
     uint64_t nff;                /* idle loops found */
-    h7_tb_entry *ff_probe;       /* probing a loop starting at this block (idle.c) */
     uint64_t ff_probe_icount, ff_probe_mmio, ff_probe_other, ff_probe_loads, ff_probe_events;
     unsigned ff_nphases;         /* blocks of one iteration seen so far */
     uint32_t ff_phase_addr[8];   /* each block of the loop: its address, */
@@ -129,9 +137,7 @@ typedef struct h7_cpu {
     uint64_t ff_park_other;
     unsigned ff_park_code_epoch;
     uint64_t ff_park_events;
-    uint32_t blk_addr, blk_size;
     uint32_t resume_pc;          /* block start where a block hook stopped the engine, 0 = none */
-    h7_tb_entry *tbc;       /* instruction count per translation block, direct-mapped cache */
 
     /* local time: time = seg_time + (icount - seg_cycles) / hz */
     uint32_t hz;
