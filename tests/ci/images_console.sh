@@ -1,6 +1,6 @@
 #!/bin/sh
 # Images without ELF (Intel HEX, FILE.bin@ADDR) run like the ELF they came from; the console
-# streams to stdout with --uart -, takes input with --uart-input FILE|-, and no progress line
+# streams to stdout with --uart - (--uart-prefix names the core of each line), takes input with --uart-input FILE|-, and no progress line
 # appears when stderr is not a terminal. Usage: images_console.sh H7EMU FIRMWARE_DIR WORKDIR
 set -u
 H7EMU=$1 FW=$2 W=$3
@@ -25,6 +25,15 @@ rc=$?
 head -4 "$W/stream.out" | tr -d '\r' > "$W/stream.head"
 printf 'CM7: boot ok\nCM7: sysclk 400 MHz\nCM4: up at 200 MHz\nCM7: done\n' | cmp - "$W/stream.head" || fail "--uart - lines"
 [ ! -s "$W/stream.err" ] || { cat "$W/stream.err"; fail "stderr not empty (no progress line off a terminal)"; }
+
+# --uart - --uart-prefix: each line names the core whose TDR writes sent it (a DMA stream: [DMA])
+"$H7EMU" run --cm7 "$FW/boot_cm7.elf" --cm4 "$FW/boot_cm4.elf" --for 300ms --uart - --uart-prefix > "$W/prefix.out" || fail "--uart-prefix"
+head -4 "$W/prefix.out" | tr -d '\r' > "$W/prefix.head"
+printf '[CM7] CM7: boot ok\n[CM7] CM7: sysclk 400 MHz\n[CM4] CM4: up at 200 MHz\n[CM7] CM7: done\n' | cmp - "$W/prefix.head" \
+    || { cat "$W/prefix.head"; fail "--uart-prefix lines"; }
+"$H7EMU" run --cm7 "$FW/dma_uart_cm7.elf" --for 50ms --uart "$W/dma.uart" --uart-prefix --quiet > /dev/null || fail "--uart-prefix, DMA"
+head -2 "$W/dma.uart" | tr -d '\r' > "$W/dma.head"
+printf '[DMA] CM7: hello from DMA\n[CM7] CM7: dma tx done\n' | cmp - "$W/dma.head" || { cat "$W/dma.head"; fail "--uart-prefix on a DMA-sent line"; }
 
 # --uart-input: from a file and from stdin, every byte arrives (flow-controlled, no overrun)
 printf 'hello\nsecond line\n' > "$W/in.txt"
