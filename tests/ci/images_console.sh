@@ -20,6 +20,22 @@ awk 'NR == 3 { c = substr($0, 10, 1); $0 = substr($0, 1, 9) (c == "0" ? "1" : "0
 rc=$?
 [ $rc -eq 2 ] && grep -q "bad.hex:3: checksum mismatch" "$W/bad.out" || { cat "$W/bad.out"; fail "bad hex: rc $rc"; }
 
+# the same images from a scenario's images: (FILE.bin@ADDR and .hex)
+cat > "$W/raw.yaml" <<EOF
+name: HEX and FILE.bin@ADDR images in a scenario
+images:
+  cm7: ${FW}/boot_cm7.hex
+  cm4: ${FW}/boot_cm4.bin@0x08100000
+steps: [run_until: {uart: "CM7: done", timeout: 500ms}]
+expect: {uart: "CM4: up at 200 MHz", never: ["rule:"]}
+EOF
+"$H7EMU" run "$W/raw.yaml" --quiet > "$W/raw-scn.out" 2>&1 || { cat "$W/raw-scn.out"; fail "scenario with hex + bin@ images"; }
+sed 's/@0x08100000/@0x0810xyz/' "$W/raw.yaml" > "$W/rawbad.yaml"
+"$H7EMU" run "$W/rawbad.yaml" --quiet > "$W/rawbad.out" 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q "rawbad.yaml:4:8: images.cm4: '0x0810xyz' after '@' is not an address" "$W/rawbad.out" \
+    || { cat "$W/rawbad.out"; fail "scenario with a bad image address: rc $rc"; }
+
 # --uart -: only the console on stdout, whole lines, then the summary
 "$H7EMU" run --cm7 "$FW/boot_cm7.elf" --cm4 "$FW/boot_cm4.elf" --for 300ms --uart - > "$W/stream.out" 2> "$W/stream.err" || fail "--uart -"
 head -4 "$W/stream.out" | tr -d '\r' > "$W/stream.head"
