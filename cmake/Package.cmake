@@ -29,8 +29,15 @@ set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)             # h7emu_0.1.0_amd64.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
-# The shared libraries h7emu links (Debian 12 names; Unicorn as Debian packages it).
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6, libunicorn2 (>= 2.0.1), libelf1, libdw1, libyaml-0-2")
+# The shared libraries h7emu links, as Debian packages them. Debian 13 renamed three of them in
+# the 64-bit time_t transition (libunicorn2t64 2.1.1, libelf1t64, libdw1t64): each is an
+# alternative, so the one .deb installs on Debian 12 and 13. On Debian 12 it runs on the system's
+# Unicorn 2.0.1 (the engine adapter covers 2.0.1 at run time; docs/machine.md "Engine"). glibc
+# 2.34 is the oldest with every symbol the binary uses at the versions it binds (built on 2.36).
+# The installed program has no RUNPATH (CMake drops the build tree's at install), so it never
+# looks into a build tree's .deps. scripts/deb-check.sh proves it on a fresh debootstrapped root.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS
+    "libc6 (>= 2.34), libunicorn2 (>= 2.0.1) | libunicorn2t64 (>= 2.0.1), libelf1 | libelf1t64, libdw1 | libdw1t64, libyaml-0-2")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libxml2-utils")
 set(CPACK_STRIP_FILES ON)
 include(CPack)

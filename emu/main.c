@@ -75,6 +75,9 @@ static const char *usage_run =
     "                    '-' streams them to stdout line by line (the timeline then only with --trace)\n"
     "  --uart N=FILE     the same for U(S)ART N (1..8 = USART1..UART8, 9 or lpuart1 = LPUART1;\n"
     "                    usart2=FILE works too); repeatable\n"
+    "  --uart-prefix     start each line of the --uart outputs with the core that wrote it:\n"
+    "                    '[CM7] ', '[CM4] ' ('[DMA] ' when a DMA stream wrote TDR, '[DBG] ' the\n"
+    "                    debug port); a line both cores wrote into takes its first byte's prefix\n"
     "  --uart-input [N=]FILE  feed FILE's bytes ('-' = stdin) to the receiver of the console USART\n"
     "                    (or of U(S)ART N), one frame time apart, while it can take them; repeatable\n"
     "  --no-progress     no progress line (shown on a terminal when the timeline does not go there)\n"
@@ -152,7 +155,7 @@ static int cmd_run(int argc, char **argv)
     const char *vcd_path = NULL, *svg_path = NULL;
     unsigned long long max_trace = 0;
     bool quiet = false, color = isatty(1), verbose = false, boot0 = false, gdb = false, for_given = false;
-    bool semihosting = false, progress = true;
+    bool semihosting = false, progress = true, uart_prefix = false;
     const char *uart_input[H7_NUARTS + 1] = {0};   /* [0]: the console, [n]: U(S)ART n */
     const char *uart_n_path[H7_NUARTS + 1] = {0};
     unsigned long long seed = 0;
@@ -244,6 +247,8 @@ static int cmd_run(int argc, char **argv)
             if (u < 0)
                 return usage_error("bad --uart-input '%s' (FILE or N=FILE with N 1..9, usart1..usart8 or lpuart1)", val);
             uart_input[u] = path;
+        } else if (!strcmp(a, "--uart-prefix")) {
+            uart_prefix = true;
         } else if (!strcmp(a, "--no-progress")) {
             progress = false;
         } else if (!strcmp(a, "--quiet")) {
@@ -326,6 +331,7 @@ static int cmd_run(int argc, char **argv)
     if (max_trace)
         m->trace.max_bytes = max_trace;
     m->uart_out = uf;
+    m->uart_prefix = uart_prefix;
 
     h7_machine_power_on(m);
     for (int u = 0; u <= H7_NUARTS; u++)

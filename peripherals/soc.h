@@ -57,8 +57,9 @@ typedef struct h7_host_ops {
     void (*event)(void *ctx, const h7_ev *e);
     /* Guest errors and unimplemented features, kept apart from the timeline. */
     void (*log)(void *ctx, h7_log_kind kind, const char *periph, const char *text);
-    /* A byte left a USART's transmit shift register (index 1..8, 3 = the Nucleo console). */
-    void (*uart_tx)(void *ctx, int usart, uint8_t byte);
+    /* A byte left a USART's transmit shift register (index 1..9, 3 = the Nucleo console); `by` is
+     * the bus master whose TDR write put it there (a core, the debug port, or a DMA controller). */
+    void (*uart_tx)(void *ctx, int usart, uint8_t byte, h7_master by);
     /* Is `core` halted by the debugger? (DBGMCU freeze of the watchdogs; NULL = never.) */
     bool (*core_halted)(void *ctx, h7_core_id core);
     /* A DMA master reads or writes `len` bytes of memory (RAM, flash, system memory) at `addr`.

@@ -13,7 +13,9 @@
  * - FIFO mode (FIFOEN): 16-entry TX and RX FIFOs. TXFNF/RXFNE are the TXE/RXNE bits. TXFT is set
  *   while at least TXFTCFG's fraction of the TX FIFO is free, RXFT while at least RXFTCFG's
  *   fraction of the RX FIFO is filled (the amounts HAL moves per threshold interrupt).
- * - DMA requests are levels: TX = DMAT and TXE/TXFNF (with TE), RX = DMAR and RXNE/RXFNE. */
+ * - DMA requests are levels: TX = DMAT and TXE/TXFNF (with TE), RX = DMAR and RXNE/RXFNE.
+ * - Every byte keeps the bus master of its TDR write (CM7, CM4, DMA, debug) through the TX FIFO and
+ *   the shift register and hands it to the host with the byte (--uart-prefix); not a register. */
 #include "usart.h"
 
 #include <stdio.h>
@@ -167,10 +169,10 @@ void h7_usart_flush_line(h7_usart *s)
     s->nline = 0;
 }
 
-static void line_byte(h7_usart *s, uint8_t b)
+static void line_byte(h7_usart *s, uint8_t b, h7_master by)
 {
     if (s->soc->ops.uart_tx)
-        s->soc->ops.uart_tx(s->soc->host, s->index, b);
+        s->soc->ops.uart_tx(s->soc->host, s->index, b, by);
     if (b == '\n') {
         h7_usart_flush_line(s);
         return;
@@ -207,13 +209,21 @@ static uint8_t pop(uint8_t *q, unsigned *n)
     return b;
 }
 
+/* The next TX FIFO byte into the shift register, with the master that wrote it. */
+static void pop_tx(h7_usart *s)
+{
+    s->shift_by = s->txq_by[0];
+    memmove(s->txq_by, s->txq_by + 1, (s->ntx - 1u) * sizeof s->txq_by[0]);
+    s->shift = pop(s->txq, &s->ntx);
+}
+
 static void frame_done(void *opaque, h7_time_ps when)
 {
     h7_usart *s = opaque;
     s->shifting = false;
-    line_byte(s, s->shift);
+    line_byte(s, s->shift, s->shift_by);
     if (s->ntx && enabled(s, R_USART_CR1_TE_MASK)) {
-        s->shift = pop(s->txq, &s->ntx);
+        pop_tx(s);
         start_frame(s);
     } else {
         s->isr |= R_USART_ISR_TC_MASK;
@@ -296,13 +306,16 @@ static void write_tdr(h7_usart *s, uint8_t b, h7_master m)
     }
     if (!s->shifting) {
         s->shift = b;
+        s->shift_by = m;
         start_frame(s);
     } else if (s->ntx < depth(s)) {
+        s->txq_by[s->ntx] = m;
         s->txq[s->ntx++] = b;
     } else {
         h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "USART", "%s writes %s_TDR while TXE = 0: byte 0x%02X overwrites 0x%02X",
                    h7_master_name(m), nm, b, s->txq[s->ntx - 1]);
         s->txq[s->ntx - 1] = b;
+        s->txq_by[s->ntx - 1] = m;
     }
 }
 

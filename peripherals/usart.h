@@ -82,7 +82,9 @@ typedef struct h7_usart {
     uint32_t isr;              /* latched flags: TC, ORE, BUSY (the FIFO flags are computed) */
     uint8_t txq[H7_USART_FIFO_DEPTH], rxq[H7_USART_FIFO_DEPTH];
     unsigned ntx, nrx;         /* TDR / TX FIFO and RDR / RX FIFO contents */
+    h7_master txq_by[H7_USART_FIFO_DEPTH];   /* who wrote each TDR / TX FIFO byte (the host's --uart-prefix) */
     uint8_t shift;
+    h7_master shift_by;
     bool shifting;
     bool dma_tx_level, dma_rx_level;
     h7_event ev_tx;

@@ -106,17 +106,32 @@ static void host_log(void *ctx, h7_log_kind kind, const char *periph, const char
     log_message(ctx, kind, periph, text);
 }
 
-static void host_uart_tx(void *ctx, int usart, uint8_t byte)
+/* --uart-prefix: the bus master whose TDR write sent the first byte of a line names the line
+ * (docs/user-guide.md, `--uart-prefix`): a line both cores wrote into carries its first byte's prefix. */
+static const char *uart_prefix_of(h7_master by)
+{
+    return by == H7_MASTER_CM7 ? "[CM7] " : by == H7_MASTER_CM4 ? "[CM4] " : by == H7_MASTER_DMA ? "[DMA] " : "[DBG] ";
+}
+
+static void uart_put(h7_machine *m, FILE *f, bool *mid_line, uint8_t byte, h7_master by)
+{
+    if (m->uart_prefix && !*mid_line)
+        fputs(uart_prefix_of(by), f);
+    fputc(byte, f);
+    *mid_line = byte != '\n';
+}
+
+static void host_uart_tx(void *ctx, int usart, uint8_t byte, h7_master by)
 {
     h7_machine *m = ctx;
     if (usart >= 1 && usart <= H7_NUARTS && m->uart_files[usart]) {
-        fputc(byte, m->uart_files[usart]);
+        uart_put(m, m->uart_files[usart], &m->uart_mid_line[usart], byte, by);
         fflush(m->uart_files[usart]);
     }
     if (usart != m->console_usart)
         return;
     if (m->uart_out) {
-        fputc(byte, m->uart_out);
+        uart_put(m, m->uart_out, &m->uart_mid_line[0], byte, by);
         if (m->uart_out != stdout || byte == '\n')   /* stdout (--uart -): whole lines */
             fflush(m->uart_out);
     }

@@ -58,6 +58,8 @@ typedef struct h7_machine {
     unsigned window_seq;
     h7_trace trace;
     FILE *uart_out;               /* --uart capture of the console USART */
+    bool uart_prefix;             /* --uart-prefix: "[CM7] " etc. before each line of the --uart outputs */
+    bool uart_mid_line[H7_NUARTS + 1];   /* [0]: uart_out, [n]: uart_files[n] -- a line is open */
     uint8_t *uart_buf;            /* every console byte since creation (for scenarios) */
     size_t uart_len, uart_cap;
     int console_usart;

@@ -59,6 +59,12 @@ static void flush_core(h7_semihost *sh, h7_core_id k)
     h7_sh_core *sc = &sh->core[k];
     if (!sc->nline)
         return;
+    if (sh->on_line) {
+        size_t n = sc->nline;
+        while (n && (sc->line[n - 1] == '\n' || sc->line[n - 1] == '\r'))
+            n--;
+        sh->on_line(sh->on_line_ctx, k, sc->line, n);
+    }
     if (sh->out) {
         if (sh->prefix)
             fprintf(sh->out, "%s: ", h7_core_name(k));

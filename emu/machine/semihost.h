@@ -38,6 +38,10 @@ typedef struct h7_semihost {
     char *root;                     /* realpath of the file root, NULL = no file access */
     char *cmdline[H7_NCORES];       /* SYS_GET_CMDLINE */
     bool prefix;                    /* "cm7: " before console lines (both cores run firmware) */
+    /* Each complete console line (without its newline) as it is written, besides `out`: a scenario
+     * puts them on the timeline. NULL = none. */
+    void (*on_line)(void *ctx, h7_core_id core, const char *text, size_t len);
+    void *on_line_ctx;
     h7_sh_core core[H7_NCORES];
     /* the run ends at SYS_EXIT / SYS_EXIT_EXTENDED */
     bool exited;

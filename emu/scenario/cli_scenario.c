@@ -18,6 +18,7 @@
 
 #include "gdbstub.h"
 #include "scenario.h"
+#include "semihost.h"
 #include "suite.h"
 #include "textsafe.h"
 
@@ -109,9 +110,10 @@ bool h7_is_scenario_path(const char *a)
 static int serve_scenario(h7_scenario *s, const h7_gdb_options *gdbo, bool quiet, bool color)
 {
     h7_machine *m = NULL;
+    h7_semihost sh = {0};
     char err[1024];
     int rc = 0;
-    if (h7_scenario_machine(s, &m, err, sizeof err) != 0) {
+    if (h7_scenario_machine(s, &m, err, sizeof err) != 0 || h7_scenario_semihost(s, m, &sh, stdout, err, sizeof err) != 0) {
         fprintf(stderr, "h7emu: %s: %s\n", s->path, err);
         rc = 2;
     } else {
@@ -128,6 +130,9 @@ static int serve_scenario(h7_scenario *s, const h7_gdb_options *gdbo, bool quiet
             h7_machine_print_diagnosis(m, stdout);
         }
     }
+    sh.on_line = NULL;
+    if (s->semihosting)
+        h7_semihost_free(&sh);
     h7_machine_destroy(m);
     h7_scenario_free(s);
     return rc;

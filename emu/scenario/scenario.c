@@ -8,18 +8,20 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "flash_regs.h"
 #include "machine.h"
+#include "semihost.h"
 #include "vcd.h"
 #include "textsafe.h"
 #include "yamltree.h"
 
 const char *h7_outcome_name(h7_outcome o)
 {
-    static const char *const names[] = {"any", "running", "locked", "fault", "timeout"};
+    static const char *const names[] = {"any", "running", "locked", "fault", "timeout", "exited"};
     return names[o];
 }
 
@@ -187,15 +189,11 @@ static void sbuf_add(sbuf *b, const char *s, size_t n)
     b->s[b->n] = '\0';
 }
 
-/* A file path: ${VAR} expanded from the environment, relative paths from the YAML's directory. */
-static int get_path(pctx *p, const h7_ynode *n, const char *what, char **out)
+/* `text` with ${VAR} expanded from the environment, relative to the YAML's directory. */
+static int resolve_path(pctx *p, const h7_ynode *n, const char *what, const char *text, char **out)
 {
-    if (want_scalar(p, n, what))
-        return -1;
-    if (!n->value[0])
-        return h7_yerr(p->d, n, p->err, p->errlen, "%s must not be empty (a path to a file)", what);
     sbuf exp = {0};
-    for (const char *s = n->value; *s;) {
+    for (const char *s = text; *s;) {
         if (s[0] == '$' && s[1] == '{') {
             const char *e = strchr(s, '}');
             if (!e) {
@@ -229,13 +227,79 @@ static int get_path(pctx *p, const h7_ynode *n, const char *what, char **out)
     }
     sbuf_add(&full, exp.s, exp.n);
     free(exp.s);
-    if (access(full.s, R_OK) != 0) {
-        h7_yerr(p->d, n, p->err, p->errlen, "%s: cannot read '%s': %s", what, full.s, strerror(errno));
-        free(full.s);
-        return -1;
-    }
     *out = full.s;
     return 0;
+}
+
+/* A file path: ${VAR} expanded from the environment, relative paths from the YAML's directory. */
+static int get_path(pctx *p, const h7_ynode *n, const char *what, char **out)
+{
+    if (want_scalar(p, n, what))
+        return -1;
+    if (!n->value[0])
+        return h7_yerr(p->d, n, p->err, p->errlen, "%s must not be empty (a path to a file)", what);
+    char *full = NULL;
+    if (resolve_path(p, n, what, n->value, &full))
+        return -1;
+    if (access(full, R_OK) != 0) {
+        h7_yerr(p->d, n, p->err, p->errlen, "%s: cannot read '%s': %s", what, full, strerror(errno));
+        free(full);
+        return -1;
+    }
+    *out = full;
+    return 0;
+}
+
+/* Load a HEX / FILE@ADDR image once to report its errors at the scenario's line (frees *out on error). */
+static int check_raw_image(pctx *p, const h7_ynode *n, const char *what, const char *spec, char **out)
+{
+    h7_image img;
+    char msg[600];
+    if (h7_image_load_raw(spec, &img, msg, sizeof msg) != 0) {
+        free(*out);
+        *out = NULL;
+        return h7_yerr(p->d, n, p->err, p->errlen, "%s: %s", what, msg);
+    }
+    h7_image_free(&img);
+    return 0;
+}
+
+/* An image: an ELF or Intel HEX file, or a raw binary with its load address, FILE.bin@0x08100000
+ * (as on the command line). Raw images are read here, so a bad address, an image that does not fit
+ * or a malformed HEX record is reported at the scenario's line. */
+static int get_image(pctx *p, const h7_ynode *n, const char *what, char **out)
+{
+    if (want_scalar(p, n, what))
+        return -1;
+    const char *at = strrchr(n->value, '@');
+    if (at && strchr(at, '/'))
+        at = NULL;   /* an '@' in a directory name, not an address */
+    if (!at)
+        return get_path(p, n, what, out) || (h7_image_is_raw(*out) && check_raw_image(p, n, what, *out, out));
+    uint32_t addr;
+    if (at == n->value)
+        return h7_yerr(p->d, n, p->err, p->errlen, "%s: '%s' has no file before '@' (FILE.bin@0x08100000)", what, n->value);
+    if (!parse_u32(at + 1, &addr))
+        return h7_yerr(p->d, n, p->err, p->errlen, "%s: '%s' after '@' is not an address (FILE.bin@0x08100000)", what,
+                       at + 1);
+    char *file = strndup(n->value, (size_t)(at - n->value)), *full = NULL;
+    int rc = resolve_path(p, n, what, file, &full);
+    free(file);
+    if (rc)
+        return -1;
+    if (access(full, R_OK) != 0) {
+        h7_yerr(p->d, n, p->err, p->errlen, "%s: cannot read '%s': %s", what, full, strerror(errno));
+        free(full);
+        return -1;
+    }
+    char *spec = NULL;
+    if (asprintf(&spec, "%s@0x%08X", full, addr) < 0)
+        spec = NULL;
+    free(full);
+    if (!spec)
+        return h7_yerr(p->d, n, p->err, p->errlen, "%s: out of memory", what);
+    *out = spec;
+    return check_raw_image(p, n, what, spec, out);
 }
 
 /* ------------------------------------------------------------------ steps */
@@ -550,9 +614,9 @@ static int parse_memory(pctx *p, h7_scenario *s, const h7_ynode *n)
 
 static int parse_expect(pctx *p, h7_scenario *s, const h7_ynode *n)
 {
-    static const char *const keys[] = {"sequence", "never", "memory", "uart", "outcome", NULL};
+    static const char *const keys[] = {"sequence", "never", "memory", "uart", "outcome", "exit", NULL};
     if (n->kind != H7_Y_MAP)
-        return h7_yerr(p->d, n, p->err, p->errlen, "expect is a mapping (sequence, never, memory, uart, outcome)");
+        return h7_yerr(p->d, n, p->err, p->errlen, "expect is a mapping (sequence, never, memory, uart, outcome, exit)");
     if (h7_ymap_check_keys(p->d, n, keys, p->err, p->errlen))
         return -1;
     const h7_ynode *v;
@@ -567,14 +631,57 @@ static int parse_expect(pctx *p, h7_scenario *s, const h7_ynode *n)
     if ((v = h7_ymap_get(n, "outcome"))) {
         if (want_scalar(p, v, "outcome"))
             return -1;
-        static const char *const names[] = {"running", "locked", "fault", "timeout", NULL};
+        static const char *const names[] = {"running", "locked", "fault", "timeout", "exited", NULL};
         int i = 0;
         while (names[i] && strcmp(names[i], v->value))
             i++;
         if (!names[i])
-            return h7_yerr(p->d, v, p->err, p->errlen, "outcome: '%s' must be running, locked, fault or timeout", v->value);
+            return h7_yerr(p->d, v, p->err, p->errlen, "outcome: '%s' must be running, locked, fault, timeout or exited",
+                           v->value);
+        if (i + 1 == H7_OUTCOME_EXITED && !s->semihosting)
+            return h7_yerr(p->d, v, p->err, p->errlen, "outcome: exited needs 'semihosting: true' (only a semihosting "
+                           "SYS_EXIT ends a run)");
         s->outcome = (h7_outcome)(i + 1);
         s->outcome_line = v->line;
+    }
+    if ((v = h7_ymap_get(n, "exit"))) {   /* the status of the firmware's semihosting exit */
+        if (get_u32(p, v, "exit", &s->exit_status))
+            return -1;
+        if (!s->semihosting)
+            return h7_yerr(p->d, v, p->err, p->errlen, "exit: needs 'semihosting: true' (without it BKPT 0xAB is a "
+                           "HardFault, as on silicon without a debugger)");
+        if (s->outcome != H7_OUTCOME_ANY && s->outcome != H7_OUTCOME_EXITED)
+            return h7_yerr(p->d, v, p->err, p->errlen, "exit: the outcome of a run that exits is 'exited', not '%s'",
+                           h7_outcome_name(s->outcome));
+        s->expect_exit = true;
+        s->exit_line = v->line;
+    }
+    return 0;
+}
+
+/* semihosting: true | false | {root: DIR, cmdline: TEXT} (root relative to the scenario file). */
+static int parse_semihosting(pctx *p, h7_scenario *s, const h7_ynode *n)
+{
+    if (n->kind == H7_Y_SCALAR)
+        return get_bool01(p, n, "semihosting", &s->semihosting);
+    static const char *const keys[] = {"root", "cmdline", NULL};
+    if (n->kind != H7_Y_MAP)
+        return h7_yerr(p->d, n, p->err, p->errlen, "semihosting is true, false or a mapping (root: DIR, cmdline: TEXT)");
+    if (h7_ymap_check_keys(p->d, n, keys, p->err, p->errlen))
+        return -1;
+    s->semihosting = true;
+    const h7_ynode *v;
+    if ((v = h7_ymap_get(n, "root"))) {
+        struct stat st;
+        if (get_path(p, v, "semihosting.root", &s->sh_root))
+            return -1;
+        if (stat(s->sh_root, &st) != 0 || !S_ISDIR(st.st_mode))
+            return h7_yerr(p->d, v, p->err, p->errlen, "semihosting.root: '%s' is not a directory", s->sh_root);
+    }
+    if ((v = h7_ymap_get(n, "cmdline"))) {
+        if (want_scalar(p, v, "semihosting.cmdline"))
+            return -1;
+        s->sh_cmdline = xstrdup(v->value);   /* may be empty: SYS_GET_CMDLINE returns "" */
     }
     return 0;
 }
@@ -636,7 +743,7 @@ int h7_scenario_parse(const char *path, const char *text, h7_scenario *s, char *
     int rc = -1;
     const h7_ynode *root = d.root, *v;
     static const char *const keys[] = {"name", "board", "images", "option_bytes", "boot0", "on_violation", "seed",
-                                       "steps", "expect", NULL};
+                                       "semihosting", "steps", "expect", NULL};
     if (!root) {
         snprintf(err, errlen, "%s:1:1: empty scenario (needs name, images, steps)", path);
         goto out;
@@ -690,7 +797,7 @@ int h7_scenario_parse(const char *path, const char *text, h7_scenario *s, char *
         goto out;
     for (int k = 0; k < H7_NCORES; k++) {
         const h7_ynode *im = h7_ymap_get(v, k == H7_CM7 ? "cm7" : "cm4");
-        if (im && get_path(&p, im, k == H7_CM7 ? "images.cm7" : "images.cm4", &s->image[k]))
+        if (im && get_image(&p, im, k == H7_CM7 ? "images.cm7" : "images.cm4", &s->image[k]))
             goto out;
     }
     if (!s->image[0] && !s->image[1]) {
@@ -717,6 +824,8 @@ int h7_scenario_parse(const char *path, const char *text, h7_scenario *s, char *
         if (get_u32(&p, v, "seed", &seed))
             goto out;
     }
+    if ((v = h7_ymap_get(root, "semihosting")) && parse_semihosting(&p, s, v))
+        goto out;
     if (!(v = h7_ymap_get(root, "steps"))) {
         h7_yerr(&d, root, err, errlen, "missing 'steps' (e.g. steps: [run: 100ms])");
         goto out;
@@ -764,6 +873,8 @@ void h7_scenario_free(h7_scenario *s)
     free(s->never);
     free(s->mem);
     free(s->uart_contains);
+    free(s->sh_root);
+    free(s->sh_cmdline);
     memset(s, 0, sizeof *s);
 }
 
@@ -781,6 +892,7 @@ typedef struct runner {
     bool timed_out;
     unsigned timeout_line;
     char fail[2048];             /* first failure, empty if none */
+    bool fail_reported;          /* ... already printed with its context */
 } runner;
 
 static void fail(runner *r, unsigned line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -837,6 +949,9 @@ static void observe(void *ctx, const h7_ev *ev)
     }
 }
 
+/* The firmware ended the run through semihosting (SYS_EXIT): no step runs after it. */
+static bool exited(const runner *r) { return r->m->semihost && r->m->semihost->exited; }
+
 /* Run until `cond` or `timeout` of virtual time; true when the condition was met. */
 static bool run_until_event(runner *r, const h7_step *st)
 {
@@ -844,7 +959,7 @@ static bool run_until_event(runner *r, const h7_step *st)
     h7_time_ps end = m->time + st->duration;
     r->wait_event = st->event;
     r->wait_hit = false;
-    while (!r->wait_hit && m->time < end) {
+    while (!r->wait_hit && m->time < end && !exited(r)) {
         if (h7_machine_run_for(m, end - m->time) == H7_RUN_TIME_LIMIT)
             break;
     }
@@ -885,7 +1000,7 @@ static bool run_until_symbol(runner *r, const h7_step *st)
     h7_time_ps end = m->time + st->duration;
     m->break_addr[st->core] = addr & ~1u;
     m->break_hit[st->core] = false;
-    while (!m->break_hit[st->core] && m->time < end)
+    while (!m->break_hit[st->core] && m->time < end && !exited(r))
         if (h7_machine_run_for(m, end - m->time) == H7_RUN_TIME_LIMIT)
             break;
     bool hit = m->break_hit[st->core];
@@ -992,7 +1107,7 @@ static void uart_input(runner *r, const h7_step *st)
         h7_machine_trace(m, "scenario", "uart input \"%s\"", st->event);
     else
         h7_machine_trace(m, "scenario", "%s input \"%s\"", h7_usart_infos[st->usart].trace_src, st->event);
-    for (const char *p = st->event; *p; p++) {
+    for (const char *p = st->event; *p && !exited(r); p++) {
         h7_usart_rx(u, (uint8_t)*p);
         h7_time_ps frame = h7_usart_frame_ps(u);
         h7_machine_run_for(m, frame ? frame : 87 * H7_PS_PER_US);
@@ -1004,7 +1119,7 @@ static void run_steps(runner *r)
 {
     const h7_scenario *s = r->s;
     h7_machine *m = r->m;
-    for (size_t i = 0; i < s->nsteps && !r->fail[0] && !r->timed_out; i++) {
+    for (size_t i = 0; i < s->nsteps && !r->fail[0] && !r->timed_out && !exited(r); i++) {
         const h7_step *st = &s->steps[i];
         switch (st->kind) {
         case H7_STEP_RUN:
@@ -1013,7 +1128,7 @@ static void run_steps(runner *r)
             break;
         case H7_STEP_RUN_UNTIL: {
             bool ok = st->symbol ? run_until_symbol(r, st) : st->until_uart ? run_until_uart(r, st) : run_until_event(r, st);
-            if (!ok && !r->fail[0]) {
+            if (!ok && !r->fail[0] && !exited(r)) {
                 r->timed_out = true;
                 r->timeout_line = st->line;
             }
@@ -1048,6 +1163,10 @@ static h7_outcome actual_outcome(runner *r, char *why, size_t len)
         return H7_OUTCOME_LOCKED;
     if (h7_machine_firmware_faulted(r->m, why, len))
         return H7_OUTCOME_FAULT;
+    if (exited(r)) {
+        h7_semihost_exit_code(r->m->semihost, why, len);
+        return H7_OUTCOME_EXITED;
+    }
     if (r->timed_out)
         return H7_OUTCOME_TIMEOUT;
     return H7_OUTCOME_RUNNING;
@@ -1062,6 +1181,34 @@ static void show_context(runner *r, FILE *out, size_t around, const char *title)
         fputs(i == around ? "  > " : "    ", out);
         h7_trace_print_event(&t->ev[i], out, false);
     }
+}
+
+/* expect.exit: the firmware exited through semihosting (ApplicationExit) with this status. On a
+ * failure the report shows the console lines and events before the exit (the failing tests). */
+static bool judge_exit(runner *r, h7_outcome got, const char *why)
+{
+    const h7_scenario *s = r->s;
+    const h7_semihost *sh = r->m->semihost;
+    if (got != H7_OUTCOME_EXITED) {
+        fail(r, s->exit_line, "expected a semihosting exit with status %u, but the run ended %s%s%s", s->exit_status,
+             h7_outcome_name(got), why[0] ? ": " : " (no SYS_EXIT within the steps)", why);
+        return false;
+    }
+    if (sh->exit_reason == H7_ADP_STOPPED_APPLICATION_EXIT && sh->exit_status == s->exit_status)
+        return true;
+    fail(r, s->exit_line, "%s, expected status %u", why, s->exit_status);
+    const h7_trace *t = &r->m->trace;
+    FILE *out = r->o->report;
+    if (out && t->n) {
+        size_t from = t->n > 10 ? t->n - 10 : 0;
+        fprintf(out, "FAIL %s\n  %s\n  last events before the exit:\n", s->name, r->fail);
+        for (size_t i = from; i < t->n; i++) {
+            fputs("    ", out);
+            h7_trace_print_event(&t->ev[i], out, false);
+        }
+        r->fail_reported = true;
+    }
+    return false;
 }
 
 static void judge(runner *r)
@@ -1143,14 +1290,16 @@ static void judge(runner *r)
              s->uart_contains, m->uart_len);
         goto report;
     }
+    if (s->expect_exit && !judge_exit(r, got, why))
+        goto report;
     if (s->outcome != H7_OUTCOME_ANY && got != s->outcome)
         fail(r, s->outcome_line, "outcome is %s, expected %s%s%s", h7_outcome_name(got), h7_outcome_name(s->outcome),
              why[0] ? ": " : "", why);
-    else if (s->outcome == H7_OUTCOME_ANY && got != H7_OUTCOME_RUNNING)
-        fail(r, 1, "outcome is %s (no 'expect: outcome' given, so running was expected)%s%s", h7_outcome_name(got),
-             why[0] ? ": " : "", why);
+    else if (s->outcome == H7_OUTCOME_ANY && !s->expect_exit && got != H7_OUTCOME_RUNNING)
+        fail(r, 1, "outcome is %s (no 'expect: outcome' given, so running was expected)%s%s%s", h7_outcome_name(got),
+             why[0] ? ": " : "", why, got == H7_OUTCOME_EXITED ? "; 'expect: exit: N' checks the exit status" : "");
 report:
-    if (r->fail[0] && out)
+    if (r->fail[0] && out && !r->fail_reported)
         fprintf(out, "FAIL %s\n  %s\n", s->name, r->fail);
 }
 
@@ -1174,6 +1323,39 @@ int h7_scenario_machine(const h7_scenario *s, struct h7_machine **out, char *err
     return 0;
 }
 
+/* A semihosting console line on the timeline: `cm7: semihosting "PASS sums"` (bytes that are not
+ * printable ASCII, '"' and '\\' as \xNN, like a UART line). */
+static void semihost_line(void *ctx, h7_core_id core, const char *text, size_t len)
+{
+    char esc[4 * 512 + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < len && n + 5 < sizeof esc; i++) {
+        uint8_t b = (uint8_t)text[i];
+        n += (size_t)snprintf(esc + n, sizeof esc - n, (b >= 0x20 && b < 0x7F && b != '"' && b != '\\') ? "%c" : "\\x%02X", b);
+    }
+    esc[n] = '\0';
+    h7_machine_trace(ctx, h7_core_name(core), "semihosting \"%s\"", esc);
+}
+
+int h7_scenario_semihost(const h7_scenario *s, struct h7_machine *m, struct h7_semihost *sh, FILE *out, char *err,
+                         size_t errlen)
+{
+    memset(sh, 0, sizeof *sh);
+    if (!s->semihosting)
+        return 0;
+    if (h7_semihost_init(sh, s->sh_root, err, errlen) != 0)
+        return -1;
+    sh->out = out;
+    sh->in = NULL;   /* no console input: SYS_READ on :tt is end of file (the same every run) */
+    for (int k = 0; k < H7_NCORES && s->sh_cmdline; k++)
+        sh->cmdline[k] = xstrdup(s->sh_cmdline);
+    sh->on_line = semihost_line;
+    sh->on_line_ctx = m;
+    m->semihost = sh;
+    m->serve_bkpt = h7_semihost_bkpt;
+    return 0;
+}
+
 int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
 {
     h7_machine *m = NULL;
@@ -1184,6 +1366,13 @@ int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
         return 2;
     }
     runner r = {.s = s, .o = o, .m = m};
+    h7_semihost sh;
+    if (h7_scenario_semihost(s, m, &sh, NULL, err, sizeof err) != 0) {
+        if (o->report)
+            fprintf(o->report, "ERROR %s\n  %s: %s\n", s->name, s->path, err);
+        h7_machine_destroy(m);
+        return 2;
+    }
     m->verbose = o->verbose;
     h7_machine_set_seed(m, o->seed);
     if (o->seed && o->report) {
@@ -1204,6 +1393,8 @@ int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
     h7_machine_power_on(m);
     run_steps(&r);
     h7_machine_flush_uart_lines(m);   /* a console line still without its newline */
+    if (m->semihost)
+        h7_semihost_flush(m->semihost);
     judge(&r);
     double wall = (double)(clock() - c0) / CLOCKS_PER_SEC;
     if (o->report) {
@@ -1229,5 +1420,9 @@ int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
     }
     int rc = r.fail[0] ? 1 : 0;
     h7_machine_destroy(m);
+    if (s->semihosting) {
+        sh.on_line = NULL;   /* the machine is gone */
+        h7_semihost_free(&sh);
+    }
     return rc;
 }

@@ -48,7 +48,10 @@ typedef struct h7_step {
     int usart;                  /* uart_input: U(S)ART instance (usart.h numbering), 3 by default */
 } h7_step;
 
-typedef enum { H7_OUTCOME_ANY, H7_OUTCOME_RUNNING, H7_OUTCOME_LOCKED, H7_OUTCOME_FAULT, H7_OUTCOME_TIMEOUT } h7_outcome;
+typedef enum {
+    H7_OUTCOME_ANY, H7_OUTCOME_RUNNING, H7_OUTCOME_LOCKED, H7_OUTCOME_FAULT, H7_OUTCOME_TIMEOUT,
+    H7_OUTCOME_EXITED,          /* the firmware ended the run through semihosting (SYS_EXIT) */
+} h7_outcome;
 
 typedef struct h7_mem_expect {
     unsigned line;
@@ -84,6 +87,12 @@ typedef struct h7_scenario {
     char *uart_contains;        /* expect.uart */
     h7_outcome outcome;         /* expect.outcome */
     unsigned outcome_line;
+    bool semihosting;           /* semihosting: true / {root, cmdline} */
+    char *sh_root;              /* semihosting.root: resolved directory, NULL = no file access */
+    char *sh_cmdline;           /* semihosting.cmdline, NULL = the image's file name */
+    bool expect_exit;           /* expect.exit: the firmware's semihosting exit status */
+    uint32_t exit_status;
+    unsigned exit_line;
 } h7_scenario;
 
 /* Parse and validate (files exist, symbols are checked at run time). -1 with "file:line:col: msg". */
@@ -105,6 +114,12 @@ typedef struct h7_scenario_opts {
 } h7_scenario_opts;
 
 struct h7_machine;
+struct h7_semihost;
+/* Serve semihosting on `m` as the scenario's `semihosting:` asks (nothing when it does not):
+ * console lines to `out` (NULL = none) and on the timeline, no console input. -1 with a message. */
+int h7_scenario_semihost(const h7_scenario *s, struct h7_machine *m, struct h7_semihost *sh, FILE *out, char *err,
+                         size_t errlen);
+
 /* The machine a scenario describes (board, images, option bytes, BOOT0, policy), not yet powered
  * on; -1 with a message. Used by the runner and by `h7emu run X.yaml --gdb`. */
 int h7_scenario_machine(const h7_scenario *s, struct h7_machine **out, char *err, size_t errlen);

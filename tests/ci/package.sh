@@ -44,5 +44,12 @@ dpkg-deb -c "$deb" > "$W/deb.list"
 for f in ./usr/bin/h7emu ./usr/share/cmake/h7emu/h7emuConfig.cmake ./usr/share/pkgconfig/h7emu.pc; do
     grep -q " $f$" "$W/deb.list" || fail "$f not in the .deb"
 done
-dpkg-deb -f "$deb" Depends | grep -q "libunicorn2" || fail "Depends"
+dep=$(dpkg-deb -f "$deb" Depends)
+# Debian 12 names, each with its Debian 13 (64-bit time_t) alternative
+for d in "libunicorn2 (>= 2.0.1) | libunicorn2t64 (>= 2.0.1)" "libelf1 | libelf1t64" "libdw1 | libdw1t64" "libyaml-0-2"; do
+    case "$dep" in *"$d"*) ;; *) fail "Depends lacks '$d': $dep" ;; esac
+done
+# the packaged program never looks into a build tree (scripts/deb-check.sh installs it for real)
+dpkg-deb -x "$deb" "$W/deb/root"
+if readelf -d "$W/deb/root/usr/bin/h7emu" | grep -q 'R.*PATH'; then fail "the packaged h7emu has an RPATH/RUNPATH"; fi
 echo "package: installed, used by an out-of-tree project, packaged as $(basename "$deb")"

@@ -42,4 +42,22 @@ cmp "$W/det.a" "$W/det.b" || fail "two runs differ"
 "$H7EMU" run --cm7 "$FW/semihost_cm7.elf" --quiet --for 10ms > "$W/off.out" 2>&1
 rc=$?
 [ $rc -eq 4 ] && grep -q "HardFault" "$W/off.out" || fail "without --semihosting: rc $rc"
+# the same from a scenario file: semihosting.root relative to the scenario, the exit status judged
+mkdir -p "$W/scn/out"
+cat > "$W/scn/files.yaml" <<EOF
+name: semihosting with a file root
+images: {cm7: "$FW/semihost_cm7.elf"}
+semihosting: {root: out, cmdline: "semihost --files --escape"}
+steps: [run: 2s]
+expect:
+  sequence: ['cm7: semihosting "PASS read it back"']
+  exit: 0
+EOF
+"$H7EMU" run "$W/scn/files.yaml" --quiet > "$W/scn.out" 2>&1 || { cat "$W/scn.out"; fail "scenario with semihosting.root"; }
+grep -q "written by the cm7" "$W/scn/out/result.txt" || fail "scenario: the file was not written in the root"
+sed 's/exit: 0/exit: 7/' "$W/scn/files.yaml" > "$W/scn/files7.yaml"
+"$H7EMU" run "$W/scn/files7.yaml" --quiet > "$W/scn7.out" 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q "files7.yaml:7: cm7 exited with status 0 (semihosting), expected status 7" "$W/scn7.out" \
+    || { cat "$W/scn7.out"; fail "scenario expecting another status: rc $rc"; }
 echo "semihosting: all checks passed"

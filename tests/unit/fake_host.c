@@ -80,11 +80,13 @@ static void fh_event(void *ctx, const h7_ev *e)
     }
 }
 
-static void fh_uart_tx(void *ctx, int usart, uint8_t byte)
+static void fh_uart_tx(void *ctx, int usart, uint8_t byte, h7_master by)
 {
     fake_host *fh = ctx;
-    if (usart == 3 && fh->nuart < sizeof fh->uart)
+    if (usart == 3 && fh->nuart < sizeof fh->uart) {
+        fh->uart_by[fh->nuart] = by;
         fh->uart[fh->nuart++] = byte;
+    }
     if (usart >= 1 && usart <= 9 && fh->nuart_n[usart] < sizeof fh->uart_n[0])
         fh->uart_n[usart][fh->nuart_n[usart]++] = byte;
 }

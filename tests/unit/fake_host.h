@@ -27,6 +27,7 @@ typedef struct fake_host {
     unsigned nlog;
     uint8_t uart[4096];                 /* bytes sent by USART3 (the console) */
     size_t nuart;
+    h7_master uart_by[4096];            /* the bus master that wrote each of them to TDR */
     uint8_t uart_n[10][256];            /* bytes sent by U(S)ART instance 1..9 */
     size_t nuart_n[10];
     uint8_t *axisram;                   /* 512 KiB at 0x2400_0000 for the DMA masters */

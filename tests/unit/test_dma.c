@@ -80,6 +80,7 @@ static void test_usart3_tx_by_dma1_stream0_sends_the_buffer_and_sets_tcif(void *
     fh_advance(fh, 6 * FRAME_PS);
     assert_int_equal(fh->nuart, 5);
     assert_memory_equal(fh->uart, "DMA!\n", 5);
+    assert_int_equal(fh->uart_by[0], H7_MASTER_DMA);   /* TDR written by the DMA, not the core that set it up */
     assert_true(fh_traced(fh, "uart3: \"DMA!\""));
     assert_int_equal(rd(fh, DMA1 + S(0, A_DMA_SxNDTR)), 0);
     assert_int_equal(rd(fh, DMA1 + S(0, A_DMA_SxCR)) & CR_EN, 0);   /* normal mode: EN cleared at the end */

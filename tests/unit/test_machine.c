@@ -341,9 +341,38 @@ static void test_error_handler_at_o0_is_a_fault_with_its_caller(void **state)
     h7_machine_destroy(m);
 }
 
+/* --uart-prefix: the first byte of a line names it; a line both cores wrote into keeps the
+ * prefix of its first byte, and the next line takes its own (docs/user-guide.md, `--uart-prefix`). */
+static void test_uart_prefix_names_each_console_line_by_its_first_byte(void **state)
+{
+    h7_machine *m = boot("systick_cm7.elf", NULL);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    m->uart_out = f;
+    m->uart_prefix = true;
+    static const struct { uint8_t b; h7_master by; } bytes[] = {
+        {'a', H7_MASTER_CM4}, {'b', H7_MASTER_CM7}, {'\n', H7_MASTER_CM7}, {'c', H7_MASTER_CM7},
+        {'\r', H7_MASTER_CM7}, {'\n', H7_MASTER_CM4}, {'d', H7_MASTER_DMA}, {'\n', H7_MASTER_DMA},
+        {'e', H7_MASTER_DEBUG},
+    };
+    for (size_t i = 0; i < sizeof bytes / sizeof bytes[0]; i++)
+        m->soc.ops.uart_tx(m->soc.host, m->console_usart, bytes[i].b, bytes[i].by);
+    m->soc.ops.uart_tx(m->soc.host, m->console_usart == 1 ? 2 : 1, 'x', H7_MASTER_CM4);   /* not the console */
+    fclose(f);
+    assert_string_equal(text, "[CM4] ab\n[CM7] c\r\n[DMA] d\n[DBG] e");
+    assert_int_equal(m->uart_len, 9);   /* what scenarios match stays the raw bytes */
+    assert_memory_equal(m->uart_buf, "ab\nc\r\nd\ne", 9);
+    m->uart_out = NULL;
+    free(text);
+    h7_machine_destroy(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_uart_prefix_names_each_console_line_by_its_first_byte),
         cmocka_unit_test(test_inlined_error_handler_at_os_is_a_fault_with_its_call_site),
         cmocka_unit_test(test_error_handler_at_o0_is_a_fault_with_its_caller),
         cmocka_unit_test(test_debugger_sees_its_cores_own_rcc_bank),

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scenario.h"
 #include "support.h"
@@ -105,7 +106,7 @@ static void test_input_errors_name_file_line_and_column(void **state)
     expect_error(IMG "steps:\n  - run_until: {symbol: main}\n",
                  "bad.yaml:5:16:", "needs a timeout");
     expect_error(IMG "steps: [run: 1ms]\nexpect: {outcome: fine}\n",
-                 "bad.yaml:5:19:", "must be running, locked, fault or timeout");
+                 "bad.yaml:5:19:", "must be running, locked, fault, timeout or exited");
     expect_error(IMG "steps: [run: 1ms]\nexpect:\n  memory: [{addr: 0x3, value: 1}]\n",
                  "bad.yaml:6:", "not word aligned");
     expect_error("name: x\nboard: mars-board\n" IMG_ONLY "steps: [run: 1ms]\n",
@@ -125,6 +126,80 @@ static void test_input_errors_name_file_line_and_column(void **state)
                  "uart is usart1..usart8 or lpuart1");
     expect_error(IMG "steps:\n  - uart_input: {text: \"x\"}\n", "bad.yaml:5:17:",
                  "uart_input is TEXT or {uart:");
+}
+
+#define SH_IMG "name: x\nimages:\n  cm7: ${H7_FIRMWARE_DIR}/semihost_cm7.elf\n"
+
+/* semihosting: and expect.exit, with the errors of each. */
+static void test_semihosting_keys_and_their_errors(void **state)
+{
+    h7_scenario s;
+    char err[512] = "", path[700];
+    snprintf(path, sizeof path, "%s/sh.yaml", fwdir_env);   /* root: "." is then the firmware directory */
+    int rc = h7_scenario_parse(path, SH_IMG "semihosting: {root: ., cmdline: \"t --fail\"}\nsteps: [run: 1ms]\n"
+                               "expect: {exit: 3}\n", &s, err, sizeof err);
+    if (rc)
+        fail_msg("%s", err);
+    assert_true(s.semihosting);
+    assert_non_null(strstr(s.sh_root, fwdir_env));
+    assert_string_equal(s.sh_cmdline, "t --fail");
+    assert_true(s.expect_exit);
+    assert_int_equal(s.exit_status, 3);
+    assert_int_equal(s.exit_line, 6);
+    h7_scenario_free(&s);
+    assert_int_equal(h7_scenario_parse(path, SH_IMG "semihosting: true\nsteps: [run: 1ms]\nexpect: {outcome: exited}\n",
+                                       &s, err, sizeof err), 0);
+    assert_true(s.semihosting && !s.sh_root && !s.sh_cmdline);
+    assert_int_equal(s.outcome, H7_OUTCOME_EXITED);
+    h7_scenario_free(&s);
+    expect_error(SH_IMG "semihosting: maybe\nsteps: [run: 1ms]\n", "bad.yaml:4:14:", "must be 0 or 1");
+    expect_error(SH_IMG "semihosting: {rooot: .}\nsteps: [run: 1ms]\n", "bad.yaml:4:", "unknown key 'rooot'");
+    expect_error(SH_IMG "semihosting: [a]\nsteps: [run: 1ms]\n", "bad.yaml:4:14:", "true, false or a mapping");
+    expect_error(SH_IMG "semihosting: {root: /nonexistent/dir}\nsteps: [run: 1ms]\n", "bad.yaml:4:21:",
+                 "semihosting.root: cannot read '/nonexistent/dir'");
+    expect_error(SH_IMG "semihosting: {root: \"${H7_FIRMWARE_DIR}/semihost_cm7.elf\"}\nsteps: [run: 1ms]\n", "bad.yaml:4:21:",
+                 "is not a directory");
+    expect_error(SH_IMG "steps: [run: 1ms]\nexpect: {exit: 0}\n", "bad.yaml:5:16:", "exit: needs 'semihosting: true'");
+    expect_error(SH_IMG "steps: [run: 1ms]\nexpect: {outcome: exited}\n", "bad.yaml:5:19:",
+                 "outcome: exited needs 'semihosting: true'");
+    expect_error(SH_IMG "semihosting: 1\nsteps: [run: 1ms]\nexpect: {exit: -1}\n", "bad.yaml:6:16:",
+                 "not a 32-bit number");
+    expect_error(SH_IMG "semihosting: 1\nsteps: [run: 1ms]\nexpect: {outcome: running, exit: 0}\n", "bad.yaml:6:",
+                 "the outcome of a run that exits is 'exited', not 'running'");
+}
+
+/* images: FILE.bin@ADDR and .hex as on the command line; bad address, missing file, an image that
+ * does not fit, a broken HEX record: file:line:col. */
+static void test_raw_images_with_an_address(void **state)
+{
+    h7_scenario s;
+    char err[512] = "";
+    int rc = h7_scenario_parse("/tmp/x/raw.yaml", "name: x\nimages:\n  cm7: ${H7_FIRMWARE_DIR}/boot_cm7.hex\n"
+                               "  cm4: ${H7_FIRMWARE_DIR}/boot_cm4.bin@0x08100000\nsteps: [run: 1ms]\n", &s, err, sizeof err);
+    if (rc)
+        fail_msg("%s", err);
+    assert_non_null(strstr(s.image[H7_CM4], "/boot_cm4.bin@0x08100000"));
+    assert_non_null(strstr(s.image[H7_CM7], "/boot_cm7.hex"));
+    h7_scenario_free(&s);
+    expect_error("name: x\nimages:\n  cm4: ${H7_FIRMWARE_DIR}/boot_cm4.bin@0x0810zz\nsteps: [run: 1ms]\n",
+                 "bad.yaml:3:8:", "images.cm4: '0x0810zz' after '@' is not an address");
+    expect_error("name: x\nimages:\n  cm4: ${H7_FIRMWARE_DIR}/nope.bin@0x08100000\nsteps: [run: 1ms]\n",
+                 "bad.yaml:3:8:", "images.cm4: cannot read");
+    expect_error("name: x\nimages:\n  cm4: ${H7_FIRMWARE_DIR}/boot_cm4.bin@0xFFFFFF00\nsteps: [run: 1ms]\n",
+                 "bad.yaml:3:8:", "is not an address the");
+    expect_error("name: x\nimages:\n  cm7: \"@0x08000000\"\nsteps: [run: 1ms]\n", "bad.yaml:3:8:",
+                 "has no file before '@'");
+    char dir[] = "/tmp/h7t_hexXXXXXX", hex[64], text[256];
+    assert_non_null(mkdtemp(dir));
+    snprintf(hex, sizeof hex, "%s/bad.hex", dir);
+    FILE *f = fopen(hex, "w");
+    assert_non_null(f);
+    fputs(":0400000001020304F0\n:00000001FF\n", f);   /* the first record's checksum is 0xF2 */
+    fclose(f);
+    snprintf(text, sizeof text, "name: x\nimages:\n  cm7: %s\nsteps: [run: 1ms]\n", hex);
+    expect_error(text, "bad.yaml:3:8:", "bad.hex:1: checksum mismatch");
+    remove(hex);
+    rmdir(dir);
 }
 
 /* uart_input to another U(S)ART than the console: {uart: NAME, text: TEXT}. */
@@ -207,6 +282,37 @@ static void test_run_judges_sequence_and_outcome(void **state)
     h7_scenario_free(&s);
 }
 
+/* A run with semihosting: the exit status decides; no exit where one is expected, and an exit where
+ * none is, fail with messages that say so. */
+static void test_semihosting_exit_status_is_judged(void **state)
+{
+    static const struct { const char *tail; int rc; const char *msg; } cases[] = {
+        {"steps: [run: 2s]\nexpect: {exit: 0}\n", 0, "PASS x"},
+        {"steps: [run: 2s]\nexpect: {exit: 3}\n", 1, "sh.yaml:6: cm7 exited with status 0 (semihosting), expected status 3"},
+        {"steps: [run: 1ms]\nexpect: {exit: 0}\n", 1, "expected a semihosting exit with status 0, but the run ended running"},
+        {"steps: [run: 2s]\n", 1, "outcome is exited (no 'expect: outcome' given"},
+        {"steps: [run: 2s, run: 1s, run_until: {event: never, timeout: 1s}]\nexpect: {outcome: exited}\n", 0, "PASS x"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[512];
+        snprintf(text, sizeof text, SH_IMG "semihosting: true\n%s", cases[i].tail);
+        h7_scenario s;
+        char err[512] = "";
+        if (h7_scenario_parse("/tmp/x/sh.yaml", text, &s, err, sizeof err))
+            fail_msg("%s", err);
+        char *out = NULL;
+        size_t len = 0;
+        FILE *rep = open_memstream(&out, &len);
+        h7_scenario_opts o = {.report = rep};
+        int rc = h7_scenario_run(&s, &o);
+        fclose(rep);
+        if (rc != cases[i].rc || !strstr(out, cases[i].msg))
+            fail_msg("case %zu: rc %d, report:\n%s", i, rc, out);
+        free(out);
+        h7_scenario_free(&s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -215,6 +321,9 @@ int main(void)
         cmocka_unit_test(test_uart_input_names_its_usart),
         cmocka_unit_test(test_mutated_files_never_crash_the_parser),
         cmocka_unit_test(test_run_judges_sequence_and_outcome),
+        cmocka_unit_test(test_semihosting_keys_and_their_errors),
+        cmocka_unit_test(test_raw_images_with_an_address),
+        cmocka_unit_test(test_semihosting_exit_status_is_judged),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

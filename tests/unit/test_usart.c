@@ -323,6 +323,26 @@ static void test_fifo_mode_queues_sixteen_bytes_and_reports_txfnf_txfe_txft(void
     assert_memory_equal(fh->uart, "0abcdefghijklmnop", 17);
 }
 
+/* Each byte leaves with the bus master that wrote it to TDR, also after waiting in the TX FIFO
+ * (the host's --uart-prefix names the core of each console line from it). */
+static void test_each_sent_byte_carries_the_master_that_wrote_tdr(void **state)
+{
+    fake_host *fh = *state;
+    wr(fh, A_USART_BRR, BRR_115200_64MHZ);
+    wr(fh, A_USART_CR1, R_USART_CR1_FIFOEN_MASK | R_USART_CR1_TE_MASK | R_USART_CR1_UE_MASK);
+    fh_write(fh, CM7, U3 + A_USART_TDR, 'a');   /* shift register */
+    fh_write(fh, CM4, U3 + A_USART_TDR, 'b');   /* FIFO */
+    fh_write(fh, DBG, U3 + A_USART_TDR, 'c');
+    fh_write(fh, CM7, U3 + A_USART_TDR, 'd');
+    fh_advance(fh, 5 * FRAME_PS);
+    assert_int_equal(fh->nuart, 4);
+    assert_memory_equal(fh->uart, "abcd", 4);
+    assert_int_equal(fh->uart_by[0], CM7);
+    assert_int_equal(fh->uart_by[1], CM4);
+    assert_int_equal(fh->uart_by[2], DBG);
+    assert_int_equal(fh->uart_by[3], CM7);
+}
+
 /* RX FIFO: bytes queue up to 16 without overrun; RXFT at RXFTCFG, RXFF when full. */
 static void test_fifo_mode_receives_sixteen_bytes_before_an_overrun(void **state)
 {
@@ -468,6 +488,7 @@ int main(void)
         T(flush_line_traces_a_partial_line),
         T(apb1l_peripheral_reset_restores_usart3),
         T(fifo_mode_queues_sixteen_bytes_and_reports_txfnf_txfe_txft),
+        T(each_sent_byte_carries_the_master_that_wrote_tdr),
         T(fifo_mode_receives_sixteen_bytes_before_an_overrun),
         T(dmat_and_dmar_drive_the_dmamux_request_lines),
         T(uart4_prints_on_its_own_timeline_source_and_irq),
