@@ -84,6 +84,7 @@ void h7_run_facts_parse(const char *report, h7_run_facts *f)
         line_after(report, "fix     ", fix, sizeof fix);
         for (char *p = head; (p = strstr(p, "  "));)
             memmove(p, p + 1, strlen(p));
-        snprintf(f->diagnosis, sizeof f->diagnosis, "%s: %s%s%s", head, rule, fix[0] ? " -- fix: " : "", fix);
+        /* bounded pieces: 199 + 2 + 240 + 8 + 240 < sizeof diagnosis (no truncation warning) */
+        snprintf(f->diagnosis, sizeof f->diagnosis, "%.199s: %.240s%s%.240s", head, rule, fix[0] ? " -- fix: " : "", fix);
     }
 }
