@@ -588,6 +588,14 @@ static void write_cr(h7_adc *s, uint32_t v, h7_master m)
 
 /* ------------------------------------------------------------------ bus */
 
+/* Every ADC register holds what writes and the conversion/calibration/regulator events put there;
+ * only DR and JDRx have a read side effect (EOC/JEOC clear). Not a register: the read is logged. */
+bool h7_adc_read_stable(uint32_t offset)
+{
+    return h7_reg_find(h7_adc_regs, h7_adc_nregs, offset) && offset != A_ADC_DR &&
+           !(offset >= A_ADC_JDR1 && offset <= A_ADC_JDR4);
+}
+
 uint32_t h7_adc_read(void *dev, uint32_t offset, unsigned size, h7_master m)
 {
     h7_adc *s = dev;

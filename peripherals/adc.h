@@ -156,6 +156,8 @@ void h7_adc_common_write(void *dev, uint32_t offset, uint32_t value, unsigned si
 
 void h7_adc_init(h7_adc *s, struct h7_soc *soc, int index, h7_adc_common *common);
 void h7_adc_reset(h7_adc *s, h7_reset_kind kind);
+/* Registers stable until a write or a scheduled event (h7_stable_fn, soc.h). */
+bool h7_adc_read_stable(uint32_t offset);
 uint32_t h7_adc_read(void *dev, uint32_t offset, unsigned size, h7_master m);
 void h7_adc_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_master m);
 

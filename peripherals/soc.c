@@ -111,10 +111,10 @@ static const binding bindings[] = {
     BIND("DMAMUX2", dmamux, dmamux2, -1, 0),
     BIND("BDMA", bdma, bdma, H7_RCC_EN_AHB4, 21),
     BIND("MDMA", mdma, mdma, H7_RCC_EN_AHB3, 0),
-    BIND("ADC1", adc, adc[0], H7_RCC_EN_AHB1, 5),
-    BIND("ADC2", adc, adc[1], H7_RCC_EN_AHB1, 5),
+    BIND_STABLE("ADC1", adc, adc[0], H7_RCC_EN_AHB1, 5),
+    BIND_STABLE("ADC2", adc, adc[1], H7_RCC_EN_AHB1, 5),
     BIND("ADC12_Common", adc_common, adc_common[0], H7_RCC_EN_AHB1, 5),
-    BIND("ADC3", adc, adc[2], H7_RCC_EN_AHB4, 24),
+    BIND_STABLE("ADC3", adc, adc[2], H7_RCC_EN_AHB4, 24),
     BIND("ADC3_Common", adc_common, adc_common[1], H7_RCC_EN_AHB4, 24),
     BIND_STABLE("OTG1_HS_GLOBAL", otg_glb, otg[0], H7_RCC_EN_AHB1, 25),
     BIND("OTG1_HS_HOST", otg_host, otg[0], H7_RCC_EN_AHB1, 25),
@@ -395,6 +395,15 @@ static void check_d2_access(h7_soc *soc, const h7_window *w, uint32_t offset, h7
     h7_ev e = {.kind = H7_EV_D2_ACCESS_IN_DSTOP, .by = m, .core = (h7_core_id)m,
                   .u.d2 = {w->name, w->base + offset}};
     h7_soc_emit(soc, &e);
+}
+
+bool h7_soc_read_is_stable(const h7_soc *soc, const h7_window *w, uint32_t offset)
+{
+    if (!w->stable || !w->stable(offset & ~3u))
+        return false;
+    if (w->base < 0x48024000u && !soc->rcc.d2ckrdy)
+        return false;   /* each access is reported (check_d2_access) */
+    return window_clocked((h7_soc *)soc, w);   /* an access with the clock off is logged */
 }
 
 uint32_t h7_soc_window_read(h7_soc *soc, const h7_window *w, uint32_t offset, unsigned size, h7_master m)

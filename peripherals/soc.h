@@ -156,11 +156,10 @@ void h7_soc_free(h7_soc *soc);
 void h7_soc_reset(h7_soc *soc, h7_reset_kind kind);
 
 /* The window containing addr, NULL if none (a real hole in the bus: the access faults). */
-/* True if the model of `w` declared the register at `offset` stable until a write or an event. */
-static inline bool h7_soc_read_is_stable(const h7_window *w, uint32_t offset)
-{
-    return w->stable && w->stable(offset & ~3u);
-}
+/* True if a read of the register at `offset` is like a read of RAM for the idle fast-forward: its
+ * model declared it stable until a write or an event, and the access itself reports nothing (the
+ * window is clocked, and not a D2 peripheral while D2 is in DStop). */
+bool h7_soc_read_is_stable(const struct h7_soc *soc, const h7_window *w, uint32_t offset);
 const h7_window *h7_soc_find_window(const h7_soc *soc, uint32_t addr);
 /* Bus access through the window table: clock gating (clock off => writes ignored, reads 0, noted
  * in the log), unimplemented windows logged with name and offset. */

@@ -987,7 +987,7 @@ static uint64_t periph_read(uc_engine *uc, uint64_t offset, unsigned size, void 
     h7_cpu *c = x->cpu;
     uint32_t addr = x->base + (uint32_t)offset;
     const h7_window *w = h7_soc_find_window(c->env.soc, addr);
-    if (!w || !h7_soc_read_is_stable(w, addr - w->base))
+    if (!w || !h7_soc_read_is_stable(c->env.soc, w, addr - w->base))
         c->mmio_count++;   /* a read the idle fast-forward cannot treat like one of RAM (idle.c) */
     if (!w) {
         c->bus_error = true;
