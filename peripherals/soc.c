@@ -199,6 +199,7 @@ void h7_soc_init(h7_soc *soc, const h7_host_ops *ops, void *host, h7_sched *sche
     h7_iwdg_init(&soc->iwdg[1], soc, 2);
     h7_dmamux_init(&soc->dmamux, soc, 1);
     h7_dmamux_init(&soc->dmamux2, soc, 2);
+    h7_tim_set_dma_hook(soc, h7_dmamux_timer_request, soc);   /* timer DMA requests -> DMAMUX1 */
     h7_bdma_init(&soc->bdma, soc);
     h7_mdma_init(&soc->mdma, soc);
     h7_dma_init(&soc->dma1, soc, 1);

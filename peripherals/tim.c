@@ -272,7 +272,7 @@ static void compare_match(h7_tim *s, int c)
             s->ocref[c] = !s->ocref[c];   /* toggle */
     }
     s->sr |= ccif_bit(c);
-    if (c < 4 && (s->dier & (1u << (9 + c))))
+    if (c < 4 && (s->dier & (1u << (9 + c))) && !(s->cr2 & R_TIM_CR2_CCDS_MASK))
         dma_request(s, (h7_tim_dma_req)(H7_TIM_DMA_CC1 + c));
 }
 
@@ -299,6 +299,10 @@ static void update_event(h7_tim *s, h7_time_ps when, bool software)
         if (s->dier & R_TIM_DIER_UDE_MASK)
             dma_request(s, H7_TIM_DMA_UP);
     }
+    /* CR2.CCDS = 1: the CCx DMA requests go out at the update event (RM0399 §38.6.2). */
+    for (int c = 0; c < 4 && c < s->info->channels && (s->cr2 & R_TIM_CR2_CCDS_MASK); c++)
+        if (s->dier & (1u << (9 + c)))
+            dma_request(s, (h7_tim_dma_req)(H7_TIM_DMA_CC1 + c));
     if (new_psc && !software) {
         s->t0 = when;   /* the new prescaler counts from the update on */
         s->ref_tick = 0;

@@ -19,6 +19,7 @@ H7_REG32(TIM_CR1, 0x00)
     H7_FIELD(TIM_CR1, ARPE, 7, 1)
     H7_FIELD(TIM_CR1, UIFREMAP, 11, 1)
 H7_REG32(TIM_CR2, 0x04)
+    H7_FIELD(TIM_CR2, CCDS, 3, 1)
 H7_REG32(TIM_SMCR, 0x08)
 H7_REG32(TIM_DIER, 0x0C)
     H7_FIELD(TIM_DIER, UIE, 0, 1)
@@ -69,7 +70,7 @@ typedef struct h7_tim_info {
 extern const h7_tim_info h7_tim_infos[H7_TIM_COUNT];
 
 /* DMA request signals of a timer (RM0399 §38.4.x "DMA requests"); the DMAMUX request number is
- * the DMA model's business. */
+ * the DMA model's business (dmamux.c, RM0399 Table 121: the SoC routes them there). */
 typedef enum { H7_TIM_DMA_UP, H7_TIM_DMA_CC1, H7_TIM_DMA_CC2, H7_TIM_DMA_CC3, H7_TIM_DMA_CC4,
                H7_TIM_DMA_COM, H7_TIM_DMA_TRIG } h7_tim_dma_req;
 typedef void (*h7_tim_dma_fn)(void *opaque, h7_tim_id tim, h7_tim_dma_req req);
