@@ -59,16 +59,8 @@ static void fire_reset(h7_iwdg *s, const char *why)
     s->started = false;   /* the reset stops it; until the machine applies it, nothing more fires */
 }
 
-/* DBGMCU freeze (RM0399 §63.5.x APB4FZ1/APB4FZ2 WDGLSDx): CPUx halted by the debugger. */
-static bool frozen(const h7_iwdg *s)
-{
-    const h7_soc *soc = s->soc;
-    if (!soc->ops.core_halted)
-        return false;
-    uint32_t bit = 1u << (17 + s->index);
-    return ((h7_dbgmcu_value(&soc->dbgmcu, 0x54) & bit) && soc->ops.core_halted(soc->host, H7_CM7)) ||   /* APB4FZ1 */
-           ((h7_dbgmcu_value(&soc->dbgmcu, 0x58) & bit) && soc->ops.core_halted(soc->host, H7_CM4));    /* APB4FZ2 */
-}
+/* DBGMCU freeze (RM0399 §63.5.x APB4FZ1/APB4FZ2 WDGLSDx, b18/b19): CPUx halted by the debugger. */
+static bool frozen(const h7_iwdg *s) { return h7_dbgmcu_freezes(s->soc, A_DBGMCU_APB4FZ1, 1u << (17 + s->index)); }
 
 static void on_timeout(void *opaque, h7_time_ps when)
 {

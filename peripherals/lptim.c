@@ -12,7 +12,10 @@
  * - CMP/ARR writes land after 3 kernel clock periods (CMPOK/ARROK; RM0399 §43.4.x: the APB to
  *   kernel clock synchronisation). With CFGR.PRELOAD they take effect at the end of the period.
  * - Interrupts go straight to the NVIC line (LPTIM1 93, LPTIM2-5 138-141) of both cores; the EXTI
- *   wake-up lines are not driven. */
+ *   wake-up lines are not driven.
+ * - DBGMCU freeze (APB1LFZx b9 LPTIM1, APB4FZx b9-12 LPTIM2-5, RM0399 §63.5): while the CPU whose
+ *   register has the bit is halted by the debugger, the counter stops (the model's own time stands
+ *   still, h7_freeze); it goes on from the same value when the core resumes. */
 #include "lptim.h"
 
 #include "soc.h"
@@ -129,10 +132,13 @@ static uint32_t counter(const h7_lptim *s, h7_time_ps now)
     return (uint32_t)((s->cnt0 + elapsed_ticks(s, now)) & 0xFFFFu);
 }
 
+/* The timer's own time: virtual time minus the time it spent frozen by the debugger (DBGMCU). */
+static h7_time_ps lptim_now(const h7_lptim *s) { return h7_freeze_local(&s->fz, h7_soc_now(s->soc)); }
+
 static void reschedule(h7_lptim *s, h7_time_ps now)
 {
     h7_sched_cancel(s->soc->sched, &s->ev);
-    if (!s->running || !s->hz || !(s->ier & (R_LPTIM_ISR_CMPM_MASK | R_LPTIM_ISR_ARRM_MASK)))
+    if (s->fz.on || !s->running || !s->hz || !(s->ier & (R_LPTIM_ISR_CMPM_MASK | R_LPTIM_ISR_ARRM_MASK)))
         return;
     uint64_t n = elapsed_ticks(s, now), to_arr = ticks_to_arr(s);
     uint64_t k = to_arr > n ? to_arr : n + 1u;   /* the next ARR (sync moved t0 past the last one) */
@@ -141,15 +147,30 @@ static void reschedule(h7_lptim *s, h7_time_ps now)
         k = to_cmp;
     if (now < s->t0)
         k = to_arr > 0 ? to_arr : 1;   /* holding ARR: the next period starts at t0 */
-    h7_sched_add(s->soc->sched, &s->ev, time_of(s, k));
+    h7_sched_add(s->soc->sched, &s->ev, h7_freeze_global(&s->fz, time_of(s, k)));
 }
 
 static void on_event(void *opaque, h7_time_ps when)
 {
     h7_lptim *s = opaque;
-    sync(s, when);
+    h7_time_ps local = h7_freeze_local(&s->fz, when);
+    sync(s, local);
     update_irq(s);
-    reschedule(s, when);
+    reschedule(s, local);
+}
+
+void h7_lptim_debug_halt_changed(h7_lptim *s)
+{
+    bool frozen = s->index == 1 ? h7_dbgmcu_freezes(s->soc, A_DBGMCU_APB1LFZ1, 1u << 9)
+                                : h7_dbgmcu_freezes(s->soc, A_DBGMCU_APB4FZ1, 1u << (7 + s->index));
+    if (frozen == s->fz.on)
+        return;
+    h7_time_ps local = lptim_now(s);
+    if (frozen)
+        sync(s, local);   /* the counter stops at the value it has now */
+    h7_freeze_set(&s->fz, frozen, h7_soc_now(s->soc));
+    update_irq(s);
+    reschedule(s, local);
 }
 
 static void on_ok(void *opaque, h7_time_ps when)
@@ -186,7 +207,7 @@ void h7_lptim_reset(h7_lptim *s, h7_reset_kind kind)
 uint32_t h7_lptim_read(void *dev, uint32_t offset, unsigned size, h7_master m)
 {
     h7_lptim *s = dev;
-    h7_time_ps now = h7_soc_now(s->soc);
+    h7_time_ps now = lptim_now(s);
     sync(s, now);
     uint32_t v;
     switch (offset & ~3u) {
@@ -230,7 +251,7 @@ void h7_lptim_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h
     h7_lptim *s = dev;
     uint32_t off = offset & ~3u;
     const h7_regdesc *r = h7_reg_find(h7_lptim_regs, h7_lptim_nregs, off);
-    h7_time_ps now = h7_soc_now(s->soc);
+    h7_time_ps now = lptim_now(s);
     if (!r || off == A_LPTIM_ISR || off == A_LPTIM_CNT) {
         h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "LPTIM", "%s write of 0x%08X to LPTIM%d+0x%03X ignored: %s", h7_master_name(m),
                    value, s->index, offset, r ? "read-only register" : "no register there");
@@ -260,7 +281,7 @@ void h7_lptim_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h
             *(is_arr ? &s->arr_act : &s->cmp_act) = v & 0xFFFFu;
         s->ok_pending |= is_arr ? R_LPTIM_ISR_ARROK_MASK : R_LPTIM_ISR_CMPOK_MASK;
         uint32_t ker = h7_lptim_kernel_hz(s->soc, s->index);
-        h7_sched_add(s->soc->sched, &s->ev_ok, now + (ker ? 3u * H7_PS_PER_S / ker : H7_PS_PER_US));
+        h7_sched_add(s->soc->sched, &s->ev_ok, h7_freeze_global(&s->fz, now + (ker ? 3u * H7_PS_PER_S / ker : H7_PS_PER_US)));
         break;
     }
     case A_LPTIM_CR: {

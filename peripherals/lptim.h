@@ -6,6 +6,7 @@
 
 #include "periph.h"
 #include "h7sched.h"
+#include "dbgmcu.h"
 
 H7_REG32(LPTIM_ISR, 0x00)
     H7_FIELD(LPTIM_ISR, CMPM, 0, 1)
@@ -47,12 +48,16 @@ typedef struct h7_lptim {
     uint32_t hz;                /* kernel clock / prescaler at t0 */
     h7_event ev, ev_ok;
     uint32_t ok_pending;        /* CMPOK/ARROK bits that land at ev_ok */
+    h7_freeze fz;               /* DBGMCU freeze: t0 is in the timer's own time */
 } h7_lptim;
 
 void h7_lptim_init(h7_lptim *s, struct h7_soc *soc, int index);
 void h7_lptim_reset(h7_lptim *s, h7_reset_kind kind);
 uint32_t h7_lptim_read(void *dev, uint32_t offset, unsigned size, h7_master m);
 void h7_lptim_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_master m);
+/* Re-evaluate the DBGMCU freeze (APB1LFZx b9 LPTIM1, APB4FZx b9-12 LPTIM2-5) after a debug
+ * halt/resume or a freeze-bit write. */
+void h7_lptim_debug_halt_changed(h7_lptim *s);
 /* Kernel clock of LPTIMn from the RCC muxes (D2CCIP2R.LPTIM1SEL, D3CCIPR.LPTIM2SEL/LPTIM345SEL). */
 uint32_t h7_lptim_kernel_hz(const struct h7_soc *soc, int index);
 

@@ -458,6 +458,13 @@ void h7_soc_cpu_stop_changed(h7_soc *soc, h7_core_id core, bool cstop)
  * line 79 = CM4 SEV -> CPU1, line 80 = CM7 SEV -> CPU2). Decision: the event reaches the other
  * core's event register directly (as TXEV->RXEV), and the EXTI line is pulsed as well so that
  * its interrupt (CM7_SEV_IRQn 64 / CM4_SEV_IRQn 65) pends as the RM describes. */
+void h7_soc_debug_halt_changed(h7_soc *soc)
+{
+    h7_tim_debug_halt_changed(soc);
+    for (int i = 0; i < H7_LPTIM_COUNT; i++)
+        h7_lptim_debug_halt_changed(&soc->lptim[i]);
+}
+
 void h7_soc_cpu_sev(h7_soc *soc, h7_core_id core)
 {
     h7_core_id other = core == H7_CM7 ? H7_CM4 : H7_CM7;

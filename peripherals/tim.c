@@ -19,6 +19,11 @@
  *   counting direction; in up-counting with CNT > ARR the counter runs to its maximum and wraps
  *   to 0 without an update event (RM0399 §39.3.2).
  * - A clock change keeps the counter value and restarts the prescaler phase.
+ * - DBGMCU freeze (APB1LFZx/APB2FZx DBG_TIMx, RM0399 §63.5): while the CPU whose freeze register
+ *   has the timer's bit is halted by the debugger, the counter stops; the model works in its own
+ *   time (virtual time minus the frozen spans, h7_freeze), so it resumes from the same value and
+ *   phase. The machine reports halts at its run-loop boundaries (h7_soc_debug_halt_changed): the
+ *   freeze starts within one scheduling window of the halt.
  * - Channel outputs (OCxREF of PWM1/PWM2, forced, and active/inactive/toggle on match; CCxP; CCxE
  *   and MOE) drive the pins of af_routes[] that select them as alternate function: the GPIO trace
  *   and the VCD show the PWM. Edges of such a channel are events (one per compare and update). */
@@ -173,6 +178,10 @@ static uint32_t write_mask(const h7_tim *s, const h7_regdesc *r)
 }
 
 /* ------------------------------------------------------------------ time <-> ticks */
+
+/* The timer's own time: virtual time minus the time it spent frozen by the debugger (DBGMCU). All
+ * times of the model (t0, event times before conversion) are in this time. */
+static h7_time_ps tim_now(const h7_tim *s) { return h7_freeze_local(&s->fz, h7_soc_now(s->soc)); }
 
 static uint32_t kernel_hz(const h7_tim *s) { return h7_rcc_tim_hz(&s->soc->rcc, s->info->apb); }
 
@@ -524,18 +533,18 @@ static uint64_t ticks_to_interest(const h7_tim *s)
 
 static void reschedule(h7_tim *s)
 {
-    uint64_t k = ticks_to_interest(s);
+    uint64_t k = s->fz.on ? 0 : ticks_to_interest(s);
     if (!k) {
         h7_sched_cancel(s->soc->sched, &s->ev);
         return;
     }
-    h7_sched_add(s->soc->sched, &s->ev, time_of_tick(s, s->ref_tick + k));
+    h7_sched_add(s->soc->sched, &s->ev, h7_freeze_global(&s->fz, time_of_tick(s, s->ref_tick + k)));
 }
 
 static void on_event(void *opaque, h7_time_ps when)
 {
     h7_tim *s = opaque;
-    sync(s, when);
+    sync(s, h7_freeze_local(&s->fz, when));
     update_irq(s);
     route_timer(s);
     reschedule(s);
@@ -569,13 +578,13 @@ void h7_tim_reset(h7_tim *s, h7_reset_kind kind)
     s->down = false;
     for (int c = 0; c < 4; c++)
         s->ocref[c] = false;
-    new_epoch(s, h7_soc_now(s->soc));
+    new_epoch(s, tim_now(s));
     update_irq(s);
 }
 
 uint32_t h7_tim_counter(h7_tim *s)
 {
-    sync(s, h7_soc_now(s->soc));
+    sync(s, tim_now(s));
     return s->cnt;
 }
 
@@ -589,7 +598,7 @@ uint32_t h7_tim_read(void *dev, uint32_t offset, unsigned size, h7_master m)
         return 0;
     }
     uint32_t sr = s->sr;
-    sync(s, h7_soc_now(s->soc));
+    sync(s, tim_now(s));
     if (s->sr != sr)
         update_irq(s);   /* flags set by counting nobody listened to (no event was queued) */
     switch (off) {
@@ -664,7 +673,7 @@ void h7_tim_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_
                    h7_master_name(m), value, s->info->name, offset);
         return;
     }
-    h7_time_ps now = h7_soc_now(s->soc);
+    h7_time_ps now = tim_now(s);
     sync(s, now);
     uint32_t cur = off == A_TIM_CNT ? s->cnt : off == A_TIM_EGR || off == A_TIM_DMAR ? 0 : *reg_ptr(s, off);
     uint32_t v = h7_subword_merge(cur, offset, size, value);
@@ -707,9 +716,40 @@ void h7_tim_clocks_changed(struct h7_soc *soc)
         h7_tim *s = &soc->tim[t];
         if (kernel_hz(s) == s->hz)
             continue;
-        h7_time_ps now = h7_soc_now(soc);
+        h7_time_ps now = tim_now(s);
         sync(s, now);
         new_epoch(s, now);
+        reschedule(s);
+    }
+}
+
+/* DBGMCU freeze bit of a timer (RM0399 §63.5.x): APB1LFZx DBG_TIM2..7 b0-5, TIM12..14 b6-8;
+ * APB2FZx DBG_TIM1 b0, TIM8 b1, TIM15..17 b16-18. */
+static void freeze_bit(const h7_tim *s, uint32_t *fz1, uint32_t *bit)
+{
+    int n = s->info->number;
+    if (s->info->apb == 2) {
+        *fz1 = A_DBGMCU_APB2FZ1;
+        *bit = n == 1 ? 1u : n == 8 ? 2u : 1u << (16 + n - 15);
+    } else {
+        *fz1 = A_DBGMCU_APB1LFZ1;
+        *bit = n <= 7 ? 1u << (n - 2) : 1u << (6 + n - 12);
+    }
+}
+
+void h7_tim_debug_halt_changed(struct h7_soc *soc)
+{
+    for (int t = 0; t < H7_TIM_COUNT; t++) {
+        h7_tim *s = &soc->tim[t];
+        uint32_t fz1, bit;
+        freeze_bit(s, &fz1, &bit);
+        bool frozen = h7_dbgmcu_freezes(soc, fz1, bit);
+        if (frozen == s->fz.on)
+            continue;
+        if (frozen)
+            sync(s, tim_now(s));   /* the counter stops at the value it has now */
+        h7_freeze_set(&s->fz, frozen, h7_soc_now(soc));
+        update_irq(s);
         reschedule(s);
     }
 }

@@ -8,6 +8,7 @@
 
 #include "periph.h"
 #include "h7sched.h"
+#include "dbgmcu.h"
 
 H7_REG32(TIM_CR1, 0x00)
     H7_FIELD(TIM_CR1, CEN, 0, 1)
@@ -92,6 +93,7 @@ typedef struct h7_tim {
     uint32_t cnt;
     bool down;              /* counting down now (DIR, or the down half of center-aligned) */
     bool ocref[4];          /* OCxREF of the match-driven output modes (active/inactive/toggle on match) */
+    h7_freeze fz;           /* DBGMCU freeze: t0 and the events are in the timer's own time */
     h7_event ev;
 } h7_tim;
 
@@ -109,6 +111,9 @@ void h7_tim_set_dma_hook(struct h7_soc *soc, h7_tim_dma_fn fn, void *opaque);
 void h7_tim_route_outputs(struct h7_soc *soc);
 /* Output level of channel c (0..3) now, and whether the output is enabled (CCxE, MOE). */
 bool h7_tim_channel_output(h7_tim *s, int c, bool *enabled);
+/* Re-evaluate every timer's DBGMCU freeze (APB1LFZx TIM2-7/12-14, APB2FZx TIM1/8/15-17) after a
+ * debug halt/resume or a freeze-bit write: a frozen timer's counter stops until the core resumes. */
+void h7_tim_debug_halt_changed(struct h7_soc *soc);
 /* Counter value now (same as a CPU read of TIMx_CNT, without UIFCPY). */
 uint32_t h7_tim_counter(h7_tim *s);
 

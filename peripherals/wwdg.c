@@ -82,15 +82,11 @@ static void fire_reset(h7_wwdg *s, const char *why)
     h7_sched_cancel(s->soc->sched, &s->ev_reset);
 }
 
+/* DBGMCU freeze: APB3FZ1/2 b6 (WWDG1), APB1LFZ1/2 b11 (WWDG2), RM0399 §63.5.x. */
 static bool frozen(const h7_wwdg *s)
 {
-    const h7_soc *soc = s->soc;
-    if (!soc->ops.core_halted)
-        return false;
-    /* APB3FZ1 0x34 / APB3FZ2 0x38 (WWDG1 b6), APB1LFZ1 0x3C / APB1LFZ2 0x40 (WWDG2 b11) */
-    uint32_t bit = s->index == 1 ? 1u << 6 : 1u << 11, fz1 = s->index == 1 ? 0x34u : 0x3Cu;
-    return ((h7_dbgmcu_value(&soc->dbgmcu, fz1) & bit) && soc->ops.core_halted(soc->host, H7_CM7)) ||
-           ((h7_dbgmcu_value(&soc->dbgmcu, fz1 + 4u) & bit) && soc->ops.core_halted(soc->host, H7_CM4));
+    return s->index == 1 ? h7_dbgmcu_freezes(s->soc, A_DBGMCU_APB3FZ1, 1u << 6)
+                         : h7_dbgmcu_freezes(s->soc, A_DBGMCU_APB1LFZ1, 1u << 11);
 }
 
 static void on_ewi(void *opaque, h7_time_ps when)
