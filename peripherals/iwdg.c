@@ -19,14 +19,8 @@
 
 #include "soc.h"
 
-const h7_regdesc h7_iwdg_regs[] = {
-    {A_IWDG_KR, "IWDG_KR", 0, 0, 0, 0, 0},
-    {A_IWDG_PR, "IWDG_PR", 0, 0x7u, 0, 0, 0},
-    {A_IWDG_RLR, "IWDG_RLR", 0xFFFu, 0xFFFu, 0, 0, 0},
-    {A_IWDG_SR, "IWDG_SR", 0, 0, 0, 0x7u, 0},
-    {A_IWDG_WINR, "IWDG_WINR", 0xFFFu, 0xFFFu, 0, 0, 0},
-};
-const size_t h7_iwdg_nregs = sizeof h7_iwdg_regs / sizeof h7_iwdg_regs[0];
+/* The register list (names, reset values, writable bits) is the SVD table of IWDG1/IWDG2
+ * (h755_regs.c, tools/gen_regs.py); the model adds the behaviour. */
 
 static uint32_t prescaler(uint32_t pr) { return pr >= 6 ? 256u : 4u << pr; }
 
@@ -100,6 +94,7 @@ void h7_iwdg_init(h7_iwdg *s, struct h7_soc *soc, int index)
     *s = (h7_iwdg){0};
     s->soc = soc;
     s->index = index;
+    s->map = h7_h755_regmap(index == 1 ? "IWDG1" : "IWDG2");
     h7_event_init(&s->ev_timeout, index == 1 ? "iwdg1.timeout" : "iwdg2.timeout", on_timeout, s);
     h7_event_init(&s->ev_update, index == 1 ? "iwdg1.update" : "iwdg2.update", on_update, s);
 }
@@ -109,10 +104,10 @@ void h7_iwdg_reset(h7_iwdg *s, h7_reset_kind kind)
     h7_sched_cancel(s->soc->sched, &s->ev_timeout);
     h7_sched_cancel(s->soc->sched, &s->ev_update);
     s->access = s->started = false;
-    s->pr = s->pr_act = 0;
-    s->rlr = s->rlr_act = 0xFFFu;
-    s->winr = s->winr_act = 0xFFFu;
-    s->sr = 0;
+    s->pr = s->pr_act = h7_regmap_reset(s->map, A_IWDG_PR);
+    s->rlr = s->rlr_act = h7_regmap_reset(s->map, A_IWDG_RLR);
+    s->winr = s->winr_act = h7_regmap_reset(s->map, A_IWDG_WINR);
+    s->sr = h7_regmap_reset(s->map, A_IWDG_SR);
     s->reload_t = 0;
     /* Hardware watchdog: option byte IWDG1_SW (FLASH_OPTSR b4) / IWDG2_SW (b5) = 0 starts it at
      * every reset (RM0399 §45.3.x). The FLASH model is reset before the watchdogs. */
@@ -163,7 +158,7 @@ void h7_iwdg_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7
 {
     h7_iwdg *s = dev;
     uint32_t off = offset & ~3u;
-    const h7_regdesc *r = h7_reg_find(h7_iwdg_regs, h7_iwdg_nregs, off);
+    const h7_regdesc *r = h7_regmap_row(s->map, off);
     if (!r) {
         h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "IWDG", "%s write of 0x%08X to IWDG%d+0x%03X ignored: no register there",
                    h7_master_name(m), value, s->index, offset);
@@ -179,7 +174,7 @@ void h7_iwdg_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7
         return;
     }
     if (!s->access) {
-        h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "IWDG", "%s writes IWDG%d %s without the 0x5555 key: ignored (RM0399 §45.3.x)",
+        h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "IWDG", "%s writes IWDG%d_%s without the 0x5555 key: ignored (RM0399 §45.3.x)",
                    h7_master_name(m), s->index, r->name);
         return;
     }

@@ -6,6 +6,7 @@
 
 #include "periph.h"
 #include "h7sched.h"
+#include "h755_regs.h"
 
 H7_REG32(IWDG_KR, 0x00)
 H7_REG32(IWDG_PR, 0x04)
@@ -24,12 +25,11 @@ H7_REG32(IWDG_WINR, 0x10)
  * LSI periods"); the busy flag reads 1 meanwhile. */
 #define H7_IWDG_UPDATE_LSI_CYCLES 5u
 
-extern const h7_regdesc h7_iwdg_regs[];
-extern const size_t h7_iwdg_nregs;
 
 struct h7_soc;
 typedef struct h7_iwdg {
     struct h7_soc *soc;
+    const h7_regmap *map;       /* its register list: the SVD table (h755_regs.c) */
     int index;                  /* 1 or 2 */
     bool access;                /* 0x5555 written: PR/RLR/WINR writable */
     bool started;

@@ -20,18 +20,9 @@
 
 #include "soc.h"
 
-const h7_regdesc h7_lptim_regs[] = {
-    {A_LPTIM_ISR, "LPTIM_ISR", 0, 0, 0, 0x7Fu, 0},
-    {A_LPTIM_ICR, "LPTIM_ICR", 0, 0, 0x7Fu, 0, 0},
-    {A_LPTIM_IER, "LPTIM_IER", 0, 0x7Fu, 0, 0, 0},
-    {A_LPTIM_CFGR, "LPTIM_CFGR", 0, 0x01FEEEDFu, 0, 0, 0},
-    {A_LPTIM_CR, "LPTIM_CR", 0, 0x1Fu, 0, 0, 0},
-    {A_LPTIM_CMP, "LPTIM_CMP", 0, 0xFFFFu, 0, 0, 0},
-    {A_LPTIM_ARR, "LPTIM_ARR", 1, 0xFFFFu, 0, 0, 0},
-    {A_LPTIM_CNT, "LPTIM_CNT", 0, 0, 0, 0xFFFFu, 0},
-    {A_LPTIM_CFGR2, "LPTIM_CFGR2", 0, 0x33u, 0, 0, 0},
-};
-const size_t h7_lptim_nregs = sizeof h7_lptim_regs / sizeof h7_lptim_regs[0];
+/* The register list (names, reset values, access masks) is the SVD table of LPTIMn (h755_regs.c):
+ * LPTIM1/LPTIM2 have CFGR2.IN2SEL, LPTIM3-5 do not. The model adds the behaviour. */
+static const char *const lptim_window[6] = {NULL, "LPTIM1", "LPTIM2", "LPTIM3", "LPTIM4", "LPTIM5"};
 
 static const int lptim_irq[6] = {-1, 93, 138, 139, 140, 141};
 
@@ -186,6 +177,7 @@ void h7_lptim_init(h7_lptim *s, struct h7_soc *soc, int index)
     *s = (h7_lptim){0};
     s->soc = soc;
     s->index = index;
+    s->map = h7_h755_regmap(lptim_window[index]);
     h7_event_init(&s->ev, "lptim", on_event, s);
     h7_event_init(&s->ev_ok, "lptim.ok", on_ok, s);
 }
@@ -194,10 +186,13 @@ void h7_lptim_reset(h7_lptim *s, h7_reset_kind kind)
 {
     h7_sched_cancel(s->soc->sched, &s->ev);
     h7_sched_cancel(s->soc->sched, &s->ev_ok);
-    s->isr = s->ier = s->cfgr = s->cr = s->cmp = s->cfgr2 = 0;
-    s->arr = 1;
-    s->cmp_act = 0;
-    s->arr_act = 1;
+    s->isr = h7_regmap_reset(s->map, A_LPTIM_ISR);
+    s->ier = h7_regmap_reset(s->map, A_LPTIM_IER);
+    s->cfgr = h7_regmap_reset(s->map, A_LPTIM_CFGR);
+    s->cr = h7_regmap_reset(s->map, A_LPTIM_CR);
+    s->cmp = s->cmp_act = h7_regmap_reset(s->map, A_LPTIM_CMP);
+    s->arr = s->arr_act = h7_regmap_reset(s->map, A_LPTIM_ARR);   /* 1 */
+    s->cfgr2 = h7_regmap_reset(s->map, A_LPTIM_CFGR2);
     s->running = s->single = false;
     s->cnt0 = 0;
     s->ok_pending = 0;
@@ -250,7 +245,7 @@ void h7_lptim_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h
 {
     h7_lptim *s = dev;
     uint32_t off = offset & ~3u;
-    const h7_regdesc *r = h7_reg_find(h7_lptim_regs, h7_lptim_nregs, off);
+    const h7_regdesc *r = h7_regmap_row(s->map, off);
     h7_time_ps now = lptim_now(s);
     if (!r || off == A_LPTIM_ISR || off == A_LPTIM_CNT) {
         h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "LPTIM", "%s write of 0x%08X to LPTIM%d+0x%03X ignored: %s", h7_master_name(m),
@@ -261,17 +256,17 @@ void h7_lptim_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h
     uint32_t v = h7_subword_merge(0, offset, size, value);
     bool enabled = s->cr & R_LPTIM_CR_ENABLE_MASK;
     switch (off) {
-    case A_LPTIM_ICR: s->isr &= ~(v & r->w1c_mask); break;
+    case A_LPTIM_ICR: s->isr &= ~(v & r->wo_mask); break;   /* ICR bits are w: each clears its ISR flag */
     case A_LPTIM_IER: case A_LPTIM_CFGR:
         if (enabled)
-            h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "LPTIM", "LPTIM%d %s written while ENABLE = 1 (RM0399 §43.7.x: only "
+            h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "LPTIM", "LPTIM%d_%s written while ENABLE = 1 (RM0399 §43.7.x: only "
                        "with the timer disabled)", s->index, r->name);
         *(off == A_LPTIM_IER ? &s->ier : &s->cfgr) = v & r->rw_mask;
         break;
     case A_LPTIM_CFGR2: s->cfgr2 = v & r->rw_mask; break;
     case A_LPTIM_CMP: case A_LPTIM_ARR: {
         if (!enabled) {
-            h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "LPTIM", "LPTIM%d %s written with ENABLE = 0: ignored (RM0399 §43.7.x)",
+            h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "LPTIM", "LPTIM%d_%s written with ENABLE = 0: ignored (RM0399 §43.7.x)",
                        s->index, r->name);
             return;
         }

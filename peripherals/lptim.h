@@ -6,6 +6,7 @@
 
 #include "periph.h"
 #include "h7sched.h"
+#include "h755_regs.h"
 #include "dbgmcu.h"
 
 H7_REG32(LPTIM_ISR, 0x00)
@@ -32,12 +33,11 @@ H7_REG32(LPTIM_CFGR2, 0x24)
 
 #define H7_LPTIM_COUNT 5
 
-extern const h7_regdesc h7_lptim_regs[];
-extern const size_t h7_lptim_nregs;
 
 struct h7_soc;
 typedef struct h7_lptim {
     struct h7_soc *soc;
+    const h7_regmap *map;       /* its register list: the SVD table (h755_regs.c) */
     int index;                  /* 1..5 */
     uint32_t isr, ier, cfgr, cr, cmp, arr, cfgr2;
     uint32_t cmp_act, arr_act;  /* in force (PRELOAD: loaded at the end of the period) */

@@ -6,6 +6,7 @@
 
 #include "periph.h"
 #include "h7sched.h"
+#include "h755_regs.h"
 
 H7_REG32(RTC_TR, 0x00)
 H7_REG32(RTC_DR, 0x04)
@@ -59,6 +60,7 @@ extern const size_t h7_rtc_nregs;
 struct h7_soc;
 typedef struct h7_rtc {
     struct h7_soc *soc;
+    const h7_regmap *map;       /* its register list: the SVD table (h755_regs.c) */
     uint32_t cr, prer, wutr, alrmr[2], alrmssr[2], calr, tampcr, or_;
     uint32_t isr;               /* software-visible flags ALRAF/ALRBF/WUTF, INIT; the rest computed */
     uint32_t bkp[H7_RTC_NBKP];

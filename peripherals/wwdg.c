@@ -17,12 +17,8 @@
 
 #include "soc.h"
 
-const h7_regdesc h7_wwdg_regs[] = {
-    {A_WWDG_CR, "WWDG_CR", 0x7Fu, 0xFFu, 0, 0, 0},
-    {A_WWDG_CFR, "WWDG_CFR", 0x7Fu, 0x3A7Fu, 0, 0, 0},
-    {A_WWDG_SR, "WWDG_SR", 0, 0, 0x1u, 0, 0},
-};
-const size_t h7_wwdg_nregs = sizeof h7_wwdg_regs / sizeof h7_wwdg_regs[0];
+/* The register list (reset values, writable bits) is the SVD table of WWDG1/WWDG2 (h755_regs.c,
+ * with the RM0399 correction of CFR.WDGTB); the model adds the behaviour. SR.EWIF is rc_w0. */
 
 static uint32_t pclk(const h7_wwdg *s) { return h7_rcc_pclk_hz(&s->soc->rcc, s->index == 1 ? 3 : 1); }
 static uint64_t tick_cycles(const h7_wwdg *s) { return 4096ull << H7_FIELD_EX(s->cfr, WWDG_CFR, WDGTB); }
@@ -112,6 +108,7 @@ void h7_wwdg_init(h7_wwdg *s, struct h7_soc *soc, int index)
     *s = (h7_wwdg){0};
     s->soc = soc;
     s->index = index;
+    s->map = h7_h755_regmap(index == 1 ? "WWDG1" : "WWDG2");
     h7_event_init(&s->ev_ewi, index == 1 ? "wwdg1.ewi" : "wwdg2.ewi", on_ewi, s);
     h7_event_init(&s->ev_reset, index == 1 ? "wwdg1.reset" : "wwdg2.reset", on_reset, s);
 }
@@ -120,10 +117,10 @@ void h7_wwdg_reset(h7_wwdg *s, h7_reset_kind kind)
 {
     h7_sched_cancel(s->soc->sched, &s->ev_ewi);
     h7_sched_cancel(s->soc->sched, &s->ev_reset);
-    s->cfr = 0x7Fu;
-    s->sr = 0;
+    s->cfr = h7_regmap_reset(s->map, A_WWDG_CFR);
+    s->sr = h7_regmap_reset(s->map, A_WWDG_SR);
     s->active = false;
-    s->t0 = 0x7Fu;
+    s->t0 = h7_regmap_reset(s->map, A_WWDG_CR) & 0x7Fu;
     s->load_t = 0;
     s->hz = 0;
     update_irq(s);
@@ -174,7 +171,7 @@ void h7_wwdg_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7
     }
     case A_WWDG_CFR: {
         uint32_t cnt = h7_wwdg_counter(s);
-        s->cfr = h7_subword_merge(s->cfr, offset, size, value) & h7_wwdg_regs[1].rw_mask;
+        s->cfr = h7_subword_merge(s->cfr, offset, size, value) & h7_regmap_row(s->map, A_WWDG_CFR)->rw_mask;
         if (s->active)
             load(s, cnt, now);   /* a new prescaler counts from the current value */
         break;

@@ -6,6 +6,7 @@
 
 #include "periph.h"
 #include "h7sched.h"
+#include "h755_regs.h"
 
 H7_REG32(WWDG_CR, 0x00)
     H7_FIELD(WWDG_CR, T, 0, 7)
@@ -19,12 +20,11 @@ H7_REG32(WWDG_SR, 0x08)
 
 #define H7_WWDG_IRQN 0   /* WWDG_IRQn: WWDG1 on the CM7's NVIC, WWDG2 on the CM4's */
 
-extern const h7_regdesc h7_wwdg_regs[];
-extern const size_t h7_wwdg_nregs;
 
 struct h7_soc;
 typedef struct h7_wwdg {
     struct h7_soc *soc;
+    const h7_regmap *map;       /* its register list: the SVD table (h755_regs.c) */
     int index;              /* 1 or 2 */
     uint32_t cfr, sr;
     bool active;            /* WDGA */
