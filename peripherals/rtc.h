@@ -54,9 +54,6 @@ H7_REG32(RTC_BKP0R, 0x50)
 #define H7_RTC_EXTI_ALARM 17     /* RM0399 Table 152: RTC alarms */
 #define H7_RTC_EXTI_WAKEUP 19    /* RTC wake-up timer */
 
-extern const h7_regdesc h7_rtc_regs[];
-extern const size_t h7_rtc_nregs;
-
 struct h7_soc;
 typedef struct h7_rtc {
     struct h7_soc *soc;

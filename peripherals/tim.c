@@ -75,43 +75,14 @@ static const af_route af_routes[] = {
 };
 #define N_AF_ROUTES (sizeof af_routes / sizeof af_routes[0])
 
-/* Register list of the advanced timer (RM0399 §38.6); other timers use a subset. */
-static const h7_regdesc tim_regs[] = {
-    {A_TIM_CR1, "TIMx_CR1", 0, 0x00000BFFu, 0, 0, 0},
-    {A_TIM_CR2, "TIMx_CR2", 0, 0x03F7FFFDu, 0, 0, 0},
-    {A_TIM_SMCR, "TIMx_SMCR", 0, 0x0331FFF7u, 0, 0, 0},
-    {A_TIM_DIER, "TIMx_DIER", 0, 0x00007FFFu, 0, 0, 0},
-    {A_TIM_SR, "TIMx_SR", 0, 0, 0x00033FFFu, 0, 0},   /* rc_w0, see write_sr */
-    {A_TIM_EGR, "TIMx_EGR", 0, 0, 0, 0, 0},
-    {A_TIM_CCMR1, "TIMx_CCMR1", 0, 0x0101FFFFu, 0, 0, 0},
-    {A_TIM_CCMR2, "TIMx_CCMR2", 0, 0x0101FFFFu, 0, 0, 0},
-    {A_TIM_CCER, "TIMx_CCER", 0, 0x0033FFFFu, 0, 0, 0},
-    {A_TIM_CNT, "TIMx_CNT", 0, 0xFFFFFFFFu, 0, 0, 0},
-    {A_TIM_PSC, "TIMx_PSC", 0, 0x0000FFFFu, 0, 0, 0},
-    {A_TIM_ARR, "TIMx_ARR", 0xFFFFu, 0xFFFFFFFFu, 0, 0, 0},
-    {A_TIM_RCR, "TIMx_RCR", 0, 0x0000FFFFu, 0, 0, 0},
-    {A_TIM_CCR1, "TIMx_CCR1", 0, 0xFFFFFFFFu, 0, 0, 0},
-    {A_TIM_CCR1 + 4, "TIMx_CCR2", 0, 0xFFFFFFFFu, 0, 0, 0},
-    {A_TIM_CCR1 + 8, "TIMx_CCR3", 0, 0xFFFFFFFFu, 0, 0, 0},
-    {A_TIM_CCR4, "TIMx_CCR4", 0, 0xFFFFFFFFu, 0, 0, 0},
-    {A_TIM_BDTR, "TIMx_BDTR", 0, 0x03FFFFFFu, 0, 0, 0},
-    {A_TIM_DCR, "TIMx_DCR", 0, 0x00001F1Fu, 0, 0, 0},
-    {A_TIM_DMAR, "TIMx_DMAR", 0, 0, 0, 0, 0},
-    {A_TIM_CCMR3, "TIMx_CCMR3", 0, 0x0101FCFCu, 0, 0, 0},
-    {A_TIM_CCR5, "TIMx_CCR5", 0, 0xE000FFFFu, 0, 0, 0},
-    {A_TIM_CCR6, "TIMx_CCR6", 0, 0x0000FFFFu, 0, 0, 0},
-    {A_TIM_AF1, "TIMx_AF1", 0x00000001u, 0xFFFFFFFFu, 0, 0, 0},
-    {A_TIM_AF2, "TIMx_AF2", 0x00000001u, 0xFFFFFFFFu, 0, 0, 0},
-    {A_TIM_TISEL, "TIMx_TISEL", 0, 0x0F0F0F0Fu, 0, 0, 0},
-};
-static const size_t tim_nregs = sizeof tim_regs / sizeof tim_regs[0];
-
 static uint32_t max_cnt(const h7_tim *s) { return s->info->bits32 ? 0xFFFFFFFFu : 0xFFFFu; }
 static bool running(const h7_tim *s) { return s->cr1 & R_TIM_CR1_CEN_MASK; }
 static unsigned cms(const h7_tim *s) { return s->info->updown ? H7_FIELD_EX(s->cr1, TIM_CR1, CMS) : 0; }
 
-/* Does this timer have the register at `off`? (basic timers: CR1, CR2, DIER, SR, EGR, CNT, PSC, ARR) */
-static bool has_reg(const h7_tim *s, uint32_t off)
+/* Does this timer have the register at `off`? Its row in the SVD table of the instance, and the
+ * instance's features (the SVD derives TIM3/4 and TIM12-14 from TIM2: the channel count of
+ * h7_tim_infos removes the registers a smaller timer does not have). */
+static bool has_feature_reg(const h7_tim *s, uint32_t off)
 {
     const h7_tim_info *i = s->info;
     switch (off) {
@@ -130,6 +101,14 @@ static bool has_reg(const h7_tim *s, uint32_t off)
     default: return false;
     }
 }
+
+static const h7_regdesc *reg_row(const h7_tim *s, uint32_t off)
+{
+    const h7_regdesc *r = h7_regmap_row(s->map, off);
+    return r && has_feature_reg(s, off) ? r : NULL;
+}
+
+static bool has_reg(const h7_tim *s, uint32_t off) { return reg_row(s, off) != NULL; }
 
 static uint32_t *reg_ptr(h7_tim *s, uint32_t off)
 {
@@ -159,17 +138,14 @@ static uint32_t *reg_ptr(h7_tim *s, uint32_t off)
     }
 }
 
-/* Bits software can write, per instance (RM0399: reserved bits of the smaller timers). */
+/* Bits software can write: the SVD row of the instance, narrowed where the SVD's derivation from
+ * TIM2 is wider than the timer (16-bit TIM3/4/12-14, no DIR/CMS on TIM12-14). */
 static uint32_t write_mask(const h7_tim *s, const h7_regdesc *r)
 {
     const h7_tim_info *i = s->info;
     switch (r->offset) {
     case A_TIM_CR1:
-        if (!i->channels)
-            return 0x0000089Fu & ~R_TIM_CR1_DIR_MASK;   /* basic: no DIR/CMS/CKD */
         return i->updown ? r->rw_mask : r->rw_mask & ~(R_TIM_CR1_DIR_MASK | R_TIM_CR1_CMS_MASK);
-    case A_TIM_DIER:
-        return i->channels ? r->rw_mask : (R_TIM_DIER_UIE_MASK | R_TIM_DIER_UDE_MASK);
     case A_TIM_CNT: case A_TIM_ARR: case A_TIM_CCR1: case A_TIM_CCR1 + 4: case A_TIM_CCR1 + 8: case A_TIM_CCR4:
         return max_cnt(s);
     case A_TIM_RCR: return i->rcr_bits == 8 ? 0xFFu : 0xFFFFu;
@@ -558,19 +534,27 @@ void h7_tim_init(h7_tim *s, struct h7_soc *soc, h7_tim_id id)
     s->soc = soc;
     s->id = id;
     s->info = &h7_tim_infos[id];
+    s->map = h7_h755_regmap(s->info->name);
     h7_event_init(&s->ev, s->info->name, on_event, s);
 }
 
 void h7_tim_reset(h7_tim *s, h7_reset_kind kind)
 {
     h7_sched_cancel(s->soc->sched, &s->ev);
-    s->cr1 = s->cr2 = s->smcr = s->dier = s->sr = s->ccer = s->psc = s->rcr = 0;
+    s->cr1 = s->cr2 = s->smcr = s->dier = s->sr = s->ccer = s->psc = s->rcr = s->arr = 0;
     s->ccmr[0] = s->ccmr[1] = s->ccmr[2] = 0;
-    s->bdtr = s->dcr = s->tisel = 0;
-    s->af1 = s->af2 = s->info->channels ? 1u : 0;
-    s->arr = max_cnt(s);
+    s->bdtr = s->dcr = s->tisel = s->af1 = s->af2 = 0;
     for (int c = 0; c < 6; c++)
-        s->ccr[c] = s->ccr_sh[c] = 0;
+        s->ccr[c] = 0;
+    /* Reset values: the SVD rows of the instance (ARR 0xFFFF / 0xFFFF_FFFF, AFx.BKINE = 1 on
+     * TIM1/8/15-17: RM0399 corrections in tools/svd_corrections.txt). */
+    for (size_t k = 0; s->map && k < s->map->nregs; k++) {
+        uint32_t *p = has_reg(s, s->map->regs[k].offset) ? reg_ptr(s, s->map->regs[k].offset) : NULL;
+        if (p)
+            *p = s->map->regs[k].reset & (s->map->regs[k].offset == A_TIM_ARR ? max_cnt(s) : 0xFFFFFFFFu);
+    }
+    for (int c = 0; c < 6; c++)
+        s->ccr_sh[c] = s->ccr[c];
     s->psc_sh = 0;
     s->arr_sh = s->arr;
     s->rcr_sh = s->rep = 0;
@@ -667,8 +651,8 @@ void h7_tim_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_
 {
     h7_tim *s = dev;
     uint32_t off = offset & ~3u;
-    const h7_regdesc *r = h7_reg_find(tim_regs, tim_nregs, off);
-    if (!r || !has_reg(s, off)) {
+    const h7_regdesc *r = reg_row(s, off);
+    if (!r) {
         h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, s->info->name, "%s write of 0x%08X to %s+0x%03X ignored: no register there",
                    h7_master_name(m), value, s->info->name, offset);
         return;
@@ -682,7 +666,7 @@ void h7_tim_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_
     case A_TIM_CR1: write_cr1(s, v & mask, now); break;
     case A_TIM_SR:
         /* rc_w0: writing 0 clears a flag, writing 1 leaves it (RM0399 §38.6.5). */
-        s->sr &= v | ~r->w1c_mask;
+        s->sr &= v | ~r->rw_mask;   /* the SVD marks the rc_w0 flags read-write */
         break;
     case A_TIM_EGR: write_egr(s, v, now); break;
     case A_TIM_CNT: s->cnt = v & mask; break;

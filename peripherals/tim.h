@@ -9,6 +9,7 @@
 #include "periph.h"
 #include "h7sched.h"
 #include "dbgmcu.h"
+#include "h755_regs.h"
 
 H7_REG32(TIM_CR1, 0x00)
     H7_FIELD(TIM_CR1, CEN, 0, 1)
@@ -81,6 +82,7 @@ typedef struct h7_tim {
     struct h7_soc *soc;
     h7_tim_id id;
     const h7_tim_info *info;
+    const h7_regmap *map;   /* its register list: the SVD table of the instance (h755_regs.c) */
     uint32_t cr1, cr2, smcr, dier, sr, ccmr[3], ccer, psc, arr, rcr, ccr[6], bdtr, dcr, af1, af2, tisel;
     /* Shadow (active) registers, loaded from the preload registers at an update event. */
     uint32_t psc_sh, arr_sh, rcr_sh, ccr_sh[6];
