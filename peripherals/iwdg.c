@@ -14,7 +14,9 @@
  * - The IWDGx_SW option bytes (FLASH_OPTSR b4/b5) = 0 start the watchdog at every reset (hardware
  *   watchdog); the factory value is software.
  * - DBGMCU_APB4FZ1/FZ2 WDGLSD1/2 (bits 18/19) freeze the counter while CPU1/CPU2 is halted by the
- *   debugger: a timeout that falls during such a halt is postponed in steps of 1 ms. */
+ *   debugger: the model works in its own time (virtual time minus the frozen spans, h7_freeze), so
+ *   the counter holds its value and the timeout moves by the halt's length. The PR/RLR/WINR update
+ *   (busy flags) is APB-side and is not frozen. */
 #include "iwdg.h"
 
 #include "soc.h"
@@ -28,11 +30,22 @@ static h7_time_ps lsi_ticks_ps(uint64_t lsi_cycles) { return (h7_time_ps)(lsi_cy
 
 h7_time_ps h7_iwdg_timeout_ps(const h7_iwdg *s) { return lsi_ticks_ps((uint64_t)s->rlr_act * prescaler(s->pr_act)); }
 
+/* The watchdog's own time: virtual time minus the time it spent frozen by the debugger. */
+static h7_time_ps iwdg_now(const h7_iwdg *s) { return h7_freeze_local(&s->fz, h7_soc_now(s->soc)); }
+
+/* The timeout event at reload_t + timeout (own time), none while frozen or stopped. */
+static void arm_timeout(h7_iwdg *s)
+{
+    h7_sched_cancel(s->soc->sched, &s->ev_timeout);
+    if (s->started && !s->fz.on)
+        h7_sched_add(s->soc->sched, &s->ev_timeout, h7_freeze_global(&s->fz, s->reload_t + h7_iwdg_timeout_ps(s)));
+}
+
 uint32_t h7_iwdg_counter(const h7_iwdg *s)
 {
     if (!s->started)
         return s->rlr_act;
-    h7_time_ps now = h7_soc_now(s->soc);
+    h7_time_ps now = iwdg_now(s);
     uint64_t ticks = now > s->reload_t ? (uint64_t)((now - s->reload_t) * H7_LSI_HZ / H7_PS_PER_S) / prescaler(s->pr_act) : 0;
     return ticks >= s->rlr_act ? 0 : s->rlr_act - (uint32_t)ticks;
 }
@@ -40,8 +53,7 @@ uint32_t h7_iwdg_counter(const h7_iwdg *s)
 static void reload(h7_iwdg *s, h7_time_ps now)
 {
     s->reload_t = now;
-    if (s->started)
-        h7_sched_add(s->soc->sched, &s->ev_timeout, now + h7_iwdg_timeout_ps(s));
+    arm_timeout(s);
 }
 
 static void fire_reset(h7_iwdg *s, const char *why)
@@ -53,18 +65,17 @@ static void fire_reset(h7_iwdg *s, const char *why)
     s->started = false;   /* the reset stops it; until the machine applies it, nothing more fires */
 }
 
-/* DBGMCU freeze (RM0399 §63.5.x APB4FZ1/APB4FZ2 WDGLSDx, b18/b19): CPUx halted by the debugger. */
-static bool frozen(const h7_iwdg *s) { return h7_dbgmcu_freezes(s->soc, A_DBGMCU_APB4FZ1, 1u << (17 + s->index)); }
-
 static void on_timeout(void *opaque, h7_time_ps when)
 {
-    h7_iwdg *s = opaque;
-    if (frozen(s)) {
-        s->reload_t += H7_PS_PER_MS;
-        h7_sched_add(s->soc->sched, &s->ev_timeout, when + H7_PS_PER_MS);
-        return;
-    }
-    fire_reset(s, "timeout");
+    fire_reset(opaque, "timeout");
+}
+
+/* DBGMCU freeze (RM0399 §63.5.x APB4FZ1/APB4FZ2 WDGLSDx, b18/b19): CPUx halted by the debugger. */
+void h7_iwdg_debug_halt_changed(h7_iwdg *s)
+{
+    bool frozen = h7_dbgmcu_freezes(s->soc, A_DBGMCU_APB4FZ1, 1u << (17 + s->index));
+    if (h7_freeze_set(&s->fz, frozen, h7_soc_now(s->soc)))
+        arm_timeout(s);
 }
 
 /* The written PR/RLR/WINR values reach the watchdog (busy flags clear). */
@@ -72,19 +83,19 @@ static void on_update(void *opaque, h7_time_ps when)
 {
     h7_iwdg *s = opaque;
     bool win = s->sr & R_IWDG_SR_WVU_MASK;
+    h7_time_ps local = h7_freeze_local(&s->fz, when);
     if (s->sr & R_IWDG_SR_PVU_MASK) {
         /* keep the counter value across a prescaler change */
         uint32_t cnt = h7_iwdg_counter(s);
         s->pr_act = s->pr;
-        s->reload_t = when - lsi_ticks_ps((uint64_t)(s->rlr_act - cnt) * prescaler(s->pr_act));
-        if (s->started)
-            h7_sched_add(s->soc->sched, &s->ev_timeout, s->reload_t + h7_iwdg_timeout_ps(s));
+        s->reload_t = local - lsi_ticks_ps((uint64_t)(s->rlr_act - cnt) * prescaler(s->pr_act));
+        arm_timeout(s);
     }
     if (s->sr & R_IWDG_SR_RVU_MASK)
         s->rlr_act = s->rlr;
     if (win) {
         s->winr_act = s->winr;
-        reload(s, when);   /* writing WINR reloads the down-counter */
+        reload(s, local);   /* writing WINR reloads the down-counter */
     }
     s->sr = 0;
 }
@@ -113,7 +124,7 @@ void h7_iwdg_reset(h7_iwdg *s, h7_reset_kind kind)
      * every reset (RM0399 §45.3.x). The FLASH model is reset before the watchdogs. */
     if (!((s->soc->flash.cur_optsr >> (3 + s->index)) & 1u)) {
         s->started = true;
-        reload(s, h7_soc_now(s->soc));
+        reload(s, iwdg_now(s));
     }
 }
 
@@ -137,7 +148,7 @@ uint32_t h7_iwdg_read(void *dev, uint32_t offset, unsigned size, h7_master m)
 
 static void write_key(h7_iwdg *s, uint32_t key, h7_master m)
 {
-    h7_time_ps now = h7_soc_now(s->soc);
+    h7_time_ps now = iwdg_now(s);
     s->access = key == H7_IWDG_KEY_ACCESS;   /* any other value write-protects PR/RLR/WINR again */
     if (key == H7_IWDG_KEY_START && !s->started) {
         s->started = true;   /* starts the LSI too; only a reset stops the watchdog */

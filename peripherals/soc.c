@@ -463,6 +463,10 @@ void h7_soc_debug_halt_changed(h7_soc *soc)
     h7_tim_debug_halt_changed(soc);
     for (int i = 0; i < H7_LPTIM_COUNT; i++)
         h7_lptim_debug_halt_changed(&soc->lptim[i]);
+    for (int i = 0; i < 2; i++) {
+        h7_iwdg_debug_halt_changed(&soc->iwdg[i]);
+        h7_wwdg_debug_halt_changed(&soc->wwdg[i]);
+    }
 }
 
 void h7_soc_cpu_sev(h7_soc *soc, h7_core_id core)
