@@ -9,7 +9,8 @@
  *   request at the update / compare event and the DMA acknowledges it). The line goes high at the
  *   event and stays high until the stream mapped to it has moved one data item and acknowledges
  *   (h7_dmamux_ack); an event while the line is still high is lost, as on silicon, where the
- *   timer's request is already pending. A line raised while no stream listens stays pending. */
+ *   timer's request is already pending. A line raised while no stream listens stays pending. With
+ *   a TIM DMA burst (DCR.DBL > 0) the line stays high for DBL + 1 acknowledges. */
 #include "dmamux.h"
 
 #include "bdma.h"
@@ -35,7 +36,7 @@ void h7_dmamux_reset(h7_dmamux *s, h7_reset_kind kind)
     /* A pending timer request is cleared by the timer's own reset (a system reset clears both). */
     for (unsigned l = 0; l < H7_DMAMUX1_NLINES; l++)
         if (s->pulse[l]) {
-            s->pulse[l] = false;
+            s->pulse[l] = 0;
             s->line[l] = false;
         }
     /* Request inputs are driven by the peripherals; they re-drive them on their own reset. */
@@ -71,13 +72,13 @@ void h7_dmamux_request(struct h7_soc *soc, unsigned line, bool level)
             notify(s, ch, level);
 }
 
-void h7_dmamux_pulse(struct h7_soc *soc, unsigned line)
+void h7_dmamux_pulse(struct h7_soc *soc, unsigned line, unsigned items)
 {
     h7_dmamux *s = line >= H7_DMAMUX2_LINE(0) ? &soc->dmamux2 : &soc->dmamux;
     unsigned n = line >= H7_DMAMUX2_LINE(0) ? line - H7_DMAMUX2_LINE(0) : line;
-    if (n == 0 || n >= H7_DMAMUX1_NLINES)
-        return;
-    s->pulse[n] = true;
+    if (n == 0 || n >= H7_DMAMUX1_NLINES || s->pulse[n] || items == 0)
+        return;   /* still pending: this event is lost */
+    s->pulse[n] = (uint8_t)(items > 255u ? 255u : items);
     h7_dmamux_request(soc, line, true);
 }
 
@@ -87,8 +88,8 @@ void h7_dmamux_ack(struct h7_soc *soc, int mux, unsigned ch)
     unsigned id = H7_FIELD_EX(s->ccr[ch & 15u], DMAMUX_CCR, DMAREQ_ID);
     if (id == 0 || id >= H7_DMAMUX1_NLINES || !s->pulse[id])
         return;
-    s->pulse[id] = false;
-    h7_dmamux_request(soc, mux == 2 ? H7_DMAMUX2_LINE(id) : id, false);
+    if (--s->pulse[id] == 0)
+        h7_dmamux_request(soc, mux == 2 ? H7_DMAMUX2_LINE(id) : id, false);
 }
 
 /* RM0399 Table 121, per timer: CH1 (CH2-4 follow), UP, TRIG, COM; 0 = no such line. The number of
@@ -132,7 +133,7 @@ void h7_dmamux_timer_request(void *opaque, h7_tim_id tim, h7_tim_dma_req req)
     h7_soc *soc = opaque;
     unsigned line = h7_dmamux_timer_line(h7_tim_infos[tim].number, req);
     if (line)
-        h7_dmamux_pulse(soc, line);
+        h7_dmamux_pulse(soc, line, h7_tim_dma_burst_length(&soc->tim[tim]));   /* DBL + 1 transfers (DMA burst) */
 }
 
 uint32_t h7_dmamux_read(void *dev, uint32_t offset, unsigned size, h7_master m)

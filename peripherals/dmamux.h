@@ -59,7 +59,7 @@ typedef struct h7_dmamux {
     uint32_t ccr[16];
     uint32_t rgcr[8];
     bool line[H7_DMAMUX1_NLINES];   /* current level of every request input */
-    bool pulse[H7_DMAMUX1_NLINES];  /* the input was raised by h7_dmamux_pulse: the DMA's acknowledge drops it */
+    uint8_t pulse[H7_DMAMUX1_NLINES];  /* acknowledges still owed to a line raised by h7_dmamux_pulse */
 } h7_dmamux;
 
 void h7_dmamux_init(h7_dmamux *s, struct h7_soc *soc, int index);
@@ -70,8 +70,9 @@ void h7_dmamux_write(void *dev, uint32_t offset, uint32_t value, unsigned size, 
 /* A peripheral model drives request line `line` (DMAMUX1 number, or H7_DMAMUX2_LINE(n)). */
 void h7_dmamux_request(struct h7_soc *soc, unsigned line, bool level);
 /* A peripheral whose request is one per event (the timers): the line goes high and stays high
- * until the stream mapped to it has moved one data item and acknowledges (h7_dmamux_ack). */
-void h7_dmamux_pulse(struct h7_soc *soc, unsigned line);
+ * until the stream mapped to it has moved `items` data items, acknowledging each (h7_dmamux_ack).
+ * A pulse while the line is still high is lost (the request is already pending). */
+void h7_dmamux_pulse(struct h7_soc *soc, unsigned line, unsigned items);
 /* The stream behind DMAMUX1 channel `ch` (or BDMA channel, DMAMUX2) served one request: a pulsed
  * line drops; a level line is the peripheral's business. */
 void h7_dmamux_ack(struct h7_soc *soc, int mux, unsigned ch);

@@ -24,6 +24,10 @@
  *   time (virtual time minus the frozen spans, h7_freeze), so it resumes from the same value and
  *   phase. The machine reports halts at its run-loop boundaries (h7_soc_debug_halt_changed): the
  *   freeze starts within one scheduling window of the halt.
+ * - DMA burst (DCR/DMAR, RM0399 §38.3.x "DMA burst mode"): one timer request asks for DBL + 1
+ *   transfers (the DMAMUX line stays high for that many acknowledges), and the n-th access to DMAR
+ *   in a burst reads/writes the register at (DBA + n) x 4; the index wraps after DBL and restarts
+ *   at a DCR write.
  * - Channel outputs (OCxREF of PWM1/PWM2, forced, and active/inactive/toggle on match; CCxP; CCxE
  *   and MOE) drive the pins of af_routes[] that select them as alternate function: the GPIO trace
  *   and the VCD show the PWM. Edges of such a channel are events (one per compare and update). */
@@ -544,6 +548,7 @@ void h7_tim_reset(h7_tim *s, h7_reset_kind kind)
     s->cr1 = s->cr2 = s->smcr = s->dier = s->sr = s->ccer = s->psc = s->rcr = s->arr = 0;
     s->ccmr[0] = s->ccmr[1] = s->ccmr[2] = 0;
     s->bdtr = s->dcr = s->tisel = s->af1 = s->af2 = 0;
+    s->burst_idx = 0;
     for (int c = 0; c < 6; c++)
         s->ccr[c] = 0;
     /* Reset values: the SVD rows of the instance (ARR 0xFFFF / 0xFFFF_FFFF, AFx.BKINE = 1 on
@@ -572,10 +577,31 @@ uint32_t h7_tim_counter(h7_tim *s)
     return s->cnt;
 }
 
+unsigned h7_tim_dma_burst_length(const h7_tim *s) { return H7_FIELD_EX(s->dcr, TIM_DCR, DBL) + 1u; }
+
+/* DMAR: the register the current burst access goes to, and the index moves on (RM0399 TIM1/TIM8
+ * registers, TIMx_DMAR and TIMx_DCR: an access to DMAR reaches the register at TIMx_CR1 +
+ * (DBA + burst index) x 4). 0 when that is DMAR itself or no register (a guest error). */
+static uint32_t burst_target(h7_tim *s)
+{
+    uint32_t target = 4u * (H7_FIELD_EX(s->dcr, TIM_DCR, DBA) + s->burst_idx);
+    s->burst_idx = s->burst_idx + 1u >= h7_tim_dma_burst_length(s) ? 0 : s->burst_idx + 1u;
+    if (target == A_TIM_DMAR || !has_reg(s, target)) {
+        h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, s->info->name, "%s_DMAR burst access to +0x%03X: no register there "
+                   "(DCR.DBA/DBL, RM0399 TIMx_DCR)", s->info->name, target);
+        return 0;
+    }
+    return target;
+}
+
 uint32_t h7_tim_read(void *dev, uint32_t offset, unsigned size, h7_master m)
 {
     h7_tim *s = dev;
     uint32_t off = offset & ~3u, v = 0;
+    if (off == A_TIM_DMAR && has_reg(s, off)) {
+        uint32_t target = burst_target(s);
+        return target ? h7_tim_read(s, target | (offset & 3u), size, m) : 0;
+    }
     if (!has_reg(s, off)) {
         h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, s->info->name, "%s read of %s+0x%03X: no register there, reads 0",
                    h7_master_name(m), s->info->name, offset);
@@ -587,11 +613,6 @@ uint32_t h7_tim_read(void *dev, uint32_t offset, unsigned size, h7_master m)
         update_irq(s);   /* flags set by counting nobody listened to (no event was queued) */
     switch (off) {
     case A_TIM_EGR: v = 0; break;
-    case A_TIM_DMAR:
-        h7_soc_log(s->soc, H7_LOG_UNIMP, s->info->name, "%s read of %s_DMAR: DMA burst access not modelled, reads 0",
-                   h7_master_name(m), s->info->name);
-        v = 0;
-        break;
     case A_TIM_CNT:
         v = s->cnt;
         if ((s->cr1 & R_TIM_CR1_UIFREMAP_MASK) && !s->info->bits32 && (s->sr & R_TIM_SR_UIF_MASK))
@@ -657,9 +678,15 @@ void h7_tim_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_
                    h7_master_name(m), value, s->info->name, offset);
         return;
     }
+    if (off == A_TIM_DMAR) {
+        uint32_t target = burst_target(s);
+        if (target)
+            h7_tim_write(s, target | (offset & 3u), value, size, m);
+        return;
+    }
     h7_time_ps now = tim_now(s);
     sync(s, now);
-    uint32_t cur = off == A_TIM_CNT ? s->cnt : off == A_TIM_EGR || off == A_TIM_DMAR ? 0 : *reg_ptr(s, off);
+    uint32_t cur = off == A_TIM_CNT ? s->cnt : off == A_TIM_EGR ? 0 : *reg_ptr(s, off);
     uint32_t v = h7_subword_merge(cur, offset, size, value);
     uint32_t mask = write_mask(s, r);
     switch (off) {
@@ -683,9 +710,9 @@ void h7_tim_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_
             s->ccr_sh[c] = s->ccr[c];
         break;
     }
-    case A_TIM_DMAR:
-        h7_soc_log(s->soc, H7_LOG_UNIMP, s->info->name, "%s write to %s_DMAR: DMA burst access not modelled",
-                   h7_master_name(m), s->info->name);
+    case A_TIM_DCR:
+        s->dcr = v & mask;
+        s->burst_idx = 0;   /* a new burst configuration starts at DBA */
         break;
     default: *reg_ptr(s, off) = v & mask; break;   /* PSC and RCR are always preloaded */
     }

@@ -41,6 +41,8 @@ H7_REG32(TIM_CCR1, 0x34)
 H7_REG32(TIM_CCR4, 0x40)
 H7_REG32(TIM_BDTR, 0x44)
 H7_REG32(TIM_DCR, 0x48)
+    H7_FIELD(TIM_DCR, DBA, 0, 5)
+    H7_FIELD(TIM_DCR, DBL, 8, 5)
 H7_REG32(TIM_DMAR, 0x4C)
 H7_REG32(TIM_CCMR3, 0x54)
 H7_REG32(TIM_CCR5, 0x58)
@@ -96,6 +98,7 @@ typedef struct h7_tim {
     bool down;              /* counting down now (DIR, or the down half of center-aligned) */
     bool ocref[4];          /* OCxREF of the match-driven output modes (active/inactive/toggle on match) */
     h7_freeze fz;           /* DBGMCU freeze: t0 and the events are in the timer's own time */
+    uint32_t burst_idx;     /* DMA burst: the DMAR access in the current burst (0..DBL) */
     h7_event ev;
 } h7_tim;
 
@@ -116,6 +119,8 @@ bool h7_tim_channel_output(h7_tim *s, int c, bool *enabled);
 /* Re-evaluate every timer's DBGMCU freeze (APB1LFZx TIM2-7/12-14, APB2FZx TIM1/8/15-17) after a
  * debug halt/resume or a freeze-bit write: a frozen timer's counter stops until the core resumes. */
 void h7_tim_debug_halt_changed(struct h7_soc *soc);
+/* Transfers one DMA request of this timer asks for: DCR.DBL + 1 (the DMA burst, RM0399 §38.3.x). */
+unsigned h7_tim_dma_burst_length(const h7_tim *s);
 /* Counter value now (same as a CPU read of TIMx_CNT, without UIFCPY). */
 uint32_t h7_tim_counter(h7_tim *s);
 

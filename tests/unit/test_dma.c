@@ -597,6 +597,37 @@ static void test_tim2_compare_match_requests_on_its_channel_line(void **state)
     assert_int_equal(rd(fh, DMA1 + S(1, A_DMA_SxNDTR)), 0);
 }
 
+/* RM0399 TIM1/TIM8 "DMA burst mode" (TIMx_DCR, TIMx_DMAR): with DBA = CCR1 and DBL = 2 one update
+ * request moves three words through DMAR into CCR1, CCR2, CCR3 (HAL_TIM_DMABurst_WriteStart), and
+ * the next update the next three. */
+#define TIM1 0x40010000u
+static void test_tim1_update_dma_burst_writes_ccr1_to_ccr3_through_dmar(void **state)
+{
+    fake_host *fh = *state;
+    wr(fh, RCC + 0x0F0, 1u << 0);                                       /* APB2ENR: TIM1EN */
+    const uint32_t table[6] = {100, 200, 300, 110, 210, 310};
+    memcpy(ram(fh, FH_AXISRAM), table, sizeof table);
+    wr(fh, DMAMUX1 + 4 * 3, H7_DMAREQ_TIM1_UP);
+    stream_setup(fh, DMA1, 3, TIM1 + A_TIM_DMAR, FH_AXISRAM, 6);
+    wr(fh, DMA1 + S(3, A_DMA_SxCR), CR_M2P | CR_MINC | CR_PSIZE_WORD | CR_MSIZE_WORD | CR_EN);
+    wr(fh, TIM1 + A_TIM_PSC, 63);
+    wr(fh, TIM1 + A_TIM_ARR, 999);                                      /* update every 1 ms */
+    wr(fh, TIM1 + A_TIM_EGR, R_TIM_EGR_UG_MASK);
+    wr(fh, TIM1 + A_TIM_DCR, (2u << 8) | (A_TIM_CCR1 / 4u));             /* DBL = 3 transfers, DBA = CCR1 */
+    wr(fh, TIM1 + A_TIM_DIER, R_TIM_DIER_UDE_MASK);
+    wr(fh, TIM1 + A_TIM_CR1, R_TIM_CR1_CEN_MASK);
+    fh_advance(fh, 1010 * H7_PS_PER_US);
+    assert_int_equal(rd(fh, DMA1 + S(3, A_DMA_SxNDTR)), 3);             /* one event: three items */
+    assert_int_equal(rd(fh, TIM1 + A_TIM_CCR1), 100);
+    assert_int_equal(rd(fh, TIM1 + A_TIM_CCR1 + 4), 200);
+    assert_int_equal(rd(fh, TIM1 + A_TIM_CCR1 + 8), 300);
+    fh_advance(fh, 1000 * H7_PS_PER_US);
+    assert_int_equal(rd(fh, DMA1 + S(3, A_DMA_SxNDTR)), 0);
+    assert_int_equal(rd(fh, TIM1 + A_TIM_CCR1), 110);
+    assert_int_equal(rd(fh, TIM1 + A_TIM_CCR1 + 8), 310);
+    assert_false(fh_logged(fh, "DMAR"));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
 int main(void)
@@ -627,6 +658,7 @@ int main(void)
         T(tim6_update_requests_move_one_item_per_period_to_gpio_bsrr),
         T(pending_timer_request_is_served_once_when_a_stream_is_enabled),
         T(tim2_compare_match_requests_on_its_channel_line),
+        T(tim1_update_dma_burst_writes_ccr1_to_ccr3_through_dmar),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
