@@ -275,6 +275,18 @@ void h7_soc_reset(h7_soc *soc, h7_reset_kind kind)
     h7_eth_reset(&soc->eth, kind);
     h7_rng_reset(&soc->rng, kind);
     h7_crc_reset(&soc->crc, kind);
+    h7_soc_debug_halt_changed(soc);   /* a power-on clears the DBGMCU freeze bits: re-evaluate */
+}
+
+void h7_soc_debug_halt_changed(h7_soc *soc)
+{
+    h7_tim_debug_halt_changed(soc);
+    for (int i = 0; i < H7_LPTIM_COUNT; i++)
+        h7_lptim_debug_halt_changed(&soc->lptim[i]);
+    for (int i = 0; i < 2; i++) {
+        h7_iwdg_debug_halt_changed(&soc->iwdg[i]);
+        h7_wwdg_debug_halt_changed(&soc->wwdg[i]);
+    }
 }
 
 h7_usart *h7_soc_uart(h7_soc *soc, int n)
@@ -458,17 +470,6 @@ void h7_soc_cpu_stop_changed(h7_soc *soc, h7_core_id core, bool cstop)
  * line 79 = CM4 SEV -> CPU1, line 80 = CM7 SEV -> CPU2). Decision: the event reaches the other
  * core's event register directly (as TXEV->RXEV), and the EXTI line is pulsed as well so that
  * its interrupt (CM7_SEV_IRQn 64 / CM4_SEV_IRQn 65) pends as the RM describes. */
-void h7_soc_debug_halt_changed(h7_soc *soc)
-{
-    h7_tim_debug_halt_changed(soc);
-    for (int i = 0; i < H7_LPTIM_COUNT; i++)
-        h7_lptim_debug_halt_changed(&soc->lptim[i]);
-    for (int i = 0; i < 2; i++) {
-        h7_iwdg_debug_halt_changed(&soc->iwdg[i]);
-        h7_wwdg_debug_halt_changed(&soc->wwdg[i]);
-    }
-}
-
 void h7_soc_cpu_sev(h7_soc *soc, h7_core_id core)
 {
     h7_core_id other = core == H7_CM7 ? H7_CM4 : H7_CM7;

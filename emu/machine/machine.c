@@ -748,7 +748,7 @@ static void run_cores(h7_machine *m)
 }
 
 /* The debugger halted or resumed a core since the SoC last looked: the DBGMCU freezes (timers,
- * LPTIMs) follow. Halts happen inside a core's run (breakpoints, steps) or between runs (the GDB
+ * LPTIMs, watchdogs) follow. Halts happen inside a core's run (breakpoints, steps) or between runs (the GDB
  * server, scenario steps); the run loop notices them at its window boundaries. */
 static void sync_debug_halts(h7_machine *m)
 {
