@@ -39,10 +39,12 @@ static uint32_t pre_s1(const h7_rtc *s) { return (s->prer & 0x7FFFu) + 1u; }
 static uint32_t pre_a1(const h7_rtc *s) { return ((s->prer >> 16) & 0x7Fu) + 1u; }
 static bool in_init(const h7_rtc *s) { return s->isr & R_RTC_ISR_INIT_MASK; }
 
-/* RTC clock frequency and the time from which it runs (0 Hz: no clock). */
+/* RTC clock frequency and the time from which it runs (0 Hz: no clock, or the calendar is frozen
+ * by the debugger: DBGMCU_APB4FZx DBG_RTC). */
 static uint32_t rtc_clock(const h7_rtc *s, h7_time_ps *since)
 {
-    return h7_rcc_rtc_clock(&s->soc->rcc, since);
+    uint32_t hz = h7_rcc_rtc_clock(&s->soc->rcc, since);
+    return s->frozen ? 0 : hz;
 }
 
 /* ck_apre ticks since 2000-01-01 at time `now`. */
@@ -294,6 +296,27 @@ void h7_rtc_reset(h7_rtc *s, h7_reset_kind kind)
     s->wpr_step = 0;
     s->snap_lock = 0;
     update_lines(s);
+    reschedule(s);
+}
+
+/* DBGMCU_APB4FZ1/FZ2 bit 16 DBG_RTC (RM0399 §63.5): the calendar, its sub-second counter and the
+ * wake-up timer stop while the CPU of the register is halted. Frozen like a stopped RTC clock:
+ * the calendar keeps its value (rebase) and resumes from it; the wake-up timer's start moves by
+ * the frozen span. */
+void h7_rtc_debug_halt_changed(h7_rtc *s)
+{
+    bool frozen = h7_dbgmcu_freezes(s->soc, A_DBGMCU_APB4FZ1, 1u << 16);
+    if (frozen == s->frozen)
+        return;
+    h7_time_ps now = h7_soc_now(s->soc);
+    if (frozen) {
+        rebase(s, now);
+        s->frozen_at = now;
+    } else {
+        s->base_t = now;
+        s->wut_t += now - s->frozen_at;
+    }
+    s->frozen = frozen;
     reschedule(s);
 }
 

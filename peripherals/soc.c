@@ -281,6 +281,7 @@ void h7_soc_reset(h7_soc *soc, h7_reset_kind kind)
 void h7_soc_debug_halt_changed(h7_soc *soc)
 {
     h7_tim_debug_halt_changed(soc);
+    h7_rtc_debug_halt_changed(&soc->rtc);
     for (int i = 0; i < H7_LPTIM_COUNT; i++)
         h7_lptim_debug_halt_changed(&soc->lptim[i]);
     for (int i = 0; i < 2; i++) {
