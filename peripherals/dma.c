@@ -10,6 +10,8 @@
  *   keeps runs deterministic. The first item of a request starts one item time after the request.
  * - A peripheral-flow request is level-sensitive: the stream moves one item per item time while
  *   the DMAMUX line is high (the peripheral drops it when served, e.g. USART TXE after a TDR write).
+ *   After each item the stream acknowledges (h7_dmamux_ack): a pulsed request (the timers', one per
+ *   update/compare event) drops there, so one timer event moves exactly one item.
  * - FIFO mode is a 16-byte FIFO that packs/unpacks between PSIZE and MSIZE; the threshold (FTH)
  *   and bursts change no timing. A burst that does not fit the threshold (RM0399 Table 129
  *   "FIFO threshold configurations") sets FEIF and the stream is not enabled.
@@ -197,6 +199,8 @@ static void item_due(void *opaque, h7_time_ps when)
         return;
     if (!move_item(st))
         return;
+    if (dir_of(st) != H7_DMA_DIR_M2M)
+        h7_dmamux_ack(st->dma->soc, 1, channel_of(st));   /* a timer's request drops once served */
     st->ndtr--;
     if (!st->half_done && st->ndtr <= st->ndtr_start / 2) {
         st->half_done = true;

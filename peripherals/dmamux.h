@@ -11,6 +11,7 @@
 #define H7_DMAMUX_H
 
 #include "periph.h"
+#include "tim.h"
 
 #define H7_DMAMUX1_NLINES 128
 #define H7_DMAMUX2_LINE(n) (0x100u + (n))
@@ -22,6 +23,18 @@ enum {
     H7_DMAREQ_USART3_RX = 45, H7_DMAREQ_USART3_TX = 46, H7_DMAREQ_UART4_RX = 63, H7_DMAREQ_UART4_TX = 64,
     H7_DMAREQ_UART5_RX = 65, H7_DMAREQ_UART5_TX = 66, H7_DMAREQ_USART6_RX = 71, H7_DMAREQ_USART6_TX = 72,
     H7_DMAREQ_UART7_RX = 79, H7_DMAREQ_UART7_TX = 80, H7_DMAREQ_UART8_RX = 81, H7_DMAREQ_UART8_TX = 82,
+};
+/* Timer request lines (RM0399 Table 121): TIM1/TIM8 have CH1-4, UP, TRIG, COM; TIM2 CH1-4, UP;
+ * TIM3 and TIM5 CH1-4, UP, TRIG; TIM4 CH1-3, UP; TIM6/TIM7 UP; TIM15 CH1, UP, TRIG, COM; TIM16/17
+ * CH1, UP. TIM12-14 have no DMA request line. */
+enum {
+    H7_DMAREQ_TIM1_CH1 = 11, H7_DMAREQ_TIM1_UP = 15, H7_DMAREQ_TIM1_TRIG = 16, H7_DMAREQ_TIM1_COM = 17,
+    H7_DMAREQ_TIM2_CH1 = 18, H7_DMAREQ_TIM2_UP = 22, H7_DMAREQ_TIM3_CH1 = 23, H7_DMAREQ_TIM3_UP = 27,
+    H7_DMAREQ_TIM3_TRIG = 28, H7_DMAREQ_TIM4_CH1 = 29, H7_DMAREQ_TIM4_UP = 32, H7_DMAREQ_TIM8_CH1 = 47,
+    H7_DMAREQ_TIM8_UP = 51, H7_DMAREQ_TIM8_TRIG = 52, H7_DMAREQ_TIM8_COM = 53, H7_DMAREQ_TIM5_CH1 = 55,
+    H7_DMAREQ_TIM5_UP = 59, H7_DMAREQ_TIM5_TRIG = 60, H7_DMAREQ_TIM6_UP = 69, H7_DMAREQ_TIM7_UP = 70,
+    H7_DMAREQ_TIM15_CH1 = 105, H7_DMAREQ_TIM15_UP = 106, H7_DMAREQ_TIM15_TRIG = 107, H7_DMAREQ_TIM15_COM = 108,
+    H7_DMAREQ_TIM16_CH1 = 109, H7_DMAREQ_TIM16_UP = 110, H7_DMAREQ_TIM17_CH1 = 111, H7_DMAREQ_TIM17_UP = 112,
 };
 /* DMAMUX2 (BDMA) lines, RM0399 Table 123. */
 enum { H7_DMAREQ2_LPUART1_RX = 9, H7_DMAREQ2_LPUART1_TX = 10, H7_DMAREQ2_ADC3 = 17 };
@@ -46,6 +59,7 @@ typedef struct h7_dmamux {
     uint32_t ccr[16];
     uint32_t rgcr[8];
     bool line[H7_DMAMUX1_NLINES];   /* current level of every request input */
+    uint8_t pulse[H7_DMAMUX1_NLINES];  /* acknowledges still owed to a line raised by h7_dmamux_pulse */
 } h7_dmamux;
 
 void h7_dmamux_init(h7_dmamux *s, struct h7_soc *soc, int index);
@@ -55,6 +69,18 @@ void h7_dmamux_write(void *dev, uint32_t offset, uint32_t value, unsigned size, 
 
 /* A peripheral model drives request line `line` (DMAMUX1 number, or H7_DMAMUX2_LINE(n)). */
 void h7_dmamux_request(struct h7_soc *soc, unsigned line, bool level);
+/* A peripheral whose request is one per event (the timers): the line goes high and stays high
+ * until the stream mapped to it has moved `items` data items, acknowledging each (h7_dmamux_ack).
+ * A pulse while the line is still high is lost (the request is already pending). */
+void h7_dmamux_pulse(struct h7_soc *soc, unsigned line, unsigned items);
+/* The stream behind DMAMUX1 channel `ch` (or BDMA channel, DMAMUX2) served one request: a pulsed
+ * line drops; a level line is the peripheral's business. */
+void h7_dmamux_ack(struct h7_soc *soc, int mux, unsigned ch);
+/* DMAMUX1 line of a timer's DMA request (RM0399 Table 121), 0 when that request has none.
+ * `tim_number` is 1..17, `req` an h7_tim_dma_req. */
+unsigned h7_dmamux_timer_line(int tim_number, h7_tim_dma_req req);
+/* Timer DMA requests -> DMAMUX1 lines (registered with h7_tim_set_dma_hook by the SoC). */
+void h7_dmamux_timer_request(void *soc, h7_tim_id tim, h7_tim_dma_req req);
 /* The request level DMAMUX channel `ch` (DMAMUX1: 0-15, DMAMUX2: 0-7) passes to its stream/channel. */
 bool h7_dmamux_channel_level(const h7_dmamux *s, unsigned ch);
 

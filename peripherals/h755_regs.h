@@ -18,6 +18,11 @@ extern const size_t h7_h755_regmap_count;
 const h7_regmap *h7_h755_regmap(const char *window);
 /* Index of the register at `offset` (exact start) in `map`, -1 when no register is there. */
 int h7_regmap_index(const h7_regmap *map, uint32_t offset);
+/* Row of the register at `offset` (exact start) in `map`, NULL when none (or no map). Behavioural
+ * models take their register list from here: names, reset values and access masks. */
+const h7_regdesc *h7_regmap_row(const h7_regmap *map, uint32_t offset);
+/* Reset value of the register at `offset` of `map` (0 when there is none). */
+uint32_t h7_regmap_reset(const h7_regmap *map, uint32_t offset);
 /* Row of register `name` in window `window` (tests, models starting from the SVD list). */
 const h7_regdesc *h7_h755_reg(const char *window, const char *name);
 

@@ -12,23 +12,17 @@
  * - CMP/ARR writes land after 3 kernel clock periods (CMPOK/ARROK; RM0399 §43.4.x: the APB to
  *   kernel clock synchronisation). With CFGR.PRELOAD they take effect at the end of the period.
  * - Interrupts go straight to the NVIC line (LPTIM1 93, LPTIM2-5 138-141) of both cores; the EXTI
- *   wake-up lines are not driven. */
+ *   wake-up lines are not driven.
+ * - DBGMCU freeze (APB1LFZx b9 LPTIM1, APB4FZx b9-12 LPTIM2-5, RM0399 §63.5): while the CPU whose
+ *   register has the bit is halted by the debugger, the counter stops (the model's own time stands
+ *   still, h7_freeze); it goes on from the same value when the core resumes. */
 #include "lptim.h"
 
 #include "soc.h"
 
-const h7_regdesc h7_lptim_regs[] = {
-    {A_LPTIM_ISR, "LPTIM_ISR", 0, 0, 0, 0x7Fu, 0},
-    {A_LPTIM_ICR, "LPTIM_ICR", 0, 0, 0x7Fu, 0, 0},
-    {A_LPTIM_IER, "LPTIM_IER", 0, 0x7Fu, 0, 0, 0},
-    {A_LPTIM_CFGR, "LPTIM_CFGR", 0, 0x01FEEEDFu, 0, 0, 0},
-    {A_LPTIM_CR, "LPTIM_CR", 0, 0x1Fu, 0, 0, 0},
-    {A_LPTIM_CMP, "LPTIM_CMP", 0, 0xFFFFu, 0, 0, 0},
-    {A_LPTIM_ARR, "LPTIM_ARR", 1, 0xFFFFu, 0, 0, 0},
-    {A_LPTIM_CNT, "LPTIM_CNT", 0, 0, 0, 0xFFFFu, 0},
-    {A_LPTIM_CFGR2, "LPTIM_CFGR2", 0, 0x33u, 0, 0, 0},
-};
-const size_t h7_lptim_nregs = sizeof h7_lptim_regs / sizeof h7_lptim_regs[0];
+/* The register list (names, reset values, access masks) is the SVD table of LPTIMn (h755_regs.c):
+ * LPTIM1/LPTIM2 have CFGR2.IN2SEL, LPTIM3-5 do not. The model adds the behaviour. */
+static const char *const lptim_window[6] = {NULL, "LPTIM1", "LPTIM2", "LPTIM3", "LPTIM4", "LPTIM5"};
 
 static const int lptim_irq[6] = {-1, 93, 138, 139, 140, 141};
 
@@ -129,10 +123,13 @@ static uint32_t counter(const h7_lptim *s, h7_time_ps now)
     return (uint32_t)((s->cnt0 + elapsed_ticks(s, now)) & 0xFFFFu);
 }
 
+/* The timer's own time: virtual time minus the time it spent frozen by the debugger (DBGMCU). */
+static h7_time_ps lptim_now(const h7_lptim *s) { return h7_freeze_local(&s->fz, h7_soc_now(s->soc)); }
+
 static void reschedule(h7_lptim *s, h7_time_ps now)
 {
     h7_sched_cancel(s->soc->sched, &s->ev);
-    if (!s->running || !s->hz || !(s->ier & (R_LPTIM_ISR_CMPM_MASK | R_LPTIM_ISR_ARRM_MASK)))
+    if (s->fz.on || !s->running || !s->hz || !(s->ier & (R_LPTIM_ISR_CMPM_MASK | R_LPTIM_ISR_ARRM_MASK)))
         return;
     uint64_t n = elapsed_ticks(s, now), to_arr = ticks_to_arr(s);
     uint64_t k = to_arr > n ? to_arr : n + 1u;   /* the next ARR (sync moved t0 past the last one) */
@@ -141,15 +138,30 @@ static void reschedule(h7_lptim *s, h7_time_ps now)
         k = to_cmp;
     if (now < s->t0)
         k = to_arr > 0 ? to_arr : 1;   /* holding ARR: the next period starts at t0 */
-    h7_sched_add(s->soc->sched, &s->ev, time_of(s, k));
+    h7_sched_add(s->soc->sched, &s->ev, h7_freeze_global(&s->fz, time_of(s, k)));
 }
 
 static void on_event(void *opaque, h7_time_ps when)
 {
     h7_lptim *s = opaque;
-    sync(s, when);
+    h7_time_ps local = h7_freeze_local(&s->fz, when);
+    sync(s, local);
     update_irq(s);
-    reschedule(s, when);
+    reschedule(s, local);
+}
+
+void h7_lptim_debug_halt_changed(h7_lptim *s)
+{
+    bool frozen = s->index == 1 ? h7_dbgmcu_freezes(s->soc, A_DBGMCU_APB1LFZ1, 1u << 9)
+                                : h7_dbgmcu_freezes(s->soc, A_DBGMCU_APB4FZ1, 1u << (7 + s->index));
+    if (frozen == s->fz.on)
+        return;
+    h7_time_ps local = lptim_now(s);
+    if (frozen)
+        sync(s, local);   /* the counter stops at the value it has now */
+    h7_freeze_set(&s->fz, frozen, h7_soc_now(s->soc));
+    update_irq(s);
+    reschedule(s, local);
 }
 
 static void on_ok(void *opaque, h7_time_ps when)
@@ -165,6 +177,7 @@ void h7_lptim_init(h7_lptim *s, struct h7_soc *soc, int index)
     *s = (h7_lptim){0};
     s->soc = soc;
     s->index = index;
+    s->map = h7_h755_regmap(lptim_window[index]);
     h7_event_init(&s->ev, "lptim", on_event, s);
     h7_event_init(&s->ev_ok, "lptim.ok", on_ok, s);
 }
@@ -173,10 +186,13 @@ void h7_lptim_reset(h7_lptim *s, h7_reset_kind kind)
 {
     h7_sched_cancel(s->soc->sched, &s->ev);
     h7_sched_cancel(s->soc->sched, &s->ev_ok);
-    s->isr = s->ier = s->cfgr = s->cr = s->cmp = s->cfgr2 = 0;
-    s->arr = 1;
-    s->cmp_act = 0;
-    s->arr_act = 1;
+    s->isr = h7_regmap_reset(s->map, A_LPTIM_ISR);
+    s->ier = h7_regmap_reset(s->map, A_LPTIM_IER);
+    s->cfgr = h7_regmap_reset(s->map, A_LPTIM_CFGR);
+    s->cr = h7_regmap_reset(s->map, A_LPTIM_CR);
+    s->cmp = s->cmp_act = h7_regmap_reset(s->map, A_LPTIM_CMP);
+    s->arr = s->arr_act = h7_regmap_reset(s->map, A_LPTIM_ARR);   /* 1 */
+    s->cfgr2 = h7_regmap_reset(s->map, A_LPTIM_CFGR2);
     s->running = s->single = false;
     s->cnt0 = 0;
     s->ok_pending = 0;
@@ -186,7 +202,7 @@ void h7_lptim_reset(h7_lptim *s, h7_reset_kind kind)
 uint32_t h7_lptim_read(void *dev, uint32_t offset, unsigned size, h7_master m)
 {
     h7_lptim *s = dev;
-    h7_time_ps now = h7_soc_now(s->soc);
+    h7_time_ps now = lptim_now(s);
     sync(s, now);
     uint32_t v;
     switch (offset & ~3u) {
@@ -229,8 +245,8 @@ void h7_lptim_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h
 {
     h7_lptim *s = dev;
     uint32_t off = offset & ~3u;
-    const h7_regdesc *r = h7_reg_find(h7_lptim_regs, h7_lptim_nregs, off);
-    h7_time_ps now = h7_soc_now(s->soc);
+    const h7_regdesc *r = h7_regmap_row(s->map, off);
+    h7_time_ps now = lptim_now(s);
     if (!r || off == A_LPTIM_ISR || off == A_LPTIM_CNT) {
         h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "LPTIM", "%s write of 0x%08X to LPTIM%d+0x%03X ignored: %s", h7_master_name(m),
                    value, s->index, offset, r ? "read-only register" : "no register there");
@@ -240,17 +256,17 @@ void h7_lptim_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h
     uint32_t v = h7_subword_merge(0, offset, size, value);
     bool enabled = s->cr & R_LPTIM_CR_ENABLE_MASK;
     switch (off) {
-    case A_LPTIM_ICR: s->isr &= ~(v & r->w1c_mask); break;
+    case A_LPTIM_ICR: s->isr &= ~(v & r->wo_mask); break;   /* ICR bits are w: each clears its ISR flag */
     case A_LPTIM_IER: case A_LPTIM_CFGR:
         if (enabled)
-            h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "LPTIM", "LPTIM%d %s written while ENABLE = 1 (RM0399 §43.7.x: only "
+            h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "LPTIM", "LPTIM%d_%s written while ENABLE = 1 (RM0399 §43.7.x: only "
                        "with the timer disabled)", s->index, r->name);
         *(off == A_LPTIM_IER ? &s->ier : &s->cfgr) = v & r->rw_mask;
         break;
     case A_LPTIM_CFGR2: s->cfgr2 = v & r->rw_mask; break;
     case A_LPTIM_CMP: case A_LPTIM_ARR: {
         if (!enabled) {
-            h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "LPTIM", "LPTIM%d %s written with ENABLE = 0: ignored (RM0399 §43.7.x)",
+            h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "LPTIM", "LPTIM%d_%s written with ENABLE = 0: ignored (RM0399 §43.7.x)",
                        s->index, r->name);
             return;
         }
@@ -260,7 +276,7 @@ void h7_lptim_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h
             *(is_arr ? &s->arr_act : &s->cmp_act) = v & 0xFFFFu;
         s->ok_pending |= is_arr ? R_LPTIM_ISR_ARROK_MASK : R_LPTIM_ISR_CMPOK_MASK;
         uint32_t ker = h7_lptim_kernel_hz(s->soc, s->index);
-        h7_sched_add(s->soc->sched, &s->ev_ok, now + (ker ? 3u * H7_PS_PER_S / ker : H7_PS_PER_US));
+        h7_sched_add(s->soc->sched, &s->ev_ok, h7_freeze_global(&s->fz, now + (ker ? 3u * H7_PS_PER_S / ker : H7_PS_PER_US)));
         break;
     }
     case A_LPTIM_CR: {

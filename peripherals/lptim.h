@@ -6,6 +6,8 @@
 
 #include "periph.h"
 #include "h7sched.h"
+#include "h755_regs.h"
+#include "dbgmcu.h"
 
 H7_REG32(LPTIM_ISR, 0x00)
     H7_FIELD(LPTIM_ISR, CMPM, 0, 1)
@@ -31,12 +33,11 @@ H7_REG32(LPTIM_CFGR2, 0x24)
 
 #define H7_LPTIM_COUNT 5
 
-extern const h7_regdesc h7_lptim_regs[];
-extern const size_t h7_lptim_nregs;
 
 struct h7_soc;
 typedef struct h7_lptim {
     struct h7_soc *soc;
+    const h7_regmap *map;       /* its register list: the SVD table (h755_regs.c) */
     int index;                  /* 1..5 */
     uint32_t isr, ier, cfgr, cr, cmp, arr, cfgr2;
     uint32_t cmp_act, arr_act;  /* in force (PRELOAD: loaded at the end of the period) */
@@ -47,12 +48,16 @@ typedef struct h7_lptim {
     uint32_t hz;                /* kernel clock / prescaler at t0 */
     h7_event ev, ev_ok;
     uint32_t ok_pending;        /* CMPOK/ARROK bits that land at ev_ok */
+    h7_freeze fz;               /* DBGMCU freeze: t0 is in the timer's own time */
 } h7_lptim;
 
 void h7_lptim_init(h7_lptim *s, struct h7_soc *soc, int index);
 void h7_lptim_reset(h7_lptim *s, h7_reset_kind kind);
 uint32_t h7_lptim_read(void *dev, uint32_t offset, unsigned size, h7_master m);
 void h7_lptim_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_master m);
+/* Re-evaluate the DBGMCU freeze (APB1LFZx b9 LPTIM1, APB4FZx b9-12 LPTIM2-5) after a debug
+ * halt/resume or a freeze-bit write. */
+void h7_lptim_debug_halt_changed(h7_lptim *s);
 /* Kernel clock of LPTIMn from the RCC muxes (D2CCIP2R.LPTIM1SEL, D3CCIPR.LPTIM2SEL/LPTIM345SEL). */
 uint32_t h7_lptim_kernel_hz(const struct h7_soc *soc, int index);
 

@@ -29,28 +29,9 @@
 #define PS_PER_S 1000000000000ull
 #define SECS_PER_DAY 86400ull
 
-const h7_regdesc h7_rtc_regs[] = {
-    {A_RTC_TR, "RTC_TR", 0, 0x007F7F7Fu, 0, 0, 0},
-    {A_RTC_DR, "RTC_DR", 0x00002101u, 0x00FFFF3Fu, 0, 0, 0},
-    {A_RTC_CR, "RTC_CR", 0, 0x01FCFF7Fu, 0, 0, 0},
-    {A_RTC_ISR, "RTC_ISR", 0x00000007u, 0x00000080u, 0x0003FF20u, 0x0001007Fu, 0},
-    {A_RTC_PRER, "RTC_PRER", 0x007F00FFu, 0x007F7FFFu, 0, 0, 0},
-    {A_RTC_WUTR, "RTC_WUTR", 0x0000FFFFu, 0x0000FFFFu, 0, 0, 0},
-    {A_RTC_ALRMAR, "RTC_ALRMAR", 0, 0xFFFFFFFFu, 0, 0, 0},
-    {A_RTC_ALRMBR, "RTC_ALRMBR", 0, 0xFFFFFFFFu, 0, 0, 0},
-    {A_RTC_WPR, "RTC_WPR", 0, 0, 0, 0, 0},
-    {A_RTC_SSR, "RTC_SSR", 0, 0, 0, 0x0000FFFFu, 0},
-    {A_RTC_SHIFTR, "RTC_SHIFTR", 0, 0, 0, 0, 0},
-    {A_RTC_TSTR, "RTC_TSTR", 0, 0, 0, 0x007F7F7Fu, 0},
-    {A_RTC_TSDR, "RTC_TSDR", 0, 0, 0, 0x0000FF3Fu, 0},
-    {A_RTC_TSSSR, "RTC_TSSSR", 0, 0, 0, 0x0000FFFFu, 0},
-    {A_RTC_CALR, "RTC_CALR", 0, 0x0000E1FFu, 0, 0, 0},
-    {A_RTC_TAMPCR, "RTC_TAMPCR", 0, 0x00FFFFFFu, 0, 0, 0},
-    {A_RTC_ALRMASSR, "RTC_ALRMASSR", 0, 0x0F007FFFu, 0, 0, 0},
-    {A_RTC_ALRMBSSR, "RTC_ALRMBSSR", 0, 0x0F007FFFu, 0, 0, 0},
-    {A_RTC_OR, "RTC_OR", 0, 0x00000003u, 0, 0, 0},
-};
-const size_t h7_rtc_nregs = sizeof h7_rtc_regs / sizeof h7_rtc_regs[0];
+/* The register list (names, reset values, access masks; the backup registers included) is the SVD
+ * table of RTC (h755_regs.c); the model adds the behaviour. RTC_ISR's flags are rc_w0 and its
+ * INITF/RSF/xWF status bits are computed (write_isr, isr_value). */
 
 /* ------------------------------------------------------------------ the RTC clock and the calendar */
 
@@ -58,10 +39,12 @@ static uint32_t pre_s1(const h7_rtc *s) { return (s->prer & 0x7FFFu) + 1u; }
 static uint32_t pre_a1(const h7_rtc *s) { return ((s->prer >> 16) & 0x7Fu) + 1u; }
 static bool in_init(const h7_rtc *s) { return s->isr & R_RTC_ISR_INIT_MASK; }
 
-/* RTC clock frequency and the time from which it runs (0 Hz: no clock). */
+/* RTC clock frequency and the time from which it runs (0 Hz: no clock, or the calendar is frozen
+ * by the debugger: DBGMCU_APB4FZx DBG_RTC). */
 static uint32_t rtc_clock(const h7_rtc *s, h7_time_ps *since)
 {
-    return h7_rcc_rtc_clock(&s->soc->rcc, since);
+    uint32_t hz = h7_rcc_rtc_clock(&s->soc->rcc, since);
+    return s->frozen ? 0 : hz;
 }
 
 /* ck_apre ticks since 2000-01-01 at time `now`. */
@@ -265,6 +248,7 @@ void h7_rtc_init(h7_rtc *s, struct h7_soc *soc)
 {
     *s = (h7_rtc){0};
     s->soc = soc;
+    s->map = h7_h755_regmap("RTC");
     h7_event_init(&s->ev_second, "rtc.second", on_second, s);
     h7_event_init(&s->ev_wut, "rtc.wakeup", on_wut, s);
 }
@@ -273,13 +257,23 @@ void h7_rtc_backup_domain_reset(h7_rtc *s)
 {
     h7_sched_cancel(s->soc->sched, &s->ev_second);
     h7_sched_cancel(s->soc->sched, &s->ev_wut);
-    s->cr = s->calr = s->tampcr = s->or_ = 0;
-    s->alrmr[0] = s->alrmr[1] = s->alrmssr[0] = s->alrmssr[1] = 0;
-    s->prer = 0x007F00FFu;
-    s->wutr = 0xFFFFu;
-    s->isr = 0;
+    const h7_regmap *map = s->map;
+    s->cr = h7_regmap_reset(map, A_RTC_CR);
+    s->calr = h7_regmap_reset(map, A_RTC_CALR);
+    s->tampcr = h7_regmap_reset(map, A_RTC_TAMPCR);
+    s->or_ = h7_regmap_reset(map, A_RTC_OR);
+    s->alrmr[0] = h7_regmap_reset(map, A_RTC_ALRMAR);
+    s->alrmr[1] = h7_regmap_reset(map, A_RTC_ALRMBR);
+    s->alrmssr[0] = h7_regmap_reset(map, A_RTC_ALRMASSR);
+    s->alrmssr[1] = h7_regmap_reset(map, A_RTC_ALRMBSSR);
+    s->prer = h7_regmap_reset(map, A_RTC_PRER);   /* 0x007F_00FF: 32768 Hz / 128 / 256 */
+    s->wutr = h7_regmap_reset(map, A_RTC_WUTR);
+    /* ISR: the stored flags (INIT, ALRAF, ALRBF, WUTF) reset to 0; the SVD's reset 0x7 is the
+     * ALRAWF/ALRBWF/WUTWF status that isr_value computes. */
+    s->isr = h7_regmap_reset(map, A_RTC_ISR) &
+             (R_RTC_ISR_INIT_MASK | R_RTC_ISR_ALRAF_MASK | R_RTC_ISR_ALRBF_MASK | R_RTC_ISR_WUTF_MASK);
     for (int i = 0; i < H7_RTC_NBKP; i++)
-        s->bkp[i] = 0;
+        s->bkp[i] = h7_regmap_reset(map, A_RTC_BKP0R + 4u * (uint32_t)i);
     s->unlocked = false;
     s->wpr_step = 0;
     s->snap_lock = 0;
@@ -302,6 +296,27 @@ void h7_rtc_reset(h7_rtc *s, h7_reset_kind kind)
     s->wpr_step = 0;
     s->snap_lock = 0;
     update_lines(s);
+    reschedule(s);
+}
+
+/* DBGMCU_APB4FZ1/FZ2 bit 16 DBG_RTC (RM0399 §63.5): the calendar, its sub-second counter and the
+ * wake-up timer stop while the CPU of the register is halted. Frozen like a stopped RTC clock:
+ * the calendar keeps its value (rebase) and resumes from it; the wake-up timer's start moves by
+ * the frozen span. */
+void h7_rtc_debug_halt_changed(h7_rtc *s)
+{
+    bool frozen = h7_dbgmcu_freezes(s->soc, A_DBGMCU_APB4FZ1, 1u << 16);
+    if (frozen == s->frozen)
+        return;
+    h7_time_ps now = h7_soc_now(s->soc);
+    if (frozen) {
+        rebase(s, now);
+        s->frozen_at = now;
+    } else {
+        s->base_t = now;
+        s->wut_t += now - s->frozen_at;
+    }
+    s->frozen = frozen;
     reschedule(s);
 }
 
@@ -471,7 +486,7 @@ void h7_rtc_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_
         *p = h7_subword_merge(*p, offset, size, value);
         return;
     }
-    const h7_regdesc *r = h7_reg_find(h7_rtc_regs, h7_rtc_nregs, off);
+    const h7_regdesc *r = h7_regmap_row(s->map, off);
     if (!r) {
         h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, "RTC", "%s write of 0x%08X to RTC+0x%03X ignored: no register there",
                    h7_master_name(m), value, offset);

@@ -6,6 +6,8 @@
 
 #include "periph.h"
 #include "h7sched.h"
+#include "h755_regs.h"
+#include "dbgmcu.h"
 
 H7_REG32(RTC_TR, 0x00)
 H7_REG32(RTC_DR, 0x04)
@@ -53,12 +55,10 @@ H7_REG32(RTC_BKP0R, 0x50)
 #define H7_RTC_EXTI_ALARM 17     /* RM0399 Table 152: RTC alarms */
 #define H7_RTC_EXTI_WAKEUP 19    /* RTC wake-up timer */
 
-extern const h7_regdesc h7_rtc_regs[];
-extern const size_t h7_rtc_nregs;
-
 struct h7_soc;
 typedef struct h7_rtc {
     struct h7_soc *soc;
+    const h7_regmap *map;       /* its register list: the SVD table (h755_regs.c) */
     uint32_t cr, prer, wutr, alrmr[2], alrmssr[2], calr, tampcr, or_;
     uint32_t isr;               /* software-visible flags ALRAF/ALRBF/WUTF, INIT; the rest computed */
     uint32_t bkp[H7_RTC_NBKP];
@@ -75,6 +75,8 @@ typedef struct h7_rtc {
     uint8_t snap_lock;          /* 1: TR read, DR frozen; 2: SSR read, TR and DR frozen -- until DR is read */
     uint64_t snap_ticks;
     h7_time_ps wut_t;           /* wake-up timer (re)started at */
+    bool frozen;                /* DBGMCU DBG_RTC with its CPU halted: the calendar stands still */
+    h7_time_ps frozen_at;
     h7_event ev_second, ev_wut;
 } h7_rtc;
 
@@ -85,6 +87,8 @@ uint32_t h7_rtc_read(void *dev, uint32_t offset, unsigned size, h7_master m);
 void h7_rtc_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_master m);
 /* RCC_BDCR.VSWRST: the whole backup domain returns to its reset state. */
 void h7_rtc_backup_domain_reset(h7_rtc *s);
+/* Re-evaluate the DBGMCU freeze (APB4FZx b16 DBG_RTC) after a debug halt/resume. */
+void h7_rtc_debug_halt_changed(h7_rtc *s);
 /* RCC is about to change / has changed the RTC clock (RTCSEL, RTCEN, LSEON, LSION). */
 void h7_rtc_clock_will_change(h7_rtc *s);
 void h7_rtc_clock_changed(h7_rtc *s);

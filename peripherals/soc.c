@@ -204,6 +204,7 @@ void h7_soc_init(h7_soc *soc, const h7_host_ops *ops, void *host, h7_sched *sche
     h7_iwdg_init(&soc->iwdg[1], soc, 2);
     h7_dmamux_init(&soc->dmamux, soc, 1);
     h7_dmamux_init(&soc->dmamux2, soc, 2);
+    h7_tim_set_dma_hook(soc, h7_dmamux_timer_request, soc);   /* timer DMA requests -> DMAMUX1 */
     h7_bdma_init(&soc->bdma, soc);
     h7_mdma_init(&soc->mdma, soc);
     h7_dma_init(&soc->dma1, soc, 1);
@@ -279,6 +280,19 @@ void h7_soc_reset(h7_soc *soc, h7_reset_kind kind)
     h7_eth_reset(&soc->eth, kind);
     h7_rng_reset(&soc->rng, kind);
     h7_crc_reset(&soc->crc, kind);
+    h7_soc_debug_halt_changed(soc);   /* a power-on clears the DBGMCU freeze bits: re-evaluate */
+}
+
+void h7_soc_debug_halt_changed(h7_soc *soc)
+{
+    h7_tim_debug_halt_changed(soc);
+    h7_rtc_debug_halt_changed(&soc->rtc);
+    for (int i = 0; i < H7_LPTIM_COUNT; i++)
+        h7_lptim_debug_halt_changed(&soc->lptim[i]);
+    for (int i = 0; i < 2; i++) {
+        h7_iwdg_debug_halt_changed(&soc->iwdg[i]);
+        h7_wwdg_debug_halt_changed(&soc->wwdg[i]);
+    }
 }
 
 h7_usart *h7_soc_uart(h7_soc *soc, int n)

@@ -174,6 +174,9 @@ bool h7_soc_write(h7_soc *soc, uint32_t addr, uint32_t value, unsigned size, h7_
 void h7_soc_cpu_stop_changed(h7_soc *soc, h7_core_id core, bool cstop);
 /* Machine -> SoC: a core executed SEV (routed through EXTI lines 79/80 to the other core). */
 void h7_soc_cpu_sev(h7_soc *soc, h7_core_id core);
+/* A core was halted or resumed by the debugger (or a DBGMCU freeze bit changed): the timers, LPTIMs
+ * and watchdogs whose DBGMCU freeze bit applies stop or restart their time base. */
+void h7_soc_debug_halt_changed(h7_soc *soc);
 
 /* U(S)ART instance n (1..9: USART1..UART8, LPUART1; usart.h), NULL if out of range. */
 h7_usart *h7_soc_uart(h7_soc *soc, int n);

@@ -37,6 +37,18 @@ int h7_regmap_index(const h7_regmap *map, uint32_t offset)
     return -1;
 }
 
+const h7_regdesc *h7_regmap_row(const h7_regmap *map, uint32_t offset)
+{
+    int i = h7_regmap_index(map, offset);
+    return i >= 0 ? &map->regs[i] : NULL;
+}
+
+uint32_t h7_regmap_reset(const h7_regmap *map, uint32_t offset)
+{
+    const h7_regdesc *r = h7_regmap_row(map, offset);
+    return r ? r->reset : 0;
+}
+
 const h7_regdesc *h7_h755_reg(const char *window, const char *name)
 {
     const h7_regmap *map = h7_h755_regmap(window);

@@ -19,6 +19,15 @@
  *   counting direction; in up-counting with CNT > ARR the counter runs to its maximum and wraps
  *   to 0 without an update event (RM0399 §39.3.2).
  * - A clock change keeps the counter value and restarts the prescaler phase.
+ * - DBGMCU freeze (APB1LFZx/APB2FZx DBG_TIMx, RM0399 §63.5): while the CPU whose freeze register
+ *   has the timer's bit is halted by the debugger, the counter stops; the model works in its own
+ *   time (virtual time minus the frozen spans, h7_freeze), so it resumes from the same value and
+ *   phase. The machine reports halts at its run-loop boundaries (h7_soc_debug_halt_changed): the
+ *   freeze starts within one scheduling window of the halt.
+ * - DMA burst (DCR/DMAR, RM0399 §38.3.x "DMA burst mode"): one timer request asks for DBL + 1
+ *   transfers (the DMAMUX line stays high for that many acknowledges), and the n-th access to DMAR
+ *   in a burst reads/writes the register at (DBA + n) x 4; the index wraps after DBL and restarts
+ *   at a DCR write.
  * - Channel outputs (OCxREF of PWM1/PWM2, forced, and active/inactive/toggle on match; CCxP; CCxE
  *   and MOE) drive the pins of af_routes[] that select them as alternate function: the GPIO trace
  *   and the VCD show the PWM. Edges of such a channel are events (one per compare and update). */
@@ -70,43 +79,14 @@ static const af_route af_routes[] = {
 };
 #define N_AF_ROUTES (sizeof af_routes / sizeof af_routes[0])
 
-/* Register list of the advanced timer (RM0399 §38.6); other timers use a subset. */
-static const h7_regdesc tim_regs[] = {
-    {A_TIM_CR1, "TIMx_CR1", 0, 0x00000BFFu, 0, 0, 0},
-    {A_TIM_CR2, "TIMx_CR2", 0, 0x03F7FFFDu, 0, 0, 0},
-    {A_TIM_SMCR, "TIMx_SMCR", 0, 0x0331FFF7u, 0, 0, 0},
-    {A_TIM_DIER, "TIMx_DIER", 0, 0x00007FFFu, 0, 0, 0},
-    {A_TIM_SR, "TIMx_SR", 0, 0, 0x00033FFFu, 0, 0},   /* rc_w0, see write_sr */
-    {A_TIM_EGR, "TIMx_EGR", 0, 0, 0, 0, 0},
-    {A_TIM_CCMR1, "TIMx_CCMR1", 0, 0x0101FFFFu, 0, 0, 0},
-    {A_TIM_CCMR2, "TIMx_CCMR2", 0, 0x0101FFFFu, 0, 0, 0},
-    {A_TIM_CCER, "TIMx_CCER", 0, 0x0033FFFFu, 0, 0, 0},
-    {A_TIM_CNT, "TIMx_CNT", 0, 0xFFFFFFFFu, 0, 0, 0},
-    {A_TIM_PSC, "TIMx_PSC", 0, 0x0000FFFFu, 0, 0, 0},
-    {A_TIM_ARR, "TIMx_ARR", 0xFFFFu, 0xFFFFFFFFu, 0, 0, 0},
-    {A_TIM_RCR, "TIMx_RCR", 0, 0x0000FFFFu, 0, 0, 0},
-    {A_TIM_CCR1, "TIMx_CCR1", 0, 0xFFFFFFFFu, 0, 0, 0},
-    {A_TIM_CCR1 + 4, "TIMx_CCR2", 0, 0xFFFFFFFFu, 0, 0, 0},
-    {A_TIM_CCR1 + 8, "TIMx_CCR3", 0, 0xFFFFFFFFu, 0, 0, 0},
-    {A_TIM_CCR4, "TIMx_CCR4", 0, 0xFFFFFFFFu, 0, 0, 0},
-    {A_TIM_BDTR, "TIMx_BDTR", 0, 0x03FFFFFFu, 0, 0, 0},
-    {A_TIM_DCR, "TIMx_DCR", 0, 0x00001F1Fu, 0, 0, 0},
-    {A_TIM_DMAR, "TIMx_DMAR", 0, 0, 0, 0, 0},
-    {A_TIM_CCMR3, "TIMx_CCMR3", 0, 0x0101FCFCu, 0, 0, 0},
-    {A_TIM_CCR5, "TIMx_CCR5", 0, 0xE000FFFFu, 0, 0, 0},
-    {A_TIM_CCR6, "TIMx_CCR6", 0, 0x0000FFFFu, 0, 0, 0},
-    {A_TIM_AF1, "TIMx_AF1", 0x00000001u, 0xFFFFFFFFu, 0, 0, 0},
-    {A_TIM_AF2, "TIMx_AF2", 0x00000001u, 0xFFFFFFFFu, 0, 0, 0},
-    {A_TIM_TISEL, "TIMx_TISEL", 0, 0x0F0F0F0Fu, 0, 0, 0},
-};
-static const size_t tim_nregs = sizeof tim_regs / sizeof tim_regs[0];
-
 static uint32_t max_cnt(const h7_tim *s) { return s->info->bits32 ? 0xFFFFFFFFu : 0xFFFFu; }
 static bool running(const h7_tim *s) { return s->cr1 & R_TIM_CR1_CEN_MASK; }
 static unsigned cms(const h7_tim *s) { return s->info->updown ? H7_FIELD_EX(s->cr1, TIM_CR1, CMS) : 0; }
 
-/* Does this timer have the register at `off`? (basic timers: CR1, CR2, DIER, SR, EGR, CNT, PSC, ARR) */
-static bool has_reg(const h7_tim *s, uint32_t off)
+/* Does this timer have the register at `off`? Its row in the SVD table of the instance, and the
+ * instance's features (the SVD derives TIM3/4 and TIM12-14 from TIM2: the channel count of
+ * h7_tim_infos removes the registers a smaller timer does not have). */
+static bool has_feature_reg(const h7_tim *s, uint32_t off)
 {
     const h7_tim_info *i = s->info;
     switch (off) {
@@ -125,6 +105,14 @@ static bool has_reg(const h7_tim *s, uint32_t off)
     default: return false;
     }
 }
+
+static const h7_regdesc *reg_row(const h7_tim *s, uint32_t off)
+{
+    const h7_regdesc *r = h7_regmap_row(s->map, off);
+    return r && has_feature_reg(s, off) ? r : NULL;
+}
+
+static bool has_reg(const h7_tim *s, uint32_t off) { return reg_row(s, off) != NULL; }
 
 static uint32_t *reg_ptr(h7_tim *s, uint32_t off)
 {
@@ -154,17 +142,14 @@ static uint32_t *reg_ptr(h7_tim *s, uint32_t off)
     }
 }
 
-/* Bits software can write, per instance (RM0399: reserved bits of the smaller timers). */
+/* Bits software can write: the SVD row of the instance, narrowed where the SVD's derivation from
+ * TIM2 is wider than the timer (16-bit TIM3/4/12-14, no DIR/CMS on TIM12-14). */
 static uint32_t write_mask(const h7_tim *s, const h7_regdesc *r)
 {
     const h7_tim_info *i = s->info;
     switch (r->offset) {
     case A_TIM_CR1:
-        if (!i->channels)
-            return 0x0000089Fu & ~R_TIM_CR1_DIR_MASK;   /* basic: no DIR/CMS/CKD */
         return i->updown ? r->rw_mask : r->rw_mask & ~(R_TIM_CR1_DIR_MASK | R_TIM_CR1_CMS_MASK);
-    case A_TIM_DIER:
-        return i->channels ? r->rw_mask : (R_TIM_DIER_UIE_MASK | R_TIM_DIER_UDE_MASK);
     case A_TIM_CNT: case A_TIM_ARR: case A_TIM_CCR1: case A_TIM_CCR1 + 4: case A_TIM_CCR1 + 8: case A_TIM_CCR4:
         return max_cnt(s);
     case A_TIM_RCR: return i->rcr_bits == 8 ? 0xFFu : 0xFFFFu;
@@ -173,6 +158,10 @@ static uint32_t write_mask(const h7_tim *s, const h7_regdesc *r)
 }
 
 /* ------------------------------------------------------------------ time <-> ticks */
+
+/* The timer's own time: virtual time minus the time it spent frozen by the debugger (DBGMCU). All
+ * times of the model (t0, event times before conversion) are in this time. */
+static h7_time_ps tim_now(const h7_tim *s) { return h7_freeze_local(&s->fz, h7_soc_now(s->soc)); }
 
 static uint32_t kernel_hz(const h7_tim *s) { return h7_rcc_tim_hz(&s->soc->rcc, s->info->apb); }
 
@@ -272,7 +261,7 @@ static void compare_match(h7_tim *s, int c)
             s->ocref[c] = !s->ocref[c];   /* toggle */
     }
     s->sr |= ccif_bit(c);
-    if (c < 4 && (s->dier & (1u << (9 + c))))
+    if (c < 4 && (s->dier & (1u << (9 + c))) && !(s->cr2 & R_TIM_CR2_CCDS_MASK))
         dma_request(s, (h7_tim_dma_req)(H7_TIM_DMA_CC1 + c));
 }
 
@@ -299,6 +288,10 @@ static void update_event(h7_tim *s, h7_time_ps when, bool software)
         if (s->dier & R_TIM_DIER_UDE_MASK)
             dma_request(s, H7_TIM_DMA_UP);
     }
+    /* CR2.CCDS = 1: the CCx DMA requests go out at the update event (RM0399 §38.6.2). */
+    for (int c = 0; c < 4 && c < s->info->channels && (s->cr2 & R_TIM_CR2_CCDS_MASK); c++)
+        if (s->dier & (1u << (9 + c)))
+            dma_request(s, (h7_tim_dma_req)(H7_TIM_DMA_CC1 + c));
     if (new_psc && !software) {
         s->t0 = when;   /* the new prescaler counts from the update on */
         s->ref_tick = 0;
@@ -520,18 +513,18 @@ static uint64_t ticks_to_interest(const h7_tim *s)
 
 static void reschedule(h7_tim *s)
 {
-    uint64_t k = ticks_to_interest(s);
+    uint64_t k = s->fz.on ? 0 : ticks_to_interest(s);
     if (!k) {
         h7_sched_cancel(s->soc->sched, &s->ev);
         return;
     }
-    h7_sched_add(s->soc->sched, &s->ev, time_of_tick(s, s->ref_tick + k));
+    h7_sched_add(s->soc->sched, &s->ev, h7_freeze_global(&s->fz, time_of_tick(s, s->ref_tick + k)));
 }
 
 static void on_event(void *opaque, h7_time_ps when)
 {
     h7_tim *s = opaque;
-    sync(s, when);
+    sync(s, h7_freeze_local(&s->fz, when));
     update_irq(s);
     route_timer(s);
     reschedule(s);
@@ -545,19 +538,28 @@ void h7_tim_init(h7_tim *s, struct h7_soc *soc, h7_tim_id id)
     s->soc = soc;
     s->id = id;
     s->info = &h7_tim_infos[id];
+    s->map = h7_h755_regmap(s->info->name);
     h7_event_init(&s->ev, s->info->name, on_event, s);
 }
 
 void h7_tim_reset(h7_tim *s, h7_reset_kind kind)
 {
     h7_sched_cancel(s->soc->sched, &s->ev);
-    s->cr1 = s->cr2 = s->smcr = s->dier = s->sr = s->ccer = s->psc = s->rcr = 0;
+    s->cr1 = s->cr2 = s->smcr = s->dier = s->sr = s->ccer = s->psc = s->rcr = s->arr = 0;
     s->ccmr[0] = s->ccmr[1] = s->ccmr[2] = 0;
-    s->bdtr = s->dcr = s->tisel = 0;
-    s->af1 = s->af2 = s->info->channels ? 1u : 0;
-    s->arr = max_cnt(s);
+    s->bdtr = s->dcr = s->tisel = s->af1 = s->af2 = 0;
+    s->burst_idx = 0;
     for (int c = 0; c < 6; c++)
-        s->ccr[c] = s->ccr_sh[c] = 0;
+        s->ccr[c] = 0;
+    /* Reset values: the SVD rows of the instance (ARR 0xFFFF / 0xFFFF_FFFF, AFx.BKINE = 1 on
+     * TIM1/8/15-17: RM0399 corrections in tools/svd_corrections.txt). */
+    for (size_t k = 0; s->map && k < s->map->nregs; k++) {
+        uint32_t *p = has_reg(s, s->map->regs[k].offset) ? reg_ptr(s, s->map->regs[k].offset) : NULL;
+        if (p)
+            *p = s->map->regs[k].reset & (s->map->regs[k].offset == A_TIM_ARR ? max_cnt(s) : 0xFFFFFFFFu);
+    }
+    for (int c = 0; c < 6; c++)
+        s->ccr_sh[c] = s->ccr[c];
     s->psc_sh = 0;
     s->arr_sh = s->arr;
     s->rcr_sh = s->rep = 0;
@@ -565,36 +567,52 @@ void h7_tim_reset(h7_tim *s, h7_reset_kind kind)
     s->down = false;
     for (int c = 0; c < 4; c++)
         s->ocref[c] = false;
-    new_epoch(s, h7_soc_now(s->soc));
+    new_epoch(s, tim_now(s));
     update_irq(s);
 }
 
 uint32_t h7_tim_counter(h7_tim *s)
 {
-    sync(s, h7_soc_now(s->soc));
+    sync(s, tim_now(s));
     return s->cnt;
+}
+
+unsigned h7_tim_dma_burst_length(const h7_tim *s) { return H7_FIELD_EX(s->dcr, TIM_DCR, DBL) + 1u; }
+
+/* DMAR: the register the current burst access goes to, and the index moves on (RM0399 TIM1/TIM8
+ * registers, TIMx_DMAR and TIMx_DCR: an access to DMAR reaches the register at TIMx_CR1 +
+ * (DBA + burst index) x 4). 0 when that is DMAR itself or no register (a guest error). */
+static uint32_t burst_target(h7_tim *s)
+{
+    uint32_t target = 4u * (H7_FIELD_EX(s->dcr, TIM_DCR, DBA) + s->burst_idx);
+    s->burst_idx = s->burst_idx + 1u >= h7_tim_dma_burst_length(s) ? 0 : s->burst_idx + 1u;
+    if (target == A_TIM_DMAR || !has_reg(s, target)) {
+        h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, s->info->name, "%s_DMAR burst access to +0x%03X: no register there "
+                   "(DCR.DBA/DBL, RM0399 TIMx_DCR)", s->info->name, target);
+        return 0;
+    }
+    return target;
 }
 
 uint32_t h7_tim_read(void *dev, uint32_t offset, unsigned size, h7_master m)
 {
     h7_tim *s = dev;
     uint32_t off = offset & ~3u, v = 0;
+    if (off == A_TIM_DMAR && has_reg(s, off)) {
+        uint32_t target = burst_target(s);
+        return target ? h7_tim_read(s, target | (offset & 3u), size, m) : 0;
+    }
     if (!has_reg(s, off)) {
         h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, s->info->name, "%s read of %s+0x%03X: no register there, reads 0",
                    h7_master_name(m), s->info->name, offset);
         return 0;
     }
     uint32_t sr = s->sr;
-    sync(s, h7_soc_now(s->soc));
+    sync(s, tim_now(s));
     if (s->sr != sr)
         update_irq(s);   /* flags set by counting nobody listened to (no event was queued) */
     switch (off) {
     case A_TIM_EGR: v = 0; break;
-    case A_TIM_DMAR:
-        h7_soc_log(s->soc, H7_LOG_UNIMP, s->info->name, "%s read of %s_DMAR: DMA burst access not modelled, reads 0",
-                   h7_master_name(m), s->info->name);
-        v = 0;
-        break;
     case A_TIM_CNT:
         v = s->cnt;
         if ((s->cr1 & R_TIM_CR1_UIFREMAP_MASK) && !s->info->bits32 && (s->sr & R_TIM_SR_UIF_MASK))
@@ -654,22 +672,28 @@ void h7_tim_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_
 {
     h7_tim *s = dev;
     uint32_t off = offset & ~3u;
-    const h7_regdesc *r = h7_reg_find(tim_regs, tim_nregs, off);
-    if (!r || !has_reg(s, off)) {
+    const h7_regdesc *r = reg_row(s, off);
+    if (!r) {
         h7_soc_log(s->soc, H7_LOG_GUEST_ERROR, s->info->name, "%s write of 0x%08X to %s+0x%03X ignored: no register there",
                    h7_master_name(m), value, s->info->name, offset);
         return;
     }
-    h7_time_ps now = h7_soc_now(s->soc);
+    if (off == A_TIM_DMAR) {
+        uint32_t target = burst_target(s);
+        if (target)
+            h7_tim_write(s, target | (offset & 3u), value, size, m);
+        return;
+    }
+    h7_time_ps now = tim_now(s);
     sync(s, now);
-    uint32_t cur = off == A_TIM_CNT ? s->cnt : off == A_TIM_EGR || off == A_TIM_DMAR ? 0 : *reg_ptr(s, off);
+    uint32_t cur = off == A_TIM_CNT ? s->cnt : off == A_TIM_EGR ? 0 : *reg_ptr(s, off);
     uint32_t v = h7_subword_merge(cur, offset, size, value);
     uint32_t mask = write_mask(s, r);
     switch (off) {
     case A_TIM_CR1: write_cr1(s, v & mask, now); break;
     case A_TIM_SR:
         /* rc_w0: writing 0 clears a flag, writing 1 leaves it (RM0399 §38.6.5). */
-        s->sr &= v | ~r->w1c_mask;
+        s->sr &= v | ~r->rw_mask;   /* the SVD marks the rc_w0 flags read-write */
         break;
     case A_TIM_EGR: write_egr(s, v, now); break;
     case A_TIM_CNT: s->cnt = v & mask; break;
@@ -686,9 +710,9 @@ void h7_tim_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7_
             s->ccr_sh[c] = s->ccr[c];
         break;
     }
-    case A_TIM_DMAR:
-        h7_soc_log(s->soc, H7_LOG_UNIMP, s->info->name, "%s write to %s_DMAR: DMA burst access not modelled",
-                   h7_master_name(m), s->info->name);
+    case A_TIM_DCR:
+        s->dcr = v & mask;
+        s->burst_idx = 0;   /* a new burst configuration starts at DBA */
         break;
     default: *reg_ptr(s, off) = v & mask; break;   /* PSC and RCR are always preloaded */
     }
@@ -703,9 +727,40 @@ void h7_tim_clocks_changed(struct h7_soc *soc)
         h7_tim *s = &soc->tim[t];
         if (kernel_hz(s) == s->hz)
             continue;
-        h7_time_ps now = h7_soc_now(soc);
+        h7_time_ps now = tim_now(s);
         sync(s, now);
         new_epoch(s, now);
+        reschedule(s);
+    }
+}
+
+/* DBGMCU freeze bit of a timer (RM0399 §63.5.x): APB1LFZx DBG_TIM2..7 b0-5, TIM12..14 b6-8;
+ * APB2FZx DBG_TIM1 b0, TIM8 b1, TIM15..17 b16-18. */
+static void freeze_bit(const h7_tim *s, uint32_t *fz1, uint32_t *bit)
+{
+    int n = s->info->number;
+    if (s->info->apb == 2) {
+        *fz1 = A_DBGMCU_APB2FZ1;
+        *bit = n == 1 ? 1u : n == 8 ? 2u : 1u << (16 + n - 15);
+    } else {
+        *fz1 = A_DBGMCU_APB1LFZ1;
+        *bit = n <= 7 ? 1u << (n - 2) : 1u << (6 + n - 12);
+    }
+}
+
+void h7_tim_debug_halt_changed(struct h7_soc *soc)
+{
+    for (int t = 0; t < H7_TIM_COUNT; t++) {
+        h7_tim *s = &soc->tim[t];
+        uint32_t fz1, bit;
+        freeze_bit(s, &fz1, &bit);
+        bool frozen = h7_dbgmcu_freezes(soc, fz1, bit);
+        if (frozen == s->fz.on)
+            continue;
+        if (frozen)
+            sync(s, tim_now(s));   /* the counter stops at the value it has now */
+        h7_freeze_set(&s->fz, frozen, h7_soc_now(soc));
+        update_irq(s);
         reschedule(s);
     }
 }

@@ -8,6 +8,8 @@
 
 #include "periph.h"
 #include "h7sched.h"
+#include "dbgmcu.h"
+#include "h755_regs.h"
 
 H7_REG32(TIM_CR1, 0x00)
     H7_FIELD(TIM_CR1, CEN, 0, 1)
@@ -19,6 +21,7 @@ H7_REG32(TIM_CR1, 0x00)
     H7_FIELD(TIM_CR1, ARPE, 7, 1)
     H7_FIELD(TIM_CR1, UIFREMAP, 11, 1)
 H7_REG32(TIM_CR2, 0x04)
+    H7_FIELD(TIM_CR2, CCDS, 3, 1)
 H7_REG32(TIM_SMCR, 0x08)
 H7_REG32(TIM_DIER, 0x0C)
     H7_FIELD(TIM_DIER, UIE, 0, 1)
@@ -38,6 +41,8 @@ H7_REG32(TIM_CCR1, 0x34)
 H7_REG32(TIM_CCR4, 0x40)
 H7_REG32(TIM_BDTR, 0x44)
 H7_REG32(TIM_DCR, 0x48)
+    H7_FIELD(TIM_DCR, DBA, 0, 5)
+    H7_FIELD(TIM_DCR, DBL, 8, 5)
 H7_REG32(TIM_DMAR, 0x4C)
 H7_REG32(TIM_CCMR3, 0x54)
 H7_REG32(TIM_CCR5, 0x58)
@@ -69,7 +74,7 @@ typedef struct h7_tim_info {
 extern const h7_tim_info h7_tim_infos[H7_TIM_COUNT];
 
 /* DMA request signals of a timer (RM0399 §38.4.x "DMA requests"); the DMAMUX request number is
- * the DMA model's business. */
+ * the DMA model's business (dmamux.c, RM0399 Table 121: the SoC routes them there). */
 typedef enum { H7_TIM_DMA_UP, H7_TIM_DMA_CC1, H7_TIM_DMA_CC2, H7_TIM_DMA_CC3, H7_TIM_DMA_CC4,
                H7_TIM_DMA_COM, H7_TIM_DMA_TRIG } h7_tim_dma_req;
 typedef void (*h7_tim_dma_fn)(void *opaque, h7_tim_id tim, h7_tim_dma_req req);
@@ -79,6 +84,7 @@ typedef struct h7_tim {
     struct h7_soc *soc;
     h7_tim_id id;
     const h7_tim_info *info;
+    const h7_regmap *map;   /* its register list: the SVD table of the instance (h755_regs.c) */
     uint32_t cr1, cr2, smcr, dier, sr, ccmr[3], ccer, psc, arr, rcr, ccr[6], bdtr, dcr, af1, af2, tisel;
     /* Shadow (active) registers, loaded from the preload registers at an update event. */
     uint32_t psc_sh, arr_sh, rcr_sh, ccr_sh[6];
@@ -91,6 +97,8 @@ typedef struct h7_tim {
     uint32_t cnt;
     bool down;              /* counting down now (DIR, or the down half of center-aligned) */
     bool ocref[4];          /* OCxREF of the match-driven output modes (active/inactive/toggle on match) */
+    h7_freeze fz;           /* DBGMCU freeze: t0 and the events are in the timer's own time */
+    uint32_t burst_idx;     /* DMA burst: the DMAR access in the current burst (0..DBL) */
     h7_event ev;
 } h7_tim;
 
@@ -108,6 +116,11 @@ void h7_tim_set_dma_hook(struct h7_soc *soc, h7_tim_dma_fn fn, void *opaque);
 void h7_tim_route_outputs(struct h7_soc *soc);
 /* Output level of channel c (0..3) now, and whether the output is enabled (CCxE, MOE). */
 bool h7_tim_channel_output(h7_tim *s, int c, bool *enabled);
+/* Re-evaluate every timer's DBGMCU freeze (APB1LFZx TIM2-7/12-14, APB2FZx TIM1/8/15-17) after a
+ * debug halt/resume or a freeze-bit write: a frozen timer's counter stops until the core resumes. */
+void h7_tim_debug_halt_changed(struct h7_soc *soc);
+/* Transfers one DMA request of this timer asks for: DCR.DBL + 1 (the DMA burst, RM0399 §38.3.x). */
+unsigned h7_tim_dma_burst_length(const h7_tim *s);
 /* Counter value now (same as a CPU read of TIMx_CNT, without UIFCPY). */
 uint32_t h7_tim_counter(h7_tim *s);
 

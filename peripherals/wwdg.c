@@ -12,27 +12,27 @@
  * - RCC_GCR.WWxRSC = 0 (reset value) resets CPUx alone (the machine restarts that core, the other
  *   core and the peripherals go on; RCC_RSR WWDGxRSTF + CxRSTF); WWxRSC = 1 resets the system.
  * - DBGMCU APB3FZ1/2 bit 6 (WWDG1) and APB1LFZ1/2 bit 11 (WWDG2) freeze it while the CPU is halted:
- *   a deadline that falls during such a halt is postponed in steps of 1 ms. */
+ *   the model works in its own time (virtual time minus the frozen spans, h7_freeze): the counter
+ *   holds and the early-wakeup/reset deadlines move by the halt's length. */
 #include "wwdg.h"
 
 #include "soc.h"
 
-const h7_regdesc h7_wwdg_regs[] = {
-    {A_WWDG_CR, "WWDG_CR", 0x7Fu, 0xFFu, 0, 0, 0},
-    {A_WWDG_CFR, "WWDG_CFR", 0x7Fu, 0x3A7Fu, 0, 0, 0},
-    {A_WWDG_SR, "WWDG_SR", 0, 0, 0x1u, 0, 0},
-};
-const size_t h7_wwdg_nregs = sizeof h7_wwdg_regs / sizeof h7_wwdg_regs[0];
+/* The register list (reset values, writable bits) is the SVD table of WWDG1/WWDG2 (h755_regs.c,
+ * with the RM0399 correction of CFR.WDGTB); the model adds the behaviour. SR.EWIF is rc_w0. */
 
 static uint32_t pclk(const h7_wwdg *s) { return h7_rcc_pclk_hz(&s->soc->rcc, s->index == 1 ? 3 : 1); }
 static uint64_t tick_cycles(const h7_wwdg *s) { return 4096ull << H7_FIELD_EX(s->cfr, WWDG_CFR, WDGTB); }
 static const char *name(const h7_wwdg *s) { return s->index == 1 ? "wwdg1" : "wwdg2"; }
 
+/* The watchdog's own time: virtual time minus the time it spent frozen by the debugger. */
+static h7_time_ps wwdg_now(const h7_wwdg *s) { return h7_freeze_local(&s->fz, h7_soc_now(s->soc)); }
+
 uint32_t h7_wwdg_counter(const h7_wwdg *s)
 {
     if (!s->active || !s->hz)
         return s->t0;
-    h7_time_ps now = h7_soc_now(s->soc);
+    h7_time_ps now = wwdg_now(s);
     uint64_t ticks = now > s->load_t ? (uint64_t)((unsigned __int128)(now - s->load_t) * s->hz / H7_PS_PER_S / tick_cycles(s)) : 0;
     return ticks >= s->t0 ? 0 : s->t0 - (uint32_t)ticks;   /* past 0x3F the reset has happened */
 }
@@ -55,11 +55,11 @@ static void schedule(h7_wwdg *s)
 {
     h7_sched_cancel(s->soc->sched, &s->ev_ewi);
     h7_sched_cancel(s->soc->sched, &s->ev_reset);
-    if (!s->active || !s->hz)
+    if (!s->active || !s->hz || s->fz.on)
         return;
     if ((s->cfr & R_WWDG_CFR_EWI_MASK) && s->t0 > 0x40u)
-        h7_sched_add(s->soc->sched, &s->ev_ewi, time_of(s, 0x40u));
-    h7_sched_add(s->soc->sched, &s->ev_reset, time_of(s, 0x3Fu));
+        h7_sched_add(s->soc->sched, &s->ev_ewi, h7_freeze_global(&s->fz, time_of(s, 0x40u)));
+    h7_sched_add(s->soc->sched, &s->ev_reset, h7_freeze_global(&s->fz, time_of(s, 0x3Fu)));
 }
 
 static void load(h7_wwdg *s, uint32_t t, h7_time_ps now)
@@ -82,15 +82,13 @@ static void fire_reset(h7_wwdg *s, const char *why)
     h7_sched_cancel(s->soc->sched, &s->ev_reset);
 }
 
-static bool frozen(const h7_wwdg *s)
+/* DBGMCU freeze: APB3FZ1/2 b6 (WWDG1), APB1LFZ1/2 b11 (WWDG2), RM0399 §63.5.x. */
+void h7_wwdg_debug_halt_changed(h7_wwdg *s)
 {
-    const h7_soc *soc = s->soc;
-    if (!soc->ops.core_halted)
-        return false;
-    /* APB3FZ1 0x34 / APB3FZ2 0x38 (WWDG1 b6), APB1LFZ1 0x3C / APB1LFZ2 0x40 (WWDG2 b11) */
-    uint32_t bit = s->index == 1 ? 1u << 6 : 1u << 11, fz1 = s->index == 1 ? 0x34u : 0x3Cu;
-    return ((h7_dbgmcu_value(&soc->dbgmcu, fz1) & bit) && soc->ops.core_halted(soc->host, H7_CM7)) ||
-           ((h7_dbgmcu_value(&soc->dbgmcu, fz1 + 4u) & bit) && soc->ops.core_halted(soc->host, H7_CM4));
+    bool frozen = s->index == 1 ? h7_dbgmcu_freezes(s->soc, A_DBGMCU_APB3FZ1, 1u << 6)
+                                : h7_dbgmcu_freezes(s->soc, A_DBGMCU_APB1LFZ1, 1u << 11);
+    if (h7_freeze_set(&s->fz, frozen, h7_soc_now(s->soc)))
+        schedule(s);
 }
 
 static void on_ewi(void *opaque, h7_time_ps when)
@@ -103,11 +101,6 @@ static void on_ewi(void *opaque, h7_time_ps when)
 static void on_reset(void *opaque, h7_time_ps when)
 {
     h7_wwdg *s = opaque;
-    if (frozen(s)) {
-        s->load_t += H7_PS_PER_MS;
-        h7_sched_add(s->soc->sched, &s->ev_reset, when + H7_PS_PER_MS);
-        return;
-    }
     fire_reset(s, "timeout");
 }
 
@@ -116,6 +109,7 @@ void h7_wwdg_init(h7_wwdg *s, struct h7_soc *soc, int index)
     *s = (h7_wwdg){0};
     s->soc = soc;
     s->index = index;
+    s->map = h7_h755_regmap(index == 1 ? "WWDG1" : "WWDG2");
     h7_event_init(&s->ev_ewi, index == 1 ? "wwdg1.ewi" : "wwdg2.ewi", on_ewi, s);
     h7_event_init(&s->ev_reset, index == 1 ? "wwdg1.reset" : "wwdg2.reset", on_reset, s);
 }
@@ -124,10 +118,10 @@ void h7_wwdg_reset(h7_wwdg *s, h7_reset_kind kind)
 {
     h7_sched_cancel(s->soc->sched, &s->ev_ewi);
     h7_sched_cancel(s->soc->sched, &s->ev_reset);
-    s->cfr = 0x7Fu;
-    s->sr = 0;
+    s->cfr = h7_regmap_reset(s->map, A_WWDG_CFR);
+    s->sr = h7_regmap_reset(s->map, A_WWDG_SR);
     s->active = false;
-    s->t0 = 0x7Fu;
+    s->t0 = h7_regmap_reset(s->map, A_WWDG_CR) & 0x7Fu;
     s->load_t = 0;
     s->hz = 0;
     update_irq(s);
@@ -153,7 +147,7 @@ void h7_wwdg_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7
 {
     h7_wwdg *s = dev;
     uint32_t off = offset & ~3u;
-    h7_time_ps now = h7_soc_now(s->soc);
+    h7_time_ps now = wwdg_now(s);
     switch (off) {
     case A_WWDG_CR: {
         uint32_t v = h7_subword_merge(h7_wwdg_counter(s) | (s->active ? 0x80u : 0), offset, size, value);
@@ -178,7 +172,7 @@ void h7_wwdg_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7
     }
     case A_WWDG_CFR: {
         uint32_t cnt = h7_wwdg_counter(s);
-        s->cfr = h7_subword_merge(s->cfr, offset, size, value) & h7_wwdg_regs[1].rw_mask;
+        s->cfr = h7_subword_merge(s->cfr, offset, size, value) & h7_regmap_row(s->map, A_WWDG_CFR)->rw_mask;
         if (s->active)
             load(s, cnt, now);   /* a new prescaler counts from the current value */
         break;
@@ -199,6 +193,6 @@ void h7_wwdg_clocks_changed(struct h7_soc *soc)
         h7_wwdg *s = &soc->wwdg[i];
         if (!s->active || pclk(s) == s->hz)
             continue;
-        load(s, h7_wwdg_counter(s), h7_soc_now(soc));
+        load(s, h7_wwdg_counter(s), wwdg_now(s));
     }
 }

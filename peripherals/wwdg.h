@@ -6,6 +6,8 @@
 
 #include "periph.h"
 #include "h7sched.h"
+#include "h755_regs.h"
+#include "dbgmcu.h"
 
 H7_REG32(WWDG_CR, 0x00)
     H7_FIELD(WWDG_CR, T, 0, 7)
@@ -19,18 +21,18 @@ H7_REG32(WWDG_SR, 0x08)
 
 #define H7_WWDG_IRQN 0   /* WWDG_IRQn: WWDG1 on the CM7's NVIC, WWDG2 on the CM4's */
 
-extern const h7_regdesc h7_wwdg_regs[];
-extern const size_t h7_wwdg_nregs;
 
 struct h7_soc;
 typedef struct h7_wwdg {
     struct h7_soc *soc;
+    const h7_regmap *map;       /* its register list: the SVD table (h755_regs.c) */
     int index;              /* 1 or 2 */
     uint32_t cfr, sr;
     bool active;            /* WDGA */
     uint32_t t0;            /* counter value loaded at load_t */
     h7_time_ps load_t;
     uint32_t hz;            /* PCLK at load_t */
+    h7_freeze fz;               /* DBGMCU freeze: load_t is in the watchdog's own time */
     h7_event ev_ewi, ev_reset;
 } h7_wwdg;
 
@@ -42,5 +44,8 @@ void h7_wwdg_write(void *dev, uint32_t offset, uint32_t value, unsigned size, h7
 uint32_t h7_wwdg_counter(const h7_wwdg *s);
 /* RCC changed a clock: both watchdogs keep their counter and count at the new PCLK. */
 void h7_wwdg_clocks_changed(struct h7_soc *soc);
+
+/* Re-evaluate the DBGMCU freeze (APB3FZx b6 WWDG1, APB1LFZx b11 WWDG2) after a debug halt/resume. */
+void h7_wwdg_debug_halt_changed(h7_wwdg *s);
 
 #endif

@@ -762,6 +762,21 @@ static void run_cores(h7_machine *m)
     }
 }
 
+/* The debugger halted or resumed a core since the SoC last looked: the DBGMCU freezes (timers,
+ * LPTIMs, watchdogs) follow. Halts happen inside a core's run (breakpoints, steps) or between runs (the GDB
+ * server, scenario steps); the run loop notices them at its window boundaries. */
+static void sync_debug_halts(h7_machine *m)
+{
+    unsigned halted = 0;
+    for (int k = 0; k < H7_NCORES; k++)
+        if (m->cpu[k].state == H7_CPU_HALTED)
+            halted |= 1u << k;
+    if (halted == m->debug_halted)
+        return;
+    m->debug_halted = halted;
+    h7_soc_debug_halt_changed(&m->soc);
+}
+
 static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
 {
     m->run_end = m->time + duration;
@@ -795,6 +810,7 @@ static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
         for (int k = 0; k < H7_NCORES; k++)
             if (m->corereset_pending[k])
                 apply_core_reset(m, (h7_core_id)k);
+        sync_debug_halts(m);
         open_window(m);
         run_cores(m);
         if (m->window_open && !m->stop_requested && !m->sysreset_pending)

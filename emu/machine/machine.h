@@ -70,6 +70,7 @@ typedef struct h7_machine {
     bool corereset_pending[H7_NCORES];   /* one CPU reset alone (WWDGx with RCC_GCR.WWxRSC = 0) */
     h7_reset_cause corereset_cause[H7_NCORES];
     bool stop_requested;          /* a breakpoint/condition asks the run loop to return */
+    unsigned debug_halted;        /* cores halted by the debugger (bit k = core k) as the SoC last saw them */
     bool trace_hold_ahead;        /* trace events later than `time` stay held at a window's end: a
                                    * stop cut the window short, the other core has not caught up
                                    * (the GDB server sets it so the timeline never goes back) */

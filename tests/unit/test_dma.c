@@ -475,6 +475,160 @@ static void test_mdma_to_dtcm_needs_the_ahbs_bus(void **state)
     assert_true(fh_traced(fh, "mdma: channel 1 transfer error writing 0x20000040 (DTCM): channel disabled"));
 }
 
+/* ------------------------------------------------------------------ timer requests */
+
+#define TIM6 0x40001000u
+#define TIM2 0x40000000u
+#define GPIOB 0x58020400u
+#define GPIO_BSRR 0x18u
+#define GPIO_ODR 0x14u
+
+/* TIM6 at 1 MHz (64 MHz / 64) with a 100 us update period and UDE: one DMA request per update. */
+static void tim6_update_dma(fake_host *fh)
+{
+    wr(fh, RCC + 0x0E8, (1u << 18) | (1u << 4));   /* C1 APB1LENR: USART3EN, TIM6EN */
+    wr(fh, TIM6 + A_TIM_PSC, 63);
+    wr(fh, TIM6 + A_TIM_ARR, 99);
+    wr(fh, TIM6 + A_TIM_EGR, R_TIM_EGR_UG_MASK);
+    wr(fh, TIM6 + A_TIM_SR, 0);
+    wr(fh, TIM6 + A_TIM_DIER, R_TIM_DIER_UDE_MASK);
+}
+
+/* RM0399 Table 121: the timers' DMAMUX1 input numbers (the HAL's DMA_REQUEST_TIMx_yyy). */
+static void test_timer_requests_use_the_dmamux1_lines_of_rm0399_table121(void **state)
+{
+    (void)state;
+    assert_int_equal(h7_dmamux_timer_line(1, H7_TIM_DMA_CC1), 11);
+    assert_int_equal(h7_dmamux_timer_line(1, H7_TIM_DMA_CC4), 14);
+    assert_int_equal(h7_dmamux_timer_line(1, H7_TIM_DMA_UP), 15);
+    assert_int_equal(h7_dmamux_timer_line(1, H7_TIM_DMA_COM), 17);
+    assert_int_equal(h7_dmamux_timer_line(2, H7_TIM_DMA_UP), 22);
+    assert_int_equal(h7_dmamux_timer_line(4, H7_TIM_DMA_CC3), 31);
+    assert_int_equal(h7_dmamux_timer_line(4, H7_TIM_DMA_CC4), 0);      /* no TIM4_CH4 line */
+    assert_int_equal(h7_dmamux_timer_line(5, H7_TIM_DMA_TRIG), 60);
+    assert_int_equal(h7_dmamux_timer_line(6, H7_TIM_DMA_UP), 69);
+    assert_int_equal(h7_dmamux_timer_line(7, H7_TIM_DMA_UP), 70);
+    assert_int_equal(h7_dmamux_timer_line(8, H7_TIM_DMA_UP), 51);
+    assert_int_equal(h7_dmamux_timer_line(15, H7_TIM_DMA_CC2), 0);     /* TIM15: CH1 only */
+    assert_int_equal(h7_dmamux_timer_line(16, H7_TIM_DMA_CC1), 109);
+    assert_int_equal(h7_dmamux_timer_line(17, H7_TIM_DMA_UP), 112);
+    assert_int_equal(h7_dmamux_timer_line(12, H7_TIM_DMA_UP), 0);      /* TIM12-14: none */
+}
+
+/* RM0399 §41.3 (UDE) + §16.3.8: each TIM6 update event requests one transfer; the stream moves one
+ * item (memory table -> GPIOB_BSRR) and its acknowledge drops the request, so the table advances
+ * one word per timer period, not in one burst. */
+static void test_tim6_update_requests_move_one_item_per_period_to_gpio_bsrr(void **state)
+{
+    fake_host *fh = *state;
+    wr(fh, RCC + 0x0E0, 1u << 1);   /* AHB4ENR: GPIOBEN */
+    const uint32_t table[4] = {1u << 0, 1u << 16, 1u << 7, 1u << 23};   /* PB0 on, off, PB7 on, off */
+    memcpy(ram(fh, FH_AXISRAM), table, sizeof table);
+    tim6_update_dma(fh);
+    wr(fh, DMAMUX1 + 4 * 0, H7_DMAREQ_TIM6_UP);
+    stream_setup(fh, DMA1, 0, GPIOB + GPIO_BSRR, FH_AXISRAM, 4);
+    wr(fh, DMA1 + S(0, A_DMA_SxCR), CR_M2P | CR_MINC | CR_PSIZE_WORD | CR_MSIZE_WORD | CR_TCIE | CR_EN);
+    wr(fh, TIM6 + A_TIM_CR1, R_TIM_CR1_CEN_MASK);
+    fh_advance(fh, 50 * H7_PS_PER_US);
+    assert_int_equal(rd(fh, DMA1 + S(0, A_DMA_SxNDTR)), 4);           /* no event yet */
+    fh_advance(fh, 60 * H7_PS_PER_US);                                  /* first update at 100 us */
+    assert_int_equal(rd(fh, DMA1 + S(0, A_DMA_SxNDTR)), 3);
+    assert_int_equal(rd(fh, GPIOB + GPIO_ODR) & 0x81u, 0x01u);
+    assert_false(fh->soc.dmamux.line[H7_DMAREQ_TIM6_UP]);              /* acknowledged */
+    fh_advance(fh, 100 * H7_PS_PER_US);
+    assert_int_equal(rd(fh, DMA1 + S(0, A_DMA_SxNDTR)), 2);
+    assert_int_equal(rd(fh, GPIOB + GPIO_ODR) & 0x81u, 0x00u);
+    fh_advance(fh, 100 * H7_PS_PER_US);
+    assert_int_equal(rd(fh, GPIOB + GPIO_ODR) & 0x81u, 0x80u);
+    fh_advance(fh, 100 * H7_PS_PER_US);
+    assert_int_equal(rd(fh, DMA1 + S(0, A_DMA_SxNDTR)), 0);
+    assert_int_equal(rd(fh, GPIOB + GPIO_ODR) & 0x81u, 0x00u);
+    assert_int_equal(rd(fh, DMA1 + A_DMA_LISR) & H7_DMA_TCIF, H7_DMA_TCIF);
+    assert_true(fh->irq[H7_CM7][11]);                                   /* DMA1_Stream0 */
+}
+
+/* A timer request with no stream to serve it stays pending (the timer waits for the acknowledge);
+ * further events meanwhile are not counted: the stream enabled later moves exactly one item. */
+static void test_pending_timer_request_is_served_once_when_a_stream_is_enabled(void **state)
+{
+    fake_host *fh = *state;
+    const uint32_t src[3] = {0x11u, 0x22u, 0x33u};
+    memcpy(ram(fh, FH_AXISRAM), src, sizeof src);
+    tim6_update_dma(fh);
+    wr(fh, TIM6 + A_TIM_CR1, R_TIM_CR1_CEN_MASK);
+    fh_advance(fh, 350 * H7_PS_PER_US);                                 /* three updates, no stream */
+    assert_true(fh->soc.dmamux.line[H7_DMAREQ_TIM6_UP]);
+    wr(fh, DMAMUX1 + 4 * 2, H7_DMAREQ_TIM6_UP);
+    stream_setup(fh, DMA1, 2, TIM6 + A_TIM_ARR, FH_AXISRAM, 3);
+    wr(fh, DMA1 + S(2, A_DMA_SxCR), CR_M2P | CR_MINC | CR_PSIZE_WORD | CR_MSIZE_WORD | CR_EN);
+    fh_advance(fh, 10 * H7_PS_PER_US);                                  /* before the 4th update */
+    assert_int_equal(rd(fh, DMA1 + S(2, A_DMA_SxNDTR)), 2);
+    assert_int_equal(rd(fh, TIM6 + A_TIM_ARR), 0x11u);                  /* the DMA wrote the timer's ARR */
+}
+
+/* RM0399 §39.4.x CCxDE: a compare match of TIM2 channel 1 requests on line 18 (TIM2_CH1); with
+ * CR2.CCDS = 1 the request goes out at the update event instead (§39.4.2). */
+static void test_tim2_compare_match_requests_on_its_channel_line(void **state)
+{
+    fake_host *fh = *state;
+    wr(fh, RCC + 0x0E8, 1u << 0);   /* TIM2EN */
+    const uint32_t v = 0xA5A5u;
+    memcpy(ram(fh, FH_AXISRAM), &v, 4);
+    wr(fh, DMAMUX1 + 4 * 1, H7_DMAREQ_TIM2_CH1);
+    stream_setup(fh, DMA1, 1, FH_AXISRAM + 0x100, FH_AXISRAM, 1);   /* P2M: "peripheral" = a RAM word */
+    wr(fh, DMA1 + S(1, A_DMA_SxCR), CR_PSIZE_WORD | CR_MSIZE_WORD | CR_EN);
+    wr(fh, TIM2 + A_TIM_PSC, 63);
+    wr(fh, TIM2 + A_TIM_ARR, 999);
+    wr(fh, TIM2 + A_TIM_CCR1, 300);
+    wr(fh, TIM2 + A_TIM_EGR, R_TIM_EGR_UG_MASK);
+    wr(fh, TIM2 + A_TIM_DIER, 1u << 9);                                 /* CC1DE */
+    wr(fh, TIM2 + A_TIM_CR1, R_TIM_CR1_CEN_MASK);
+    fh_advance(fh, 290 * H7_PS_PER_US);
+    assert_int_equal(rd(fh, DMA1 + S(1, A_DMA_SxNDTR)), 1);
+    fh_advance(fh, 20 * H7_PS_PER_US);
+    assert_int_equal(rd(fh, DMA1 + S(1, A_DMA_SxNDTR)), 0);
+    /* CCDS: the CC1 request moves to the update event */
+    wr(fh, DMA1 + A_DMA_LIFCR, 0x3Du << 6);
+    stream_setup(fh, DMA1, 1, FH_AXISRAM + 0x100, FH_AXISRAM, 1);
+    wr(fh, DMA1 + S(1, A_DMA_SxCR), CR_PSIZE_WORD | CR_MSIZE_WORD | CR_EN);
+    wr(fh, TIM2 + A_TIM_CR2, R_TIM_CR2_CCDS_MASK);
+    fh_advance(fh, 500 * H7_PS_PER_US);                                 /* t = 810 us: past CCR1, before the update */
+    assert_int_equal(rd(fh, DMA1 + S(1, A_DMA_SxNDTR)), 1);
+    fh_advance(fh, 200 * H7_PS_PER_US);                                 /* update at 1000 us */
+    assert_int_equal(rd(fh, DMA1 + S(1, A_DMA_SxNDTR)), 0);
+}
+
+/* RM0399 TIM1/TIM8 "DMA burst mode" (TIMx_DCR, TIMx_DMAR): with DBA = CCR1 and DBL = 2 one update
+ * request moves three words through DMAR into CCR1, CCR2, CCR3 (HAL_TIM_DMABurst_WriteStart), and
+ * the next update the next three. */
+#define TIM1 0x40010000u
+static void test_tim1_update_dma_burst_writes_ccr1_to_ccr3_through_dmar(void **state)
+{
+    fake_host *fh = *state;
+    wr(fh, RCC + 0x0F0, 1u << 0);                                       /* APB2ENR: TIM1EN */
+    const uint32_t table[6] = {100, 200, 300, 110, 210, 310};
+    memcpy(ram(fh, FH_AXISRAM), table, sizeof table);
+    wr(fh, DMAMUX1 + 4 * 3, H7_DMAREQ_TIM1_UP);
+    stream_setup(fh, DMA1, 3, TIM1 + A_TIM_DMAR, FH_AXISRAM, 6);
+    wr(fh, DMA1 + S(3, A_DMA_SxCR), CR_M2P | CR_MINC | CR_PSIZE_WORD | CR_MSIZE_WORD | CR_EN);
+    wr(fh, TIM1 + A_TIM_PSC, 63);
+    wr(fh, TIM1 + A_TIM_ARR, 999);                                      /* update every 1 ms */
+    wr(fh, TIM1 + A_TIM_EGR, R_TIM_EGR_UG_MASK);
+    wr(fh, TIM1 + A_TIM_DCR, (2u << 8) | (A_TIM_CCR1 / 4u));             /* DBL = 3 transfers, DBA = CCR1 */
+    wr(fh, TIM1 + A_TIM_DIER, R_TIM_DIER_UDE_MASK);
+    wr(fh, TIM1 + A_TIM_CR1, R_TIM_CR1_CEN_MASK);
+    fh_advance(fh, 1010 * H7_PS_PER_US);
+    assert_int_equal(rd(fh, DMA1 + S(3, A_DMA_SxNDTR)), 3);             /* one event: three items */
+    assert_int_equal(rd(fh, TIM1 + A_TIM_CCR1), 100);
+    assert_int_equal(rd(fh, TIM1 + A_TIM_CCR1 + 4), 200);
+    assert_int_equal(rd(fh, TIM1 + A_TIM_CCR1 + 8), 300);
+    fh_advance(fh, 1000 * H7_PS_PER_US);
+    assert_int_equal(rd(fh, DMA1 + S(3, A_DMA_SxNDTR)), 0);
+    assert_int_equal(rd(fh, TIM1 + A_TIM_CCR1), 110);
+    assert_int_equal(rd(fh, TIM1 + A_TIM_CCR1 + 8), 310);
+    assert_false(fh_logged(fh, "DMAR"));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
 int main(void)
@@ -501,6 +655,11 @@ int main(void)
         T(mdma_software_request_copies_repeated_blocks),
         T(mdma_buffer_mode_moves_one_buffer_per_request),
         T(mdma_to_dtcm_needs_the_ahbs_bus),
+        cmocka_unit_test(test_timer_requests_use_the_dmamux1_lines_of_rm0399_table121),
+        T(tim6_update_requests_move_one_item_per_period_to_gpio_bsrr),
+        T(pending_timer_request_is_served_once_when_a_stream_is_enabled),
+        T(tim2_compare_match_requests_on_its_channel_line),
+        T(tim1_update_dma_burst_writes_ccr1_to_ccr3_through_dmar),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

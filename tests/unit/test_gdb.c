@@ -754,6 +754,46 @@ static void test_read_and_access_watchpoints_report_their_kind(void **state)
     assert_int_equal(stop_server(&s), 0);
 }
 
+/* DBGMCU freeze over the GDB server (RM0399 §63.5): with the CM7 halted by the debugger and the
+ * CM4 running on (the default --gdb-halt=core), TIM6 keeps counting until the debugger sets
+ * APB1LFZ1.DBG_TIM6; from then on its counter stands still while the CM7 stays halted. */
+static uint32_t rsp_word(int fd, uint32_t addr)
+{
+    char q[32];
+    snprintf(q, sizeof q, "m%x,4", addr);
+    unsigned b[4] = {0};
+    assert_int_equal(sscanf(rsp(fd, q), "%2x%2x%2x%2x", &b[0], &b[1], &b[2], &b[3]), 4);
+    return b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static void test_dbgmcu_freeze_stops_tim6_while_the_cm7_is_halted(void **state)
+{
+    server s = start_server(h7t_fw("timebase_cm7.elf"), h7t_fw("timebase_cm4.elf"), NULL);
+    int fd = connect_to(s.port);
+    assert_non_null(strstr(rsp(fd, "?"), "T"));
+    rsp_send(fd, "c");
+    usleep(300000);                                   /* the firmware starts its TIM6 time base */
+    send(fd, "\x03", 1, 0);
+    assert_non_null(strstr(rsp_reply(fd, 5000, NULL, 0), "T02"));
+    const uint32_t cnt = 0x40001024u, tries = 5;
+    bool moved = false;
+    for (uint32_t i = 0; i < tries && !moved; i++) {   /* the CM4 runs: time goes on */
+        uint32_t a = rsp_word(fd, cnt);
+        usleep(100000);
+        moved = rsp_word(fd, cnt) != a;
+    }
+    assert_true(moved);
+    assert_string_equal(rsp(fd, "M5c00103c,4:10000000"), "OK");   /* APB1LFZ1 = DBG_TIM6 */
+    uint32_t frozen = rsp_word(fd, cnt);
+    for (int i = 0; i < 3; i++) {
+        usleep(100000);
+        assert_int_equal(rsp_word(fd, cnt), frozen);
+    }
+    rsp(fd, "D");
+    close(fd);
+    assert_int_equal(stop_server(&s), 0);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -778,6 +818,7 @@ int main(void)
         cmocka_unit_test(test_timeline_never_goes_back_across_halts),
         cmocka_unit_test(test_gdb_wait_survives_a_port_probe),
         cmocka_unit_test(test_read_and_access_watchpoints_report_their_kind),
+        cmocka_unit_test(test_dbgmcu_freeze_stops_tim6_while_the_cm7_is_halted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
