@@ -587,6 +587,7 @@ static void data_fault(h7_cpu *c, uint32_t addr, bool write)
 #define TRAP_FP 1u
 #define TRAP_DIV 2u
 #define TRAP_ALIGN 4u
+#define TRAP_MULTI 8u   /* always armed: the always-aligned accesses (traps.h) */
 
 /* CPACR.CP10 (b21:20; CP11 must match): 00 no access, 01 privileged only, 11 full (B3.2.20). */
 static bool fp_denied(h7_cpu *c)
@@ -602,12 +603,12 @@ static bool fp_denied(h7_cpu *c)
 static unsigned traps_armed(h7_cpu *c)
 {
     return (((c->nvic.cpacr >> 20) & 3u) != 3u ? TRAP_FP : 0u) | ((c->nvic.ccr & (1u << 4)) ? TRAP_DIV : 0u) |
-           ((c->nvic.ccr & (1u << 3)) ? TRAP_ALIGN : 0u);
+           ((c->nvic.ccr & (1u << 3)) ? TRAP_ALIGN : 0u) | TRAP_MULTI;
 }
 
-/* ARMv7-M A3.2.1: LDRD/STRD, LDM/STM/PUSH/POP and the exclusives need word alignment always; with
- * CCR.UNALIGN_TRP every halfword/word access must be aligned too. Only checked while UNALIGN_TRP
- * is set (checking them always would need a hook on every load/store site). */
+/* ARMv7-M A3.2.1: with CCR.UNALIGN_TRP every halfword/word access must be aligned (checked while
+ * UNALIGN_TRP is set: a hook on every load/store site). LDRD/STRD, LDM/STM and the exclusives need
+ * alignment always: h7_trap_always_aligned, checked first by the hook. */
 static bool access_misaligned(const mem_insn *mi, uint16_t hw)
 {
     if ((hw & 0xFFE0u) == 0xE8C0u)   /* TBB/TBH, byte/halfword exclusives: not word accesses */
@@ -630,21 +631,37 @@ static void trap_fault(h7_cpu *c, unsigned exc, uint32_t cfsr, uint32_t pc, cons
     uc_emu_stop(c->uc);   /* from a code hook: stops before the instruction (PC exact) */
 }
 
-/* Code hook on one FP, divide or (UNALIGN_TRP) load/store instruction: runs before it. */
+/* Code hook on one FP, divide, always-aligned or (UNALIGN_TRP) load/store instruction: runs
+ * before it. The common case, an aligned LDRD/LDM, costs one instruction fetch and one register
+ * read. */
 static void hk_trap(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
     h7_cpu *c = ud;
     uint32_t pc = (uint32_t)address;
     uint16_t hw = 0, hw2 = 0;
-    unsigned rm = 0;
+    unsigned rm = 0, rn = 0;
+    int32_t off = 0;
     if (c->state != H7_CPU_RUNNING || !read_u16(c, pc, &hw) || (is_thumb32(hw) && !read_u16(c, pc + 2, &hw2)))
         return;
+    unsigned align = h7_trap_always_aligned(hw, hw2, &rn, &off);
+    uint32_t base = align ? reg_val(c, rn, pc) : 0;
+    bool trp = (c->nvic.ccr & (1u << 3)) != 0;
+    if (align && !(base & (align - 1u)) && !trp)
+        return;   /* aligned, and no other trap can apply to a load/store */
     h7_trap_kind kind = is_thumb32(hw) ? h7_trap_classify(hw, hw2, &rm) : H7_TRAP_NONE;
     uint32_t xpsr = rr(uc, UC_ARM_REG_XPSR);
     if (!h7_trap_cond_passed(h7_trap_it_cond(xpsr), xpsr))
         return;   /* a false IT condition: no fault */
+    if (align && (base & (align - 1u))) {
+        char what[96];
+        snprintf(what, sizeof what, "unaligned %s access to 0x%08X (always a fault: ARMv7-M A3.2.1)",
+                 align == 2 ? "exclusive halfword" : (hw >> 11) < 0x1Du || (hw & 0xFE40u) == 0xE800u ? "LDM/STM"
+                 : (hw & 0xFFE0u) == 0xE840u ? "exclusive word" : "LDRD/STRD", base + (uint32_t)off);
+        trap_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_UNALIGNED, pc, what);
+        return;
+    }
     mem_insn mi;
-    if (kind != H7_TRAP_FP && (c->nvic.ccr & (1u << 3)) && decode_mem_insn(c, pc, hw, hw2, &mi) &&
+    if (kind != H7_TRAP_FP && trp && decode_mem_insn(c, pc, hw, hw2, &mi) &&
         access_misaligned(&mi, hw)) {
         char what[96];
         snprintf(what, sizeof what, "unaligned access to 0x%08X (CCR.UNALIGN_TRP)", mi.lo);
@@ -672,12 +689,19 @@ static bool hook_trap_sites(h7_cpu *c, uint32_t addr, uint32_t size, unsigned ar
             break;
         h7_trap_kind k = wide ? h7_trap_classify(hw, hw2, &rm) : H7_TRAP_NONE;
         mem_insn mi;
+        unsigned rn;
+        int32_t off;
         bool mem = (armed & TRAP_ALIGN) && k != H7_TRAP_FP && decode_mem_insn(c, pc, hw, hw2, &mi);
-        if (((k == H7_TRAP_FP && (armed & TRAP_FP)) || (k == H7_TRAP_DIV && (armed & TRAP_DIV)) || mem) &&
-            h7_trap_add_site(c->traps, pc)) {
+        bool multi = (armed & TRAP_MULTI) && h7_trap_always_aligned(hw, hw2, &rn, &off);
+        if ((k == H7_TRAP_FP && (armed & TRAP_FP)) || (k == H7_TRAP_DIV && (armed & TRAP_DIV)) || mem || multi) {
+            bool was_full = c->traps->full;
             uc_hook h;
-            if (uc_hook_add(c->uc, &h, UC_HOOK_CODE, (void *)hk_trap, c, pc, pc) == UC_ERR_OK)
+            if (h7_trap_add_site(c->traps, pc) &&
+                uc_hook_add(c->uc, &h, UC_HOOK_CODE, (void *)hk_trap, c, pc, pc) == UC_ERR_OK)
                 added = true;
+            if (c->traps->full && !was_full)
+                cpu_note(c, "more than %u instructions that may fault (FP, divide, unaligned): the ones found from "
+                         "0x%08X on are not checked", H7_TRAP_MAX_SITES, pc);
         }
         pc += wide ? 4 : 2;
     }
@@ -1032,6 +1056,7 @@ int h7_cpu_open(h7_cpu *c, const h7_cpu_env *env, h7_core_id id, char *err, size
     c->hz = 64000000u;
     c->tbc = calloc(TBC_SIZE, sizeof *c->tbc);
     c->traps = calloc(1, sizeof *c->traps);
+    c->traps_armed = TRAP_MULTI;
     if (!c->tbc || !c->traps)
         return -1;
     uc_err e = uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &c->uc);

@@ -1,5 +1,7 @@
 #include "traps.h"
 
+_Static_assert(H7_TRAP_SLOTS == 1u << 13, "slot_of keeps 13 bits");
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,21 +44,72 @@ bool h7_trap_cond_passed(unsigned cond, uint32_t xpsr)
     return (cond & 1u) ? !r : r;
 }
 
+unsigned h7_trap_always_aligned(uint16_t hw, uint16_t hw2, unsigned *rn, int32_t *offset)
+{
+    if ((hw >> 11) < 0x1Du) {
+        if ((hw & 0xF000u) != 0xC000u)   /* narrow STM/LDM T1 (IA, base r0-r7): 1100 L Rn list */
+            return 0;
+        *rn = (hw >> 8) & 7u;
+        *offset = 0;
+        return 4;
+    }
+    unsigned n = hw & 0xFu;
+    if ((hw & 0xFE40u) == 0xE800u) {     /* 1110 100 op 0 W L Rn: STM/LDM IA (op 01) or DB (op 10) */
+        unsigned op = (hw >> 7) & 3u;
+        if ((op != 1u && op != 2u) || n == 13u || n == 15u)
+            return 0;
+        *rn = n;
+        *offset = op == 2u ? -4 * __builtin_popcount(hw2 & 0xFFFFu) : 0;
+        return 4;
+    }
+    if ((hw & 0xFE40u) == 0xE840u && (hw & 0x0120u)) {   /* LDRD/STRD imm: 1110 100P U1WL Rn, P|W */
+        if (n == 13u || n == 15u)
+            return 0;
+        int32_t imm = (int32_t)(hw2 & 0xFFu) * 4;
+        *rn = n;
+        *offset = (hw & 0x100u) ? ((hw & 0x80u) ? imm : -imm) : 0;
+        return 4;
+    }
+    if ((hw & 0xFFE0u) == 0xE840u) {     /* STREX/LDREX: 1110 1000 010L Rn, offset imm8 * 4 */
+        if (n == 13u || n == 15u)
+            return 0;
+        *rn = n;
+        *offset = (int32_t)(hw2 & 0xFFu) * 4;
+        return 4;
+    }
+    if ((hw & 0xFFE0u) == 0xE8C0u && ((hw2 >> 4) & 0xFu) == 5u) {   /* STREXH/LDREXH */
+        if (n == 13u || n == 15u)
+            return 0;
+        *rn = n;
+        *offset = 0;
+        return 2;
+    }
+    return 0;
+}
+
+/* Fibonacci hashing: the top 13 bits of the product (H7_TRAP_SLOTS = 2^13). */
+static size_t slot_of(uint32_t addr) { return (size_t)((uint32_t)((addr >> 1) * 2654435761u) >> 19); }
+
 bool h7_trap_add_site(h7_trap_sites *t, uint32_t addr)
 {
-    for (size_t i = 0; i < t->nsites; i++)
-        if (t->sites[i] == addr)
-            return false;
-    if (t->nsites == H7_TRAP_MAX_SITES)
+    if (!t->slots && !(t->slots = calloc(H7_TRAP_SLOTS, sizeof *t->slots)))
         return false;
-    if (!t->sites && !(t->sites = malloc(H7_TRAP_MAX_SITES * sizeof *t->sites)))
+    size_t i = slot_of(addr);
+    while (t->slots[i] && t->slots[i] != addr)
+        i = (i + 1) & (H7_TRAP_SLOTS - 1u);
+    if (t->slots[i] == addr || addr == 0)
         return false;
-    t->sites[t->nsites++] = addr;
+    if (t->nsites == H7_TRAP_MAX_SITES) {   /* never more than half full: the probe above ends */
+        t->full = true;
+        return false;
+    }
+    t->slots[i] = addr;
+    t->nsites++;
     return true;
 }
 
 void h7_trap_free(h7_trap_sites *t)
 {
-    free(t->sites);
+    free(t->slots);
     memset(t, 0, sizeof *t);
 }

@@ -77,11 +77,25 @@ int main(void)
     __asm volatile("dsb\n isb\n ldr r0, =0x38000001\n ldr r1, =0x30000001\n cmp r1, #0\n it ne\n ldrne r0, [r0]\n"
                    ::: "r0", "r1");
 #elif HOSTILE_LDRD_UNALIGNED
+    /* ARMv7-M A3.2.1: LDRD/STRD, LDM/STM and the exclusives fault when unaligned whatever
+     * CCR.UNALIGN_TRP says (here it is 0, its reset value). */
     SCB_SHCSR |= SHCSR_USGFAULTENA;
     __asm volatile("mov r2, sp\n subs r2, #14\n ldrd r0, r1, [r2]\n" ::: "r0", "r1", "r2");
 #elif HOSTILE_LDM_UNALIGNED
-    SCB_SHCSR |= SHCSR_USGFAULTENA;
+    /* UsageFault left disabled (SHCSR.USGFAULTENA = 0): the UNALIGNED fault escalates to HardFault
+     * with HFSR.FORCED, CFSR.UNALIGNED still set (ARMv7-M B1.5.8). */
     __asm volatile("mov r2, sp\n subs r2, #6\n ldm r2, {r0, r1}\n" ::: "r0", "r1", "r2");
+#elif HOSTILE_STM_UNALIGNED
+    SCB_SHCSR |= SHCSR_USGFAULTENA;
+    __asm volatile("mov r3, sp\n subs r3, #66\n stmdb r3!, {r0, r1, r2}\n" ::: "r3", "memory");
+#elif HOSTILE_LDREX_UNALIGNED
+    SCB_SHCSR |= SHCSR_USGFAULTENA;
+    __asm volatile("mov r2, sp\n subs r2, #34\n ldrex r0, [r2]\n" ::: "r0", "r2");
+#elif HOSTILE_MULTI_SITES
+    /* 65,536 distinct aligned LDRD sites, far more than h7emu hooks (H7_TRAP_MAX_SITES), run over
+     * and over: the cost of the alignment checks stays bounded (no fault on silicon either). */
+    for (;;)
+        __asm volatile("mov r2, sp\n .rept 65536\n ldrd r0, r1, [r2]\n .endr\n" ::: "r0", "r1", "r2");
 #elif HOSTILE_BX_EVEN
     SCB_SHCSR |= SHCSR_USGFAULTENA;
     __asm volatile("ldr r0, =bx_target\n bic r0, r0, #1\n bx r0\n .thumb_func\n bx_target: nop\n" ::: "r0");
