@@ -58,8 +58,10 @@ typedef struct h7_machine {
     unsigned window_seq;
     h7_trace trace;
     FILE *uart_out;               /* --uart capture of the console USART */
-    uint8_t *uart_buf;            /* every console byte since creation (for scenarios) */
-    size_t uart_len, uart_cap;
+    uint8_t *uart_buf;            /* every console byte since creation (for `expect: uart`) */
+    size_t uart_len, uart_cap;    /* uart_len counts every byte, kept or not */
+    bool uart_count_only;         /* keep no console bytes (nothing reads them back): flat memory */
+    uint8_t uart_last;            /* the last console byte */
     int console_usart;
 
     bool sysreset_pending;

@@ -1293,6 +1293,8 @@ int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
         exit(70);
     }
     h7_trace_stream_only(&m->trace);   /* the judge keeps what it needs: memory flat over the run */
+    /* The console is kept only for `expect: uart` (its growth is bounded by the baud rate). */
+    m->uart_count_only = !s->uart_contains;
     if (o->vcd || o->svg)
         r.vcd = h7_vcd_open(o->vcd, m);
     clock_t c0 = clock();

@@ -49,6 +49,75 @@ static bool relevant(const h7_trace_event *e, const h7_expect_item *seq, size_t 
     return false;
 }
 
+/* The "+" lines of the gap between two matched items (observed indices lo < e < hi). */
+static void show_gap_kept(const h7_trace *t, long lo, long hi, const h7_expect_item *seq, size_t nseq, FILE *out)
+{
+    unsigned shown = 0, more = 0;
+    for (long e = lo + 1; e < hi; e++) {
+        if (!relevant(&t->ev[e], seq, nseq))
+            continue;
+        if (shown < MAX_PLUS)
+            print_event(&t->ev[e], out), shown++;
+        else
+            more++;
+    }
+    if (more)
+        fprintf(out, "    + ... %u more\n", more);
+}
+
+void h7_seq_diff(const h7_expect_item *seq, size_t nseq, const h7_trace *t, h7_seq_match_fn match, FILE *out)
+{
+    long *at = malloc((nseq ? nseq : 1) * sizeof *at);
+    if (!at)
+        return;
+    size_t pos = 0, missing = 0;
+    for (size_t i = 0; i < nseq; i++) {
+        size_t j = pos;
+        while (j < t->n && !match(&t->ev[j], &seq[i]))
+            j++;
+        at[i] = j < t->n ? (long)j : -1;
+        if (j < t->n)
+            pos = j + 1;
+        else
+            missing++;
+    }
+    fprintf(out, "  expected vs observed sequence (= seen, - expected but not seen in this order, + seen instead):\n");
+    size_t run = 0;          /* matched items in a row not printed yet */
+    long last_at = -1;       /* observed index of the last matched item */
+    bool in_gap = false;     /* some items since the last match are missing */
+    for (size_t i = 0; i < nseq; i++) {
+        if (at[i] < 0) {
+            if (run) {
+                fprintf(out, "    = ... %zu more seen in order\n", run);
+                run = 0;
+            }
+            fprintf(out, "    - %-70.100s line %u\n", seq[i].text, seq[i].line);
+            in_gap = true;
+            continue;
+        }
+        if (in_gap) {   /* what came instead, before this match */
+            show_gap_kept(t, last_at, at[i], seq, nseq, out);
+            in_gap = false;
+        }
+        bool near_miss = (i + 1 < nseq && at[i + 1] < 0) || (i > 0 && at[i - 1] < 0);
+        if (near_miss || i == 0 || i + 1 == nseq) {
+            if (run)
+                fprintf(out, "    = ... %zu more seen in order\n", run);
+            run = 0;
+            fprintf(out, "    = %-70.100s line %u\n", seq[i].text, seq[i].line);
+        } else {
+            run++;
+        }
+        last_at = at[i];
+    }
+    if (run)
+        fprintf(out, "    = ... %zu more seen in order\n", run);
+    if (in_gap)
+        show_gap_kept(t, last_at, (long)t->n, seq, nseq, out);
+    fprintf(out, "  %zu of %zu expected events not seen in order\n", missing, nseq);
+    free(at);
+}
+
 /* Streaming (one pass over the events, memory bounded by the sequence, not by the run): the
  * greedy diff above "carries on past a missing item", i.e. searches item i+1 from where item i's
  * search began. Whether item i is missing is known only at the end, so each hypothesis runs at
