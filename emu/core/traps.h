@@ -4,8 +4,9 @@
  * the accesses that must be aligned whatever CCR says (LDRD/STRD, LDM/STM, the exclusives;
  * ARMv7-M A3.2.1). No per-instruction hook: each translation block is decoded once at its first
  * execution, and a code hook is put on its instructions that may fault (the "sites"); the hook
- * checks the condition at run time. The multi-word sites are always armed; the others only while
- * their trap is. */
+ * checks the condition at run time. The always-aligned accesses are always armed, and most of
+ * them need no code hook: their base's alignment is checked at the block's start (cpu.c
+ * hook_trap_sites, h7_trap_writes); the others are armed only while their trap is. */
 #ifndef H7_TRAPS_H
 #define H7_TRAPS_H
 
@@ -33,6 +34,13 @@ bool h7_trap_cond_passed(unsigned cond, uint32_t xpsr);
  * silicon) are not in the list: docs/machine.md "Faults". */
 unsigned h7_trap_always_aligned(uint16_t hw, uint16_t hw2, unsigned *rn, int32_t *offset);
 
+/* The core registers the instruction may write (bit r = r0..r15), conservatively: 0xFFFF when it
+ * is not known. Write-backs that keep a base register's alignment (LDM/STM, LDRD/STRD: +-4n) are
+ * left out: h7emu checks the alignment of an always-aligned access at the start of its block when
+ * no instruction before it in the block may change its base register's low bits (cpu.c). ARMv7-M
+ * A5.2 (16-bit) and A5.3 (32-bit encodings). */
+uint16_t h7_trap_writes(uint16_t hw, uint16_t hw2);
+
 /* The hooked sites (a block is decoded when its instruction count is computed: cpu.c tb_entry). A
  * hash set of instruction addresses, at most H7_TRAP_MAX_SITES: each site is one Unicorn code hook,
  * and Unicorn walks every code hook for each hooked instruction executed and for each instruction
@@ -55,6 +63,7 @@ typedef struct h7_trap_sites {
 
 /* True if `addr` was not a site yet and is now (false when known or the table is full). */
 bool h7_trap_add_site(h7_trap_sites *t, uint32_t addr);
+bool h7_trap_has_site(const h7_trap_sites *t, uint32_t addr);
 void h7_trap_free(h7_trap_sites *t);
 
 #endif

@@ -111,6 +111,30 @@ static void test_sites_are_a_bounded_set(void **state)
     h7_trap_free(&t);
 }
 
+/* The registers an instruction may write (conservative): what decides whether an always-aligned
+ * access can be checked at its block's start instead of by a code hook (ARMv7-M A5.2, A5.3). */
+static void test_written_registers_are_known_or_all(void **state)
+{
+    assert_int_equal(h7_trap_writes(0x4663, 0), 1u << 3);                /* mov r3, ip */
+    assert_int_equal(h7_trap_writes(0x3906, 0), 1u << 1);                /* subs r1, #6 */
+    assert_int_equal(h7_trap_writes(0x2A00, 0), 0);                      /* cmp r2, #0 */
+    assert_int_equal(h7_trap_writes(0x6813, 0), 1u << 3);                /* ldr r3, [r2] */
+    assert_int_equal(h7_trap_writes(0x6013, 0), 0);                      /* str r3, [r2] */
+    assert_int_equal(h7_trap_writes(0xCAF0, 0), 0xF0);                   /* ldmia r2!, {r4-r7}: no r2 */
+    assert_int_equal(h7_trap_writes(0xC3F0, 0), 0);                      /* stmia r3!, {r4-r7} */
+    assert_int_equal(h7_trap_writes(0xE8F2, 0x4502), 0x30);              /* ldrd r4, r5, [r2], #8 */
+    assert_int_equal(h7_trap_writes(0xE8E3, 0x4502), 0);                 /* strd r4, r5, [r3], #8 */
+    assert_int_equal(h7_trap_writes(0xB5F0, 0), 1u << 13);               /* push {r4-r7, lr} */
+    assert_int_equal(h7_trap_writes(0xBD10, 0), (1u << 4) | (1u << 13) | (1u << 15));   /* pop {r4, pc} */
+    assert_int_equal(h7_trap_writes(0xF5AC, 0x7E00), 1u << 14);          /* sub.w lr, ip, #512 */
+    assert_int_equal(h7_trap_writes(0xF8D1, 0x0004), (1u << 0) | (1u << 1));   /* ldr.w r0, [r1, #4] (+Rn) */
+    assert_int_equal(h7_trap_writes(0xFB90, 0xF0F1), (1u << 0) | (1u << 15));  /* sdiv r0, r0, r1 */
+    assert_int_equal(h7_trap_writes(0xE852, 0x0F00), 1u << 0);           /* ldrex r0, [r2] */
+    assert_int_equal(h7_trap_writes(0xE842, 0x0101), 1u << 1);           /* strex r1, r0, [r2, #4] */
+    assert_int_equal(h7_trap_writes(0xBF00, 0), 0);                      /* nop */
+    assert_int_equal(h7_trap_writes(0xDE00, 0), 0);                      /* udf */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -120,6 +144,7 @@ int main(void)
         cmocka_unit_test(test_always_aligned_accesses_give_base_and_offset),
         cmocka_unit_test(test_sp_pc_bases_and_other_accesses_are_not_always_aligned),
         cmocka_unit_test(test_sites_are_a_bounded_set),
+        cmocka_unit_test(test_written_registers_are_known_or_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
