@@ -704,13 +704,16 @@ static uint32_t thumb_expand_imm(uint16_t hw, uint16_t hw2)   /* ARMv7-M A5.3.2 
     return v >> rot | v << (32u - rot);
 }
 
-/* The effect of one instruction on the tracked low bits (rb: 16 registers). */
-static void track_low_bits(h7_cpu *c, low_bits *rb, uint32_t pc, uint16_t hw, uint16_t hw2)
+/* The effect of one instruction on the tracked low bits (rb: 16 registers). `cond`: inside an IT
+ * block, the instruction may not execute: what it writes becomes unknown. */
+static void track_low_bits(h7_cpu *c, low_bits *rb, uint32_t pc, uint16_t hw, uint16_t hw2, bool cond)
 {
     low_bits nv = {LB_UNKNOWN, 0, 0};
     int rd = -1;
     uint32_t lit;
-    if (!is_thumb32(hw)) {
+    if (cond) {
+        /* the generic path below */
+    } else if (!is_thumb32(hw)) {
         if ((hw & 0xFF00u) == 0x4600u) {                          /* MOV Rd, Rm */
             rd = (int)((hw & 7u) | ((hw >> 4) & 8u));
             nv = rb[(hw >> 3) & 0xFu];
@@ -796,6 +799,12 @@ static bool hook_trap_sites(h7_cpu *c, h7_tb_entry *e, uint32_t addr, uint32_t s
     rb[15] = (low_bits){LB_UNKNOWN, 0, 0};
     uint8_t chk[4];
     unsigned nchk = 0;
+    /* A block may start inside an IT block (a return from an exception taken there): the
+     * instructions left in it are conditional. An instruction inside an IT block always has the
+     * same ITSTATE, so what the first execution reads holds for every entry at this address. */
+    uint32_t xpsr = rr(c->uc, UC_ARM_REG_XPSR);
+    unsigned it = ((xpsr >> 25) & 3u) | ((xpsr >> 8) & 0xFCu);
+    unsigned it_left = (it & 0xFu) ? 4u - (unsigned)__builtin_ctz(it & 0xFu) : 0u;
     for (uint32_t pc = addr; pc < addr + size;) {
         uint16_t hw = 0, hw2 = 0;
         unsigned rm;
@@ -835,7 +844,13 @@ static bool hook_trap_sites(h7_cpu *c, h7_tb_entry *e, uint32_t addr, uint32_t s
                 added |= hook_site(c, pc);
             }
         }
-        track_low_bits(c, rb, pc, hw, hw2);
+        if (!wide && (hw & 0xFF00u) == 0xBF00u && (hw & 0xFu)) {   /* IT: the next 1-4 are conditional */
+            it_left = 4u - (unsigned)__builtin_ctz(hw & 0xFu);
+        } else {
+            track_low_bits(c, rb, pc, hw, hw2, it_left != 0);
+            if (it_left)
+                it_left--;
+        }
         pc += wide ? 4 : 2;
     }
     if (!only) {

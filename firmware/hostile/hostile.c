@@ -81,6 +81,12 @@ int main(void)
      * CCR.UNALIGN_TRP says (here it is 0, its reset value). */
     SCB_SHCSR |= SHCSR_USGFAULTENA;
     __asm volatile("mov r2, sp\n subs r2, #14\n ldrd r0, r1, [r2]\n" ::: "r0", "r1", "r2");
+#elif HOSTILE_LDRD_IT
+    /* The MOVEQ that would align the base does not execute (Z = 0): h7emu must not take its
+     * effect for granted when it follows the base's alignment through the block. */
+    SCB_SHCSR |= SHCSR_USGFAULTENA;
+    __asm volatile("mov r2, sp\n subs r2, #6\n mov r3, sp\n cmp r3, #0\n it eq\n moveq r2, r3\n"
+                   " ldrd r0, r1, [r2]\n" ::: "r0", "r1", "r2", "r3", "cc");
 #elif HOSTILE_LDM_UNALIGNED
     /* UsageFault left disabled (SHCSR.USGFAULTENA = 0): the UNALIGNED fault escalates to HardFault
      * with HFSR.FORCED, CFSR.UNALIGNED still set (ARMv7-M B1.5.8). */

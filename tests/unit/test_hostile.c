@@ -101,6 +101,16 @@ static void test_unaligned_ldrd_faults_precisely_on_both_cores(void **state)
     h7_machine_destroy(m);
 }
 
+/* A conditional MOV that does not execute (IT block) leaves the base misaligned: still a fault. */
+static void test_unaligned_ldrd_after_a_skipped_moveq_faults(void **state)
+{
+    h7_machine *m = boot_both("ldrd_it");
+    h7_machine_run_for(m, 1 * H7_PS_PER_MS);
+    for (int k = 0; k < H7_NCORES; k++)
+        assert_int_equal(m->cpu[k].nvic.cfsr, H7_CFSR_UNALIGNED);
+    h7_machine_destroy(m);
+}
+
 /* With UsageFault disabled the same fault escalates: HardFault, HFSR.FORCED, CFSR.UNALIGNED. */
 static void test_unaligned_ldm_escalates_to_hardfault_forced(void **state)
 {
@@ -135,6 +145,7 @@ int main(void)
         cmocka_unit_test(test_reset_loop_moves_time_forward),
         cmocka_unit_test(test_unaligned_ldrd_faults_precisely_on_both_cores),
         cmocka_unit_test(test_unaligned_ldm_escalates_to_hardfault_forced),
+        cmocka_unit_test(test_unaligned_ldrd_after_a_skipped_moveq_faults),
         cmocka_unit_test(test_copy_loop_is_checked_without_code_hooks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
