@@ -330,6 +330,8 @@ static int cmd_run(int argc, char **argv)
     m->trace.jsonl = jf;
     if (max_trace)
         m->trace.max_bytes = max_trace;
+    h7_trace_stream_only(&m->trace);   /* nothing reads the events back: memory stays flat over the run */
+    m->uart_count_only = true;         /* nor the console bytes (--uart streams them) */
     m->uart_out = uf;
     m->uart_prefix = uart_prefix;
 

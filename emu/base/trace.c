@@ -13,13 +13,53 @@ void h7_trace_init(h7_trace *t)
     t->max_bytes = H7_TRACE_DEFAULT_MAX_BYTES;
 }
 
-void h7_trace_free(h7_trace *t)
+static void free_kept(h7_trace *t)
 {
     for (size_t i = 0; i < t->n; i++)
         free(t->ev[i].text);
     free(t->ev);
     t->ev = NULL;
     t->n = t->cap = 0;
+}
+
+bool h7_trace_add_sink(h7_trace *t, h7_trace_sink_fn fn, void *ctx)
+{
+    if (t->nsinks == H7_TRACE_MAX_SINKS)
+        return false;
+    for (size_t i = 0; i < t->n; i++)
+        fn(ctx, &t->ev[i], i);
+    t->sink[t->nsinks] = fn;
+    t->sink_ctx[t->nsinks++] = ctx;
+    return true;
+}
+
+void h7_trace_stream_only(h7_trace *t)
+{
+    free_kept(t);
+    t->max_kept = 0;
+}
+
+h7_trace_event h7_trace_event_copy(const h7_trace_event *e)
+{
+    h7_trace_event c = *e;
+    c.fields = NULL;
+    c.text = strdup(e->text ? e->text : "");
+    if (!c.text) {
+        fputs("h7emu: out of memory\n", stderr);
+        exit(70);
+    }
+    return c;
+}
+
+void h7_trace_event_release(h7_trace_event *e)
+{
+    free(e->text);
+    memset(e, 0, sizeof *e);
+}
+
+void h7_trace_free(h7_trace *t)
+{
+    free_kept(t);
     for (size_t i = 0; i < t->npending; i++) {
         free(t->pending[i].text);
         free(t->pending[i].fields);
@@ -139,9 +179,12 @@ static void emit(h7_trace *t, h7_trace_event *e)
         fputs("}\n", t->jsonl);
         t->jsonl_bytes += n;
     }
-    free(e->fields);   /* the kept list matches on text; the fields live in JSON Lines */
+    free(e->fields);   /* the sinks and the kept list match on text; the fields live in JSON Lines */
     e->fields = NULL;
-    if ((t->max_kept && t->n >= t->max_kept)) {
+    for (unsigned i = 0; i < t->nsinks; i++)
+        t->sink[i](t->sink_ctx[i], e, t->emitted);
+    t->emitted++;
+    if (t->n >= t->max_kept) {
         free(e->text);
         return;
     }

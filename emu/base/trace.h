@@ -1,6 +1,8 @@
-/* The trace: every timeline event with its virtual time, actor and stable text.
- * Kept in memory (scenarios match expectations on it) and optionally streamed as a human
- * timeline and as JSON Lines. */
+/* The trace: every timeline event with its virtual time, actor and stable text, streamed as a
+ * human timeline and as JSON Lines, and handed in time order to the sinks (the scenario judge, the
+ * recorder: they keep what they need, bounded). A library user may also keep the events in memory
+ * (`max_kept`, the default for the machine's trace); the CLI keeps none, so that its memory does not
+ * grow with the run length. */
 #ifndef H7_TRACE_H
 #define H7_TRACE_H
 
@@ -16,10 +18,20 @@ typedef struct h7_trace_event {
     char *fields;            /* its typed fields as a JSON object, NULL for none */
 } h7_trace_event;
 
+/* A consumer of the events as they are written out, in time order; `index` counts every event
+ * written (0, 1, 2...). The event and its text belong to the trace: copy what is kept. */
+typedef void (*h7_trace_sink_fn)(void *ctx, const h7_trace_event *e, size_t index);
+
+#define H7_TRACE_MAX_SINKS 4
+
 typedef struct h7_trace {
-    h7_trace_event *ev;
+    h7_trace_event *ev;      /* the kept events (the first max_kept of them) */
     size_t n, cap;
-    size_t max_kept;         /* beyond this only streaming happens (0 = unlimited) */
+    size_t max_kept;         /* keep at most this many in `ev` (0 = none: streaming only) */
+    size_t emitted;          /* events written out so far */
+    h7_trace_sink_fn sink[H7_TRACE_MAX_SINKS];
+    void *sink_ctx[H7_TRACE_MAX_SINKS];
+    unsigned nsinks;
     FILE *timeline;          /* human readable, may be NULL */
     FILE *jsonl;             /* JSON Lines, may be NULL */
     bool color;
@@ -44,6 +56,13 @@ bool h7_parse_size(const char *s, unsigned long long *out);
 
 void h7_trace_init(h7_trace *t);
 void h7_trace_free(h7_trace *t);
+/* Add a sink; the events already kept are handed to it first (false if there are too many sinks).
+ * h7_trace_stream_only then frees the kept events and keeps no more. */
+bool h7_trace_add_sink(h7_trace *t, h7_trace_sink_fn fn, void *ctx);
+void h7_trace_stream_only(h7_trace *t);
+/* A copy of an event (its text duplicated, no fields) / its release. */
+h7_trace_event h7_trace_event_copy(const h7_trace_event *e);
+void h7_trace_event_release(h7_trace_event *e);
 void h7_trace_add(h7_trace *t, h7_time_ps when, const char *src, const char *text);
 /* The same with the typed event's kind name and JSON fields (JSON Lines writes them). */
 void h7_trace_add_typed(h7_trace *t, h7_time_ps when, const char *src, const char *text, const char *kind,

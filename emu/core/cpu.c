@@ -118,6 +118,15 @@ static bool read_u16(const h7_cpu *c, uint32_t addr, uint16_t *v)
     return true;
 }
 
+static bool read_u32(const h7_cpu *c, uint32_t addr, uint32_t *v)
+{
+    const uint8_t *p = host_ptr(c, addr, 4);
+    if (!p)
+        return false;
+    *v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    return true;
+}
+
 static bool is_thumb32(uint16_t hw) { return (hw >> 11) >= 0x1D; }
 
 static bool is_sev(uint16_t hw, uint16_t hw2) { return hw == 0xBF40 || (hw == 0xF3AF && hw2 == 0x8004); }
@@ -591,6 +600,7 @@ static void data_fault(h7_cpu *c, uint32_t addr, bool write)
 #define TRAP_FP 1u
 #define TRAP_DIV 2u
 #define TRAP_ALIGN 4u
+#define TRAP_MULTI 8u   /* always armed: the always-aligned accesses (traps.h) */
 
 /* CPACR.CP10 (b21:20; CP11 must match): 00 no access, 01 privileged only, 11 full (B3.2.20). */
 static bool fp_denied(h7_cpu *c)
@@ -606,12 +616,12 @@ static bool fp_denied(h7_cpu *c)
 static unsigned traps_armed(h7_cpu *c)
 {
     return (((c->nvic.cpacr >> 20) & 3u) != 3u ? TRAP_FP : 0u) | ((c->nvic.ccr & (1u << 4)) ? TRAP_DIV : 0u) |
-           ((c->nvic.ccr & (1u << 3)) ? TRAP_ALIGN : 0u);
+           ((c->nvic.ccr & (1u << 3)) ? TRAP_ALIGN : 0u) | TRAP_MULTI;
 }
 
-/* ARMv7-M A3.2.1: LDRD/STRD, LDM/STM/PUSH/POP and the exclusives need word alignment always; with
- * CCR.UNALIGN_TRP every halfword/word access must be aligned too. Only checked while UNALIGN_TRP
- * is set (checking them always would need a hook on every load/store site). */
+/* ARMv7-M A3.2.1: with CCR.UNALIGN_TRP every halfword/word access must be aligned (checked while
+ * UNALIGN_TRP is set: a hook on every load/store site). LDRD/STRD, LDM/STM and the exclusives need
+ * alignment always: h7_trap_always_aligned, checked first by the hook. */
 static bool access_misaligned(const mem_insn *mi, uint16_t hw)
 {
     if ((hw & 0xFFE0u) == 0xE8C0u)   /* TBB/TBH, byte/halfword exclusives: not word accesses */
@@ -634,21 +644,37 @@ static void trap_fault(h7_cpu *c, unsigned exc, uint32_t cfsr, uint32_t pc, cons
     uc_emu_stop(c->uc);   /* from a code hook: stops before the instruction (PC exact) */
 }
 
-/* Code hook on one FP, divide or (UNALIGN_TRP) load/store instruction: runs before it. */
+/* Code hook on one FP, divide, always-aligned or (UNALIGN_TRP) load/store instruction: runs
+ * before it. The common case, an aligned LDRD/LDM, costs one instruction fetch and one register
+ * read. */
 static void hk_trap(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
     h7_cpu *c = ud;
     uint32_t pc = (uint32_t)address;
     uint16_t hw = 0, hw2 = 0;
-    unsigned rm = 0;
+    unsigned rm = 0, rn = 0;
+    int32_t off = 0;
     if (c->state != H7_CPU_RUNNING || !read_u16(c, pc, &hw) || (is_thumb32(hw) && !read_u16(c, pc + 2, &hw2)))
         return;
+    unsigned align = h7_trap_always_aligned(hw, hw2, &rn, &off);
+    uint32_t base = align ? reg_val(c, rn, pc) : 0;
+    bool trp = (c->nvic.ccr & (1u << 3)) != 0;
+    if (align && !(base & (align - 1u)) && !trp)
+        return;   /* aligned, and no other trap can apply to a load/store */
     h7_trap_kind kind = is_thumb32(hw) ? h7_trap_classify(hw, hw2, &rm) : H7_TRAP_NONE;
     uint32_t xpsr = rr(uc, UC_ARM_REG_XPSR);
     if (!h7_trap_cond_passed(h7_trap_it_cond(xpsr), xpsr))
         return;   /* a false IT condition: no fault */
+    if (align && (base & (align - 1u))) {
+        char what[96];
+        snprintf(what, sizeof what, "unaligned %s access to 0x%08X (always a fault: ARMv7-M A3.2.1)",
+                 align == 2 ? "exclusive halfword" : (hw >> 11) < 0x1Du || (hw & 0xFE40u) == 0xE800u ? "LDM/STM"
+                 : (hw & 0xFFE0u) == 0xE840u ? "exclusive word" : "LDRD/STRD", base + (uint32_t)off);
+        trap_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_UNALIGNED, pc, what);
+        return;
+    }
     mem_insn mi;
-    if (kind != H7_TRAP_FP && (c->nvic.ccr & (1u << 3)) && decode_mem_insn(c, pc, hw, hw2, &mi) &&
+    if (kind != H7_TRAP_FP && trp && decode_mem_insn(c, pc, hw, hw2, &mi) &&
         access_misaligned(&mi, hw)) {
         char what[96];
         snprintf(what, sizeof what, "unaligned access to 0x%08X (CCR.UNALIGN_TRP)", mi.lo);
@@ -661,11 +687,128 @@ static void hk_trap(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         trap_fault(c, H7_EXC_USAGEFAULT, H7_CFSR_DIVBYZERO, pc, "divide by zero (CCR.DIV_0_TRP)");
 }
 
-/* First execution of a block while a trap is armed: hook its FP / divide instructions. True if a
- * hook was added (the block must be translated again to see it). */
-static bool hook_trap_sites(h7_cpu *c, uint32_t addr, uint32_t size, unsigned armed)
+/* The low bits of a register within a block, from its value at the block's start: the value of
+ * start register `reg` plus `add` (mod 4), a constant `add` (mod 4), or unknown. Enough to follow
+ * the address arithmetic in front of an LDM/LDRD (MOV, ADD/SUB immediate, a literal load). */
+typedef struct low_bits { uint8_t kind, reg, add; } low_bits;
+enum { LB_UNKNOWN, LB_START, LB_CONST };
+
+static uint32_t thumb_expand_imm(uint16_t hw, uint16_t hw2)   /* ARMv7-M A5.3.2 */
+{
+    uint32_t imm12 = ((hw >> 10) & 1u) << 11 | ((hw2 >> 12) & 7u) << 8 | (hw2 & 0xFFu), imm8 = imm12 & 0xFFu;
+    if (!(imm12 >> 10)) {
+        switch ((imm12 >> 8) & 3u) {
+        case 0: return imm8;
+        case 1: return imm8 << 16 | imm8;
+        case 2: return imm8 << 24 | imm8 << 8;
+        default: return imm8 * 0x01010101u;
+        }
+    }
+    uint32_t v = 0x80u | (imm12 & 0x7Fu), rot = imm12 >> 7;
+    return v >> rot | v << (32u - rot);
+}
+
+/* The effect of one instruction on the tracked low bits (rb: 16 registers). `cond`: inside an IT
+ * block, the instruction may not execute: what it writes becomes unknown. */
+static void track_low_bits(h7_cpu *c, low_bits *rb, uint32_t pc, uint16_t hw, uint16_t hw2, bool cond)
+{
+    low_bits nv = {LB_UNKNOWN, 0, 0};
+    int rd = -1;
+    uint32_t lit;
+    if (cond) {
+        /* the generic path below */
+    } else if (!is_thumb32(hw)) {
+        if ((hw & 0xFF00u) == 0x4600u) {                          /* MOV Rd, Rm */
+            rd = (int)((hw & 7u) | ((hw >> 4) & 8u));
+            nv = rb[(hw >> 3) & 0xFu];
+        } else if ((hw & 0xFFC0u) == 0x0000u) {                   /* MOVS Rd, Rm (LSL #0) */
+            rd = (int)(hw & 7u);
+            nv = rb[(hw >> 3) & 7u];
+        } else if ((hw & 0xF800u) == 0x2000u) {                   /* MOVS Rd, #imm8 */
+            rd = (int)((hw >> 8) & 7u);
+            nv = (low_bits){LB_CONST, 0, (uint8_t)(hw & 3u)};
+        } else if ((hw & 0xF000u) == 0x3000u) {                   /* ADDS/SUBS Rdn, #imm8 */
+            rd = (int)((hw >> 8) & 7u);
+            nv = rb[rd];
+            nv.add = (uint8_t)((hw & 0x0800u) ? nv.add - (hw & 3u) : nv.add + (hw & 3u)) & 3u;
+        } else if ((hw & 0xFC00u) == 0x1C00u) {                   /* ADDS/SUBS Rd, Rn, #imm3 */
+            rd = (int)(hw & 7u);
+            nv = rb[(hw >> 3) & 7u];
+            uint8_t k = (uint8_t)((hw >> 6) & 3u);
+            nv.add = (uint8_t)((hw & 0x0200u) ? nv.add - k : nv.add + k) & 3u;
+        } else if ((hw & 0xF800u) == 0x4800u && read_u32(c, ((pc + 4) & ~3u) + (hw & 0xFFu) * 4, &lit)) {
+            rd = (int)((hw >> 8) & 7u);                           /* LDR Rt, literal */
+            nv = (low_bits){LB_CONST, 0, (uint8_t)(lit & 3u)};
+        }
+    } else if ((hw & 0xFBEFu) == 0xF04Fu && !(hw2 & 0x8000u)) {  /* MOV.W Rd, #const */
+        rd = (int)((hw2 >> 8) & 0xFu);
+        nv = (low_bits){LB_CONST, 0, (uint8_t)(thumb_expand_imm(hw, hw2) & 3u)};
+    } else if ((hw & 0xFBF0u) == 0xF240u && !(hw2 & 0x8000u)) {  /* MOVW */
+        rd = (int)((hw2 >> 8) & 0xFu);
+        nv = (low_bits){LB_CONST, 0, (uint8_t)(hw2 & 3u)};
+    } else if ((hw & 0xFBF0u) == 0xF2C0u && !(hw2 & 0x8000u)) {  /* MOVT: the low half stays */
+        return;
+    } else if (((hw & 0xFBE0u) == 0xF100u || (hw & 0xFBE0u) == 0xF1A0u || (hw & 0xFBF0u) == 0xF200u ||
+                (hw & 0xFBF0u) == 0xF2A0u) && !(hw2 & 0x8000u) && (hw & 0xFu) != 15u) {
+        /* ADD.W/SUB.W Rd, Rn, #const; ADDW/SUBW Rd, Rn, #imm12 */
+        rd = (int)((hw2 >> 8) & 0xFu);
+        nv = rb[hw & 0xFu];
+        uint32_t k = (hw & 0x0200u) ? (((hw >> 10) & 1u) << 11 | ((hw2 >> 12) & 7u) << 8 | (hw2 & 0xFFu))
+                                    : thumb_expand_imm(hw, hw2);
+        bool sub = (hw & 0x0200u) ? (hw & 0x00A0u) == 0x00A0u : (hw & 0x01E0u) == 0x01A0u;
+        nv.add = (uint8_t)((sub ? nv.add - k : nv.add + k) & 3u);
+    } else if ((hw & 0xFFFFu) == 0xF8DFu && read_u32(c, ((pc + 4) & ~3u) + (hw2 & 0xFFFu), &lit)) {
+        rd = (int)(hw2 >> 12);                                    /* LDR.W Rt, literal (+) */
+        nv = (low_bits){LB_CONST, 0, (uint8_t)(lit & 3u)};
+    }
+    if (rd >= 0 && rd != 13 && rd != 15) {
+        rb[rd] = nv;
+        return;
+    }
+    uint16_t w = h7_trap_writes(hw, hw2);
+    for (unsigned r = 0; r < 16; r++)
+        if (w >> r & 1u)
+            rb[r] = (low_bits){LB_UNKNOWN, 0, 0};
+    rb[13] = (low_bits){LB_CONST, 0, 0};   /* SP[1:0] are always 0 (ARMv7-M B1.4.2) */
+}
+
+static bool hook_site(h7_cpu *c, uint32_t pc)
+{
+    bool was_full = c->traps->full, added = false;
+    uc_hook h;
+    if (h7_trap_add_site(c->traps, pc) && uc_hook_add(c->uc, &h, UC_HOOK_CODE, (void *)hk_trap, c, pc, pc) == UC_ERR_OK)
+        added = true;
+    if (c->traps->full && !was_full)
+        cpu_note(c, "more than %u instructions that may fault (FP, divide, unaligned): the ones found from "
+                 "0x%08X on are not checked", H7_TRAP_MAX_SITES, pc);
+    return added;
+}
+
+/* First execution of a block: hook the instructions of the armed traps (FP, divide, every
+ * load/store with UNALIGN_TRP). An always-aligned access (LDRD/STRD, LDM/STM, exclusives) needs no
+ * code hook when its base register's low bits follow from the block's start (track_low_bits): a
+ * constant is decided here (aligned: nothing to do; not: hooked), a start register plus an offset
+ * is checked by the block hook at every start of the block (e->chk, at most 4 checks). The others
+ * are hooked. With `only` (nonly checks), hook just the always-aligned accesses with one of these
+ * checks (the block hook found them failing: the hook decides, precisely, at the instruction).
+ * True if a hook was added (the block must be translated again to see it). */
+static bool hook_trap_sites(h7_cpu *c, h7_tb_entry *e, uint32_t addr, uint32_t size, unsigned armed,
+                            const uint8_t *only, unsigned nonly)
 {
     bool added = false;
+    low_bits rb[16];
+    for (unsigned r = 0; r < 16; r++)
+        rb[r] = (low_bits){LB_START, (uint8_t)r, 0};
+    rb[13] = (low_bits){LB_CONST, 0, 0};   /* SP[1:0] are always 0 (ARMv7-M B1.4.2) */
+    rb[15] = (low_bits){LB_UNKNOWN, 0, 0};
+    uint8_t chk[4];
+    unsigned nchk = 0;
+    /* A block may start inside an IT block (a return from an exception taken there): the
+     * instructions left in it are conditional. An instruction inside an IT block always has the
+     * same ITSTATE, so what the first execution reads holds for every entry at this address. */
+    uint32_t xpsr = rr(c->uc, UC_ARM_REG_XPSR);
+    unsigned it = ((xpsr >> 25) & 3u) | ((xpsr >> 8) & 0xFCu);
+    unsigned it_left = (it & 0xFu) ? 4u - (unsigned)__builtin_ctz(it & 0xFu) : 0u;
     for (uint32_t pc = addr; pc < addr + size;) {
         uint16_t hw = 0, hw2 = 0;
         unsigned rm;
@@ -676,16 +819,78 @@ static bool hook_trap_sites(h7_cpu *c, uint32_t addr, uint32_t size, unsigned ar
             break;
         h7_trap_kind k = wide ? h7_trap_classify(hw, hw2, &rm) : H7_TRAP_NONE;
         mem_insn mi;
+        unsigned rn = 0;
+        int32_t off;
         bool mem = (armed & TRAP_ALIGN) && k != H7_TRAP_FP && decode_mem_insn(c, pc, hw, hw2, &mi);
-        if (((k == H7_TRAP_FP && (armed & TRAP_FP)) || (k == H7_TRAP_DIV && (armed & TRAP_DIV)) || mem) &&
-            h7_trap_add_site(c->traps, pc)) {
-            uc_hook h;
-            if (uc_hook_add(c->uc, &h, UC_HOOK_CODE, (void *)hk_trap, c, pc, pc) == UC_ERR_OK)
-                added = true;
+        unsigned align = (armed & TRAP_MULTI) ? h7_trap_always_aligned(hw, hw2, &rn, &off) : 0;
+        bool hooked = !only && ((k == H7_TRAP_FP && (armed & TRAP_FP)) || (k == H7_TRAP_DIV && (armed & TRAP_DIV)) || mem);
+        if (hooked) {
+            added |= hook_site(c, pc);
+        } else if (align && !h7_trap_has_site(c->traps, pc)) {
+            low_bits b = rb[rn];
+            uint8_t want = (uint8_t)(align - 1u);
+            if (b.kind == LB_CONST) {
+                if ((b.add & want) && !only)
+                    added |= hook_site(c, pc);   /* faults when reached (if its condition passes) */
+            } else if (b.kind == LB_START) {
+                uint8_t ck = (uint8_t)(b.reg | (b.add & want) << 4 | (align == 4 ? 0x40u : 0u));
+                bool failing = false;
+                for (unsigned i = 0; i < nonly; i++)
+                    failing |= only[i] == ck;
+                unsigned i = 0;
+                while (i < nchk && chk[i] != ck)
+                    i++;
+                if (i == nchk && nchk < 4)
+                    chk[nchk++] = ck;
+                if (only ? failing : i == 4)
+                    added |= hook_site(c, pc);   /* a failing check / no room for a fifth one */
+            } else if (b.kind == LB_UNKNOWN && !only) {
+                added |= hook_site(c, pc);
+            }
+        }
+        if (!wide && (hw & 0xFF00u) == 0xBF00u && (hw & 0xFu)) {   /* IT: the next 1-4 are conditional */
+            it_left = 4u - (unsigned)__builtin_ctz(hw & 0xFu);
+        } else {
+            track_low_bits(c, rb, pc, hw, hw2, it_left != 0);
+            if (it_left)
+                it_left--;
         }
         pc += wide ? 4 : 2;
     }
+    if (!only) {
+        e->nchk = (uint8_t)nchk;
+        memcpy(e->chk, chk, nchk);
+    }
     return added;
+}
+
+/* Block hook: the always-aligned accesses checked at the block's start (hook_trap_sites). True if
+ * a check fails: its sites are hooked and the block must be translated again. */
+static __attribute__((noinline)) bool block_misaligned(h7_cpu *c, h7_tb_entry *e, uint32_t addr, uint32_t size)
+{
+    unsigned bad = 0, nbad = 0;
+    uint8_t failing[4];
+    for (unsigned i = 0; i < e->nchk; i++) {
+        uint8_t ck = e->chk[i];
+        uint32_t mask = (ck & 0x40u) ? 3u : 1u;
+        if ((reg_val(c, ck & 0xFu, addr) + ((ck >> 4) & 3u)) & mask) {
+            bad |= 1u << i;
+            failing[nbad++] = ck;
+        }
+    }
+    if (!bad)
+        return false;
+    if (hook_trap_sites(c, e, addr, size, c->traps_armed, failing, nbad)) {
+        e->count = 0;   /* decoded again: the hooked sites are no longer checked here */
+        return true;
+    }
+    /* no room for a hook (the cap): these checks are dropped */
+    unsigned n = 0;
+    for (unsigned i = 0; i < e->nchk; i++)
+        if (!(bad >> i & 1u))
+            e->chk[n++] = e->chk[i];
+    e->nchk = (uint8_t)n;
+    return false;
 }
 
 /* ------------------------------------------------------------------ hooks */
@@ -805,16 +1010,13 @@ static __attribute__((noinline)) void block_full(h7_cpu *c, uc_engine *uc, uint3
     h7_tb_entry *e = &c->tbc[(addr >> 1) & (TBC_SIZE - 1)];
     if ((e->key & ~H7_TB_SPECIAL) != h7_tb_key(addr, size)) {
         e = tb_entry(c, addr, size);
-        if (c->traps_armed && hook_trap_sites(c, addr, size, c->traps_armed)) {
-            /* Hooks apply to blocks translated after them: drop this one and run it again. */
-            c->retranslate_lo = addr;
-            c->retranslate_hi = addr + size;
-            c->stop_reason = H7_STOP_RETRANSLATE;
-            c->resume_pc = addr;
-            uc_emu_stop(uc);
-            return;
-        }
+        if (c->traps_armed && hook_trap_sites(c, e, addr, size, c->traps_armed, NULL, 0))
+            goto retranslate;
+        if (e->nchk)
+            e->key |= H7_TB_SPECIAL;   /* its alignment checks run at every start: the full path */
     }
+    if (e->nchk && block_misaligned(c, e, addr, size))
+        goto retranslate;
     c->blk_addr = addr;
     c->blk_size = size;
     c->ff_loads_only += e->loads_only;
@@ -832,6 +1034,14 @@ static __attribute__((noinline)) void block_full(h7_cpu *c, uc_engine *uc, uint3
         }
     }
     c->icount += e->count;
+    return;
+retranslate:
+    /* Hooks apply to blocks translated after them: drop this one and run it again. */
+    c->retranslate_lo = addr;
+    c->retranslate_hi = addr + size;
+    c->stop_reason = H7_STOP_RETRANSLATE;
+    c->resume_pc = addr;
+    uc_emu_stop(uc);
 }
 
 /* Every translation block start: the instruction budget (ARMv7-M has no cycle counter Unicorn
@@ -1059,6 +1269,7 @@ int h7_cpu_open(h7_cpu *c, const h7_cpu_env *env, h7_core_id id, char *err, size
     c->hz = 64000000u;
 
     c->traps = calloc(1, sizeof *c->traps);
+    c->traps_armed = TRAP_MULTI;
     if (!c->traps)
         return -1;
     uc_err e = uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &c->uc);

@@ -70,6 +70,9 @@ typedef struct h7_tb_entry {
     bool sev;                /* holds a SEV */
     bool masks;              /* writes PRIMASK/FAULTMASK/BASEPRI (CPS, MSR) */
     bool idle;               /* loads and register operations only: can be part of an idle loop (idle.c) */
+    uint8_t nchk, chk[4];    /* alignment checks at the block's start for its always-aligned
+                              * accesses not hooked: register b3:0 + b5:4 must be aligned, to 4 if
+                              * b6 else 2 (cpu.c hook_trap_sites) */
     uint8_t ff_backoff;      /* idle probes of a busy loop get rarer: 2^backoff windows apart */
     uint16_t ff_countdown;
 } h7_tb_entry;

@@ -135,6 +135,11 @@ static void host_uart_tx(void *ctx, int usart, uint8_t byte, h7_master by)
         if (m->uart_out != stdout || byte == '\n')   /* stdout (--uart -): whole lines */
             fflush(m->uart_out);
     }
+    m->uart_last = byte;
+    if (m->uart_count_only) {
+        m->uart_len++;
+        return;
+    }
     if (m->uart_len == m->uart_cap) {
         size_t cap = m->uart_cap ? m->uart_cap * 2 : 1024;
         uint8_t *b = realloc(m->uart_buf, cap);

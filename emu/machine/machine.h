@@ -60,8 +60,10 @@ typedef struct h7_machine {
     FILE *uart_out;               /* --uart capture of the console USART */
     bool uart_prefix;             /* --uart-prefix: "[CM7] " etc. before each line of the --uart outputs */
     bool uart_mid_line[H7_NUARTS + 1];   /* [0]: uart_out, [n]: uart_files[n] -- a line is open */
-    uint8_t *uart_buf;            /* every console byte since creation (for scenarios) */
-    size_t uart_len, uart_cap;
+    uint8_t *uart_buf;            /* every console byte since creation (for `expect: uart`) */
+    size_t uart_len, uart_cap;    /* uart_len counts every byte, kept or not */
+    bool uart_count_only;         /* keep no console bytes (nothing reads them back): flat memory */
+    uint8_t uart_last;            /* the last console byte */
     int console_usart;
 
     bool sysreset_pending;

@@ -17,7 +17,7 @@ static void draw(h7_progress *p)
 {
     /* Racy reads of two counters of the running machine: a progress line may be a little stale. */
     h7_time_ps now = __atomic_load_n(&p->m->time, __ATOMIC_RELAXED);
-    size_t events = __atomic_load_n(&p->m->trace.n, __ATOMIC_RELAXED);
+    size_t events = __atomic_load_n(&p->m->trace.emitted, __ATOMIC_RELAXED);
     double wall = secs_since(&p->t0), virt = (double)now / 1e12;
     fprintf(stderr, "\r\033[K  h7emu: %.3f ms of %.3f ms virtual (%.0f%%), %.2fx real time, %zu events", virt * 1e3,
             (double)p->limit / 1e9, p->limit ? 100.0 * (double)now / (double)p->limit : 0.0, wall > 0 ? virt / wall : 0.0,

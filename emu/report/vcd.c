@@ -72,7 +72,7 @@ static void sample_values(h7_vcd *v, uint32_t *now)
     now[SIG_LD1] = h7_gpio_pin_level(&m->soc.gpio[1], 0);
     now[SIG_LD2] = h7_gpio_pin_level(&m->soc.gpio[4], 1);
     now[SIG_LD3] = h7_gpio_pin_level(&m->soc.gpio[1], 14);
-    now[SIG_UART] = m->uart_len ? m->uart_buf[m->uart_len - 1] : 0;
+    now[SIG_UART] = m->uart_len ? m->uart_last : 0;
     now[SIG_LOCKED] = m->locked;
 }
 

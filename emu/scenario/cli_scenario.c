@@ -121,6 +121,8 @@ static int serve_scenario(h7_scenario *s, const h7_gdb_options *gdbo, bool quiet
                 s->path);
         m->trace.timeline = quiet ? NULL : stdout;
         m->trace.color = color;
+        h7_trace_stream_only(&m->trace);   /* a debug session of any length: nothing is kept */
+        m->uart_count_only = true;
         h7_machine_power_on(m);
         if (h7_gdb_serve(m, gdbo, err, sizeof err) != 0) {
             fprintf(stderr, "h7emu: %s\n", err);

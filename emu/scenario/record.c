@@ -264,7 +264,58 @@ typedef struct rec_opts {
     unsigned classes, max_items;
 } rec_opts;
 
-static int write_scenario(FILE *f, const rec_opts *o, h7_machine *m, const char *outdir, int argc, char **argv)
+/* The sequence items, built as the events are written (a trace sink): at most --max items are
+ * kept, whatever the run's length. */
+typedef struct rec_seq {
+    const rec_opts *o;
+    char prev[1200];
+    unsigned items, dropped, repeats;
+    FILE *mem;                   /* the item lines (open_memstream into buf) */
+    char *buf;
+    size_t len;
+} rec_seq;
+
+static void rec_sink(void *ctx, const h7_trace_event *e, size_t index)
+{
+    rec_seq *rs = ctx;
+    const rec_opts *o = rs->o;
+    char text[1200];
+    if (!(event_class(e->src, e->text) & o->classes))
+        return;
+    stable_text(e, text, sizeof text);
+    if (!strcmp(text, rs->prev) && !o->timing) {   /* an immediate repeat adds nothing to the match */
+        rs->repeats++;
+        return;
+    }
+    snprintf(rs->prev, sizeof rs->prev, "%s", text);
+    if (rs->items == o->max_items) {
+        rs->dropped++;
+        return;
+    }
+    rs->items++;
+    char tb[40];
+    h7_trace_format_time(e->t, tb, sizeof tb);
+    const char *tt = tb;
+    while (*tt == ' ')
+        tt++;
+    char item[1400];
+    size_t k = 0;
+    if (o->timing) {
+        char atb[40];
+        format_duration(e->t, atb, sizeof atb);
+        k += (size_t)snprintf(item, sizeof item, "{event: ");
+        k += yaml_quote_to(item + k, sizeof item - k, text);
+        snprintf(item + k, sizeof item - k, ", at: %s, tolerance: %s}", e->t ? atb : "0ns",
+                 o->timing_tol ? o->timing_tol : "10%");
+    } else {
+        yaml_quote_to(item, sizeof item, text);
+    }
+    const char *what = meaning(e->src, e->text);
+    fprintf(rs->mem, "    - %-56s # %s%s%s\n", item, tt, what[0] ? "  " : "", what);
+}
+
+static int write_scenario(FILE *f, const rec_opts *o, h7_machine *m, rec_seq *seq, const char *outdir, int argc,
+                          char **argv)
 {
     char why[600];
     const char *outcome = m->locked ? "locked" : h7_machine_firmware_faulted(m, why, sizeof why) ? "fault" : "running";
@@ -312,48 +363,11 @@ static int write_scenario(FILE *f, const rec_opts *o, h7_machine *m, const char 
         fprintf(f, "  - run: %s\n", dur);
     }
     fprintf(f, "expect:\n  sequence:\n");
-    const h7_trace *t = &m->trace;
-    char prev[1200] = "", text[1200];
-    unsigned items = 0, dropped = 0, repeats = 0;
-    for (size_t i = 0; i < t->n; i++) {
-        const h7_trace_event *e = &t->ev[i];
-        if (!(event_class(e->src, e->text) & o->classes))
-            continue;
-        stable_text(e, text, sizeof text);
-        if (!strcmp(text, prev) && !o->timing) {   /* an immediate repeat adds nothing to the match */
-            repeats++;
-            continue;
-        }
-        snprintf(prev, sizeof prev, "%s", text);
-        if (items == o->max_items) {
-            dropped++;
-            continue;
-        }
-        items++;
-        char tb[40];
-        h7_trace_format_time(e->t, tb, sizeof tb);
-        const char *tt = tb;
-        while (*tt == ' ')
-            tt++;
-        char item[1400];
-        size_t k = 0;
-        if (o->timing) {
-            char atb[40];
-            format_duration(e->t, atb, sizeof atb);
-            k += (size_t)snprintf(item, sizeof item, "{event: ");
-            k += yaml_quote_to(item + k, sizeof item - k, text);
-            snprintf(item + k, sizeof item - k, ", at: %s, tolerance: %s}", e->t ? atb : "0ns",
-                     o->timing_tol ? o->timing_tol : "10%");
-        } else {
-            yaml_quote_to(item, sizeof item, text);
-        }
-        const char *what = meaning(e->src, e->text);
-        fprintf(f, "    - %-56s # %s%s%s\n", item, tt, what[0] ? "  " : "", what);
-    }
-    if (dropped)
-        fprintf(f, "    # ... %u more events not recorded (--max %u)\n", dropped, o->max_items);
-    if (repeats)
-        fprintf(f, "    # (%u immediate repeats of the line above them left out)\n", repeats);
+    fwrite(seq->buf ? seq->buf : "", 1, seq->len, f);
+    if (seq->dropped)
+        fprintf(f, "    # ... %u more events not recorded (--max %u)\n", seq->dropped, o->max_items);
+    if (seq->repeats)
+        fprintf(f, "    # (%u immediate repeats of the line above them left out)\n", seq->repeats);
     bool rule_fired = false;
     for (int r = 0; r < H7_RULE_COUNT; r++)
         rule_fired |= m->sup.rule_fired[r];
@@ -361,7 +375,7 @@ static int write_scenario(FILE *f, const rec_opts *o, h7_machine *m, const char 
         fprintf(f, "  never: ['rule:']              # no reference-manual / datasheet rule fired\n");
     fprintf(f, "  outcome: %s%s\n", outcome,
             !strcmp(outcome, "running") ? "              # no lock, no fault at the end" : "");
-    return items;
+    return (int)seq->items;
 }
 
 int h7_cmd_record(int argc, char **argv)
@@ -463,6 +477,12 @@ int h7_cmd_record(int argc, char **argv)
         h7_machine_destroy(m);
         return 2;
     }
+    rec_seq seq = {.o = &o};
+    if (!(seq.mem = open_memstream(&seq.buf, &seq.len)) || !h7_trace_add_sink(&m->trace, rec_sink, &seq)) {
+        fprintf(stderr, "h7emu: out of memory\n");
+        exit(70);
+    }
+    h7_trace_stream_only(&m->trace);
     /* The same run as `h7emu run` of the scenario: its name event, power-on, then the step. */
     h7_machine_trace(m, "scenario", "recording");
     h7_machine_power_on(m);
@@ -482,6 +502,8 @@ int h7_cmd_record(int argc, char **argv)
         fprintf(stderr, "h7emu: record: '%s' did not occur within %llu ms; nothing written\n", o.until_text,
                 (unsigned long long)(o.duration / H7_PS_PER_MS));
         h7_machine_destroy(m);
+        fclose(seq.mem);
+        free(seq.buf);
         return 1;
     }
     char outdir[PATH_MAX];
@@ -494,9 +516,12 @@ int h7_cmd_record(int argc, char **argv)
     FILE *f = h7_open_output(o.out, "scenario");
     if (!f) {
         h7_machine_destroy(m);
+        fclose(seq.mem);
+        free(seq.buf);
         return 2;
     }
-    int items = write_scenario(f, &o, m, outdir, argc, argv);
+    fflush(seq.mem);
+    int items = write_scenario(f, &o, m, &seq, outdir, argc, argv);
     int rc = 0;
     if (f != stdout && fclose(f) != 0) {
         fprintf(stderr, "h7emu: cannot write %s: %s\n", o.out, strerror(errno));
@@ -505,5 +530,7 @@ int h7_cmd_record(int argc, char **argv)
     if (f != stdout)
         printf("recorded %d sequence items into %s\n", items, o.out);
     h7_machine_destroy(m);
+    fclose(seq.mem);
+    free(seq.buf);
     return rc;
 }

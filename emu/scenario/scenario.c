@@ -880,6 +880,16 @@ void h7_scenario_free(h7_scenario *s)
 
 /* ------------------------------------------------------------------ running */
 
+/* Context shown around an event when an expectation fails: the CTX_BEFORE events before it, it,
+ * and the events after it up to CTX_AROUND in all (copies: the trace keeps nothing). */
+#define CTX_BEFORE 4u
+#define CTX_AROUND 12u
+
+typedef struct ctx_snap {
+    h7_trace_event ev[CTX_AROUND];
+    unsigned n, around, want;
+} ctx_snap;
+
 typedef struct runner {
     const h7_scenario *s;
     const h7_scenario_opts *o;
@@ -887,8 +897,17 @@ typedef struct runner {
     h7_vcd *vcd;
     const char *wait_event;      /* run_until event being waited for */
     const char *wait_src;        /* ... only from this source (NULL = any) */
-    size_t wait_from;            /* first trace index that may match */
     bool wait_hit;
+    /* The judge follows the trace as it is written (h7_trace sink): the sequence match (and its
+     * diff), the first hit of each `never` item, and the context to show -- memory bounded by the
+     * scenario, not by the run's length. */
+    h7_seq_stream *seq;
+    h7_trace_event ring[CTX_BEFORE];   /* the last events, oldest at ring_head */
+    unsigned ring_n, ring_head;
+    ctx_snap seq_ctx;            /* around the sequence's last match */
+    ctx_snap first_ctx;          /* the first events of the run */
+    ctx_snap *never_ctx;         /* per never item: around its first hit */
+    bool *never_hit;
     bool timed_out;
     unsigned timeout_line;
     char fail[2048];             /* first failure, empty if none */
@@ -951,6 +970,79 @@ static void observe(void *ctx, const h7_ev *ev)
 
 /* The firmware ended the run through semihosting (SYS_EXIT): no step runs after it. */
 static bool exited(const runner *r) { return r->m->semihost && r->m->semihost->exited; }
+
+static void snap_release(ctx_snap *c)
+{
+    for (unsigned i = 0; i < c->n; i++)
+        h7_trace_event_release(&c->ev[i]);
+    c->n = c->around = c->want = 0;
+}
+
+/* Start a context at `e`: the events before it (from the ring), it, then CTX_AROUND in all. */
+static void snap_start(runner *r, ctx_snap *c, const h7_trace_event *e)
+{
+    snap_release(c);
+    for (unsigned i = 0; i < r->ring_n; i++)
+        c->ev[c->n++] = h7_trace_event_copy(&r->ring[(r->ring_head + i) % CTX_BEFORE]);
+    c->around = c->n;
+    c->ev[c->n++] = h7_trace_event_copy(e);
+    c->want = CTX_AROUND - CTX_BEFORE - 1;
+}
+
+static void snap_feed(ctx_snap *c, const h7_trace_event *e)
+{
+    if (c->want) {
+        c->ev[c->n++] = h7_trace_event_copy(e);
+        c->want--;
+    }
+}
+
+static void ring_push(runner *r, const h7_trace_event *e)
+{
+    if (r->ring_n < CTX_BEFORE) {
+        r->ring[(r->ring_head + r->ring_n++) % CTX_BEFORE] = h7_trace_event_copy(e);
+        return;
+    }
+    h7_trace_event_release(&r->ring[r->ring_head]);
+    r->ring[r->ring_head] = h7_trace_event_copy(e);
+    r->ring_head = (r->ring_head + 1) % CTX_BEFORE;
+}
+
+/* Every event written to the trace, in time order (the order the judge matches in). */
+static void judge_sink(void *ctx, const h7_trace_event *e, size_t index)
+{
+    runner *r = ctx;
+    const h7_scenario *s = r->s;
+    size_t last, before = h7_seq_stream_root(r->seq, &last);
+    h7_seq_stream_feed(r->seq, e, index);
+    snap_feed(&r->seq_ctx, e);
+    snap_feed(&r->first_ctx, e);
+    for (size_t i = 0; i < s->nnever; i++)
+        snap_feed(&r->never_ctx[i], e);
+    if (h7_seq_stream_root(r->seq, &last) != before)
+        snap_start(r, &r->seq_ctx, e);
+    if (index == 0)
+        snap_start(r, &r->first_ctx, e);
+    for (size_t i = 0; i < s->nnever; i++)
+        if (!r->never_hit[i] && event_matches(e, s->never[i].text)) {
+            r->never_hit[i] = true;
+            snap_start(r, &r->never_ctx[i], e);
+        }
+    ring_push(r, e);
+}
+
+static void judge_free(runner *r)
+{
+    h7_seq_stream_free(r->seq);
+    snap_release(&r->seq_ctx);
+    snap_release(&r->first_ctx);
+    for (size_t i = 0; r->never_ctx && i < r->s->nnever; i++)
+        snap_release(&r->never_ctx[i]);
+    free(r->never_ctx);
+    free(r->never_hit);
+    for (unsigned i = 0; i < r->ring_n; i++)
+        h7_trace_event_release(&r->ring[(r->ring_head + i) % CTX_BEFORE]);
+}
 
 /* Run until `cond` or `timeout` of virtual time; true when the condition was met. */
 static bool run_until_event(runner *r, const h7_step *st)
@@ -1172,14 +1264,12 @@ static h7_outcome actual_outcome(runner *r, char *why, size_t len)
     return H7_OUTCOME_RUNNING;
 }
 
-static void show_context(runner *r, FILE *out, size_t around, const char *title)
+static void show_context(const ctx_snap *c, FILE *out, const char *title)
 {
-    const h7_trace *t = &r->m->trace;
-    size_t from = around > 4 ? around - 4 : 0, to = around + 8 < t->n ? around + 8 : t->n;
     fprintf(out, "  %s:\n", title);
-    for (size_t i = from; i < to; i++) {
-        fputs(i == around ? "  > " : "    ", out);
-        h7_trace_print_event(&t->ev[i], out, false);
+    for (unsigned i = 0; i < c->n; i++) {
+        fputs(i == c->around ? "  > " : "    ", out);
+        h7_trace_print_event(&c->ev[i], out, false);
     }
 }
 
@@ -1215,16 +1305,14 @@ static void judge(runner *r)
 {
     const h7_scenario *s = r->s;
     h7_machine *m = r->m;
-    const h7_trace *t = &m->trace;
     FILE *out = r->o->report;
     char why[600];
     h7_outcome got = actual_outcome(r, why, sizeof why);
-    /* the ordered subsequence */
-    size_t pos = 0, last_match = 0;
-    for (size_t i = 0; i < s->nseq && !r->fail[0]; i++) {
-        while (pos < t->n && !seq_item_matches(&t->ev[pos], &s->seq[i]))
-            pos++;
-        if (pos == t->n) {
+    /* the ordered subsequence (matched as the events were written: judge_sink) */
+    size_t last_match;
+    size_t i = h7_seq_stream_root(r->seq, &last_match);
+    if (i < s->nseq && !r->fail[0]) {
+        {
             char when[100] = "";
             if (s->seq[i].timed) {
                 char a[40], b[40];
@@ -1236,27 +1324,27 @@ static void judge(runner *r)
                  when, i ? " after the previous one" : "");
             if (out) {
                 fprintf(out, "FAIL %s\n  %s\n", s->name, r->fail);
-                show_context(r, out, i ? last_match : 0, i ? "events after the last expected one that matched (>)"
-                                                             : "first events of the run");
-                h7_seq_diff(s->seq, s->nseq, t, seq_item_matches, out);
+                show_context(i ? &r->seq_ctx : &r->first_ctx, out,
+                             i ? "events after the last expected one that matched (>)" : "first events of the run");
+                h7_seq_stream_diff(r->seq, out);
             }
             return;
         }
-        last_match = pos++;
     }
-    for (size_t i = 0; i < s->nnever && !r->fail[0]; i++)
-        for (size_t e = 0; e < t->n; e++)
-            if (event_matches(&t->ev[e], s->never[i].text)) {
-                char tb[40];
-                h7_trace_format_time(t->ev[e].t, tb, sizeof tb);
-                fail(r, s->never[i].line, "event \"%s\" must never occur, but at %s: %s: %s", s->never[i].text, tb,
-                     t->ev[e].src, t->ev[e].text);
-                if (out) {
-                    fprintf(out, "FAIL %s\n  %s\n", s->name, r->fail);
-                    show_context(r, out, e, "around it");
-                }
-                return;
+    (void)last_match;
+    for (size_t k = 0; k < s->nnever && !r->fail[0]; k++)
+        if (r->never_hit[k]) {
+            const h7_trace_event *e = &r->never_ctx[k].ev[r->never_ctx[k].around];
+            char tb[40];
+            h7_trace_format_time(e->t, tb, sizeof tb);
+            fail(r, s->never[k].line, "event \"%s\" must never occur, but at %s: %s: %s", s->never[k].text, tb,
+                 e->src, e->text);
+            if (out) {
+                fprintf(out, "FAIL %s\n  %s\n", s->name, r->fail);
+                show_context(&r->never_ctx[k], out, "around it");
             }
+            return;
+        }
     if (r->fail[0])
         goto report;
     if (r->timed_out && s->outcome != H7_OUTCOME_TIMEOUT) {
@@ -1386,6 +1474,16 @@ int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
     if (o->max_trace_bytes)
         m->trace.max_bytes = o->max_trace_bytes;
     h7_ev_subscribe(&m->observers, h7_ev_timeline_kinds(), observe, &r);
+    r.seq = h7_seq_stream_new(s->seq, s->nseq, seq_item_matches);
+    r.never_ctx = calloc(s->nnever ? s->nnever : 1, sizeof *r.never_ctx);
+    r.never_hit = calloc(s->nnever ? s->nnever : 1, sizeof *r.never_hit);
+    if (!r.seq || !r.never_ctx || !r.never_hit || !h7_trace_add_sink(&m->trace, judge_sink, &r)) {
+        fprintf(stderr, "h7emu: out of memory\n");
+        exit(70);
+    }
+    h7_trace_stream_only(&m->trace);   /* the judge keeps what it needs: memory flat over the run */
+    /* The console is kept only for `expect: uart` (its growth is bounded by the baud rate). */
+    m->uart_count_only = !s->uart_contains;
     if (o->vcd || o->svg)
         r.vcd = h7_vcd_open(o->vcd, m);
     clock_t c0 = clock();
@@ -1424,5 +1522,6 @@ int h7_scenario_run(const h7_scenario *s, const h7_scenario_opts *o)
         sh.on_line = NULL;   /* the machine is gone */
         h7_semihost_free(&sh);
     }
+    judge_free(&r);
     return rc;
 }

@@ -135,6 +135,17 @@ bool h7_parse_duration(const char *s, h7_time_ps *out);
  * marked matched (=) or missing (-), with the events seen instead (+) -- those of the same kind
  * between the neighbouring matches (e.g. "VOS = VOS3" where "VOS = VOS1" was expected). */
 typedef bool (*h7_seq_match_fn)(const h7_trace_event *e, const h7_expect_item *item);
+/* Over the kept events of a trace (library users that keep them: h7_trace.max_kept). */
 void h7_seq_diff(const h7_expect_item *seq, size_t nseq, const h7_trace *t, h7_seq_match_fn match, FILE *out);
+/* Fed the events in order (h7_trace sink), it keeps only what the view needs: memory bounded by the
+ * sequence's length, whatever the run's. Its first node is the judge's greedy in-order match. */
+typedef struct h7_seq_stream h7_seq_stream;
+h7_seq_stream *h7_seq_stream_new(const h7_expect_item *seq, size_t nseq, h7_seq_match_fn match);
+void h7_seq_stream_feed(h7_seq_stream *d, const h7_trace_event *e, size_t index);
+/* The greedy match so far: the first item not matched (nseq = all were), and in *last_match the
+ * index of the event that matched the item before it. */
+size_t h7_seq_stream_root(const h7_seq_stream *d, size_t *last_match);
+void h7_seq_stream_diff(const h7_seq_stream *d, FILE *out);
+void h7_seq_stream_free(h7_seq_stream *d);
 
 #endif

@@ -77,11 +77,36 @@ int main(void)
     __asm volatile("dsb\n isb\n ldr r0, =0x38000001\n ldr r1, =0x30000001\n cmp r1, #0\n it ne\n ldrne r0, [r0]\n"
                    ::: "r0", "r1");
 #elif HOSTILE_LDRD_UNALIGNED
+    /* ARMv7-M A3.2.1: LDRD/STRD, LDM/STM and the exclusives fault when unaligned whatever
+     * CCR.UNALIGN_TRP says (here it is 0, its reset value). */
     SCB_SHCSR |= SHCSR_USGFAULTENA;
     __asm volatile("mov r2, sp\n subs r2, #14\n ldrd r0, r1, [r2]\n" ::: "r0", "r1", "r2");
-#elif HOSTILE_LDM_UNALIGNED
+#elif HOSTILE_LDRD_IT
+    /* The MOVEQ that would align the base does not execute (Z = 0): h7emu must not take its
+     * effect for granted when it follows the base's alignment through the block. */
     SCB_SHCSR |= SHCSR_USGFAULTENA;
+    __asm volatile("mov r2, sp\n subs r2, #6\n mov r3, sp\n cmp r3, #0\n it eq\n moveq r2, r3\n"
+                   " ldrd r0, r1, [r2]\n" ::: "r0", "r1", "r2", "r3", "cc");
+#elif HOSTILE_LDM_UNALIGNED
+    /* UsageFault left disabled (SHCSR.USGFAULTENA = 0): the UNALIGNED fault escalates to HardFault
+     * with HFSR.FORCED, CFSR.UNALIGNED still set (ARMv7-M B1.5.8). */
     __asm volatile("mov r2, sp\n subs r2, #6\n ldm r2, {r0, r1}\n" ::: "r0", "r1", "r2");
+#elif HOSTILE_STM_UNALIGNED
+    /* The branch ends the translation block: the STMDB starts the next one, so h7emu finds its base
+     * misaligned by the check at the block's start, then hooks it (docs/machine.md "Faults"). */
+    SCB_SHCSR |= SHCSR_USGFAULTENA;
+    __asm volatile("mov r3, sp\n subs r3, #66\n b 1f\n 1: stmdb r3!, {r0, r1, r2}\n" ::: "r3", "memory");
+#elif HOSTILE_LDREX_UNALIGNED
+    SCB_SHCSR |= SHCSR_USGFAULTENA;
+    __asm volatile("mov r2, sp\n subs r2, #34\n ldrex r0, [r2]\n" ::: "r0", "r2");
+#elif HOSTILE_MULTI_SITES
+    /* 32,768 distinct aligned LDRD sites whose base is loaded from memory just before (so h7emu
+     * cannot tell its alignment at the block's start and hooks each one), far more than it hooks
+     * (H7_TRAP_MAX_SITES), run over and over: the cost stays bounded (no fault on silicon either). */
+    for (;;)
+        __asm volatile("sub sp, #8\n mov r2, sp\n str r2, [sp]\n"
+                       " .rept 32768\n ldr r2, [sp]\n ldrd r0, r1, [r2]\n .endr\n add sp, #8\n"
+                       ::: "r0", "r1", "r2", "memory");
 #elif HOSTILE_BX_EVEN
     SCB_SHCSR |= SHCSR_USGFAULTENA;
     __asm volatile("ldr r0, =bx_target\n bic r0, r0, #1\n bx r0\n .thumb_func\n bx_target: nop\n" ::: "r0");

@@ -12,8 +12,10 @@ extern volatile uint32_t g_iterations, g_sink;
 
 uint32_t crc32_kernel(const uint8_t *p, uint32_t n);
 void store_kernel(uint32_t *a, uint32_t n, uint32_t seed);
+void copy_kernel(uint32_t *d, const uint32_t *s, uint32_t n);
 void kernels_init(void);
-/* One outer iteration: CRC of 1 KiB and/or 32 array updates (ONLY_CRC / ONLY_STORE select one). */
+/* One outer iteration: CRC of 1 KiB and/or 32 array updates (ONLY_CRC / ONLY_STORE select one), or
+ * 32 copies of 126 words (ONLY_COPY). */
 void kernel_iteration(void);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "machine.h"
+#include "traps.h"
 
 static h7_machine *boot_both(const char *kind)
 {
@@ -80,6 +81,60 @@ static void test_reset_loop_moves_time_forward(void **state)
     h7_machine_destroy(m);
 }
 
+/* ARMv7-M A3.2.1: an unaligned LDRD faults whatever CCR.UNALIGN_TRP says (UsageFault UNALIGNED);
+ * the stacked PC is the LDRD itself and it loaded nothing (exception entry B1.5.6). */
+static void test_unaligned_ldrd_faults_precisely_on_both_cores(void **state)
+{
+    h7_machine *m = boot_both("ldrd_unaligned");
+    h7_machine_run_for(m, 1 * H7_PS_PER_MS);
+    for (int k = 0; k < H7_NCORES; k++) {
+        h7_cpu *c = &m->cpu[k];
+        assert_int_equal(c->nvic.cfsr, H7_CFSR_UNALIGNED);
+        assert_int_equal(c->nvic.hfsr, 0);
+        uint32_t msp = h7_cpu_reg(c, UC_ARM_REG_MSP), stacked_pc = 0;
+        uint16_t insn[2] = {0};
+        assert_true(h7_machine_read_mem(m, (h7_core_id)k, msp + 24, &stacked_pc, 4));
+        assert_true(h7_machine_read_mem(m, (h7_core_id)k, stacked_pc, insn, 4));
+        assert_int_equal(insn[0], 0xE9D2);   /* ldrd r0, r1, [r2] */
+        assert_int_equal(insn[1], 0x0100);
+    }
+    h7_machine_destroy(m);
+}
+
+/* A conditional MOV that does not execute (IT block) leaves the base misaligned: still a fault. */
+static void test_unaligned_ldrd_after_a_skipped_moveq_faults(void **state)
+{
+    h7_machine *m = boot_both("ldrd_it");
+    h7_machine_run_for(m, 1 * H7_PS_PER_MS);
+    for (int k = 0; k < H7_NCORES; k++)
+        assert_int_equal(m->cpu[k].nvic.cfsr, H7_CFSR_UNALIGNED);
+    h7_machine_destroy(m);
+}
+
+/* With UsageFault disabled the same fault escalates: HardFault, HFSR.FORCED, CFSR.UNALIGNED. */
+static void test_unaligned_ldm_escalates_to_hardfault_forced(void **state)
+{
+    h7_machine *m = boot_both("ldm_unaligned");
+    h7_machine_run_for(m, 1 * H7_PS_PER_MS);
+    for (int k = 0; k < H7_NCORES; k++) {
+        assert_int_equal(m->cpu[k].nvic.cfsr, H7_CFSR_UNALIGNED);
+        assert_int_equal(m->cpu[k].nvic.hfsr, H7_HFSR_FORCED);
+        assert_int_equal(h7_cpu_reg(&m->cpu[k], UC_ARM_REG_XPSR) & 0x1FFu, H7_EXC_HARDFAULT);
+    }
+    h7_machine_destroy(m);
+}
+
+/* The LDM/STM + LDRD/STRD copy loop of the benchmark (bases from MOV/SUB of a literal, then
+ * write-backs) needs no code hook: its alignment follows from the block's start. */
+static void test_copy_loop_is_checked_without_code_hooks(void **state)
+{
+    h7_machine *m = h7t_machine("copy_cm7.elf", NULL, NULL);
+    assert_int_equal(h7_machine_run_for(m, 1 * H7_PS_PER_MS), H7_RUN_TIME_LIMIT);
+    assert_int_equal(m->cpu[H7_CM7].traps->nsites, 0);
+    assert_int_equal(m->cpu[H7_CM7].nvic.cfsr, 0);
+    h7_machine_destroy(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -88,6 +143,10 @@ int main(void)
         cmocka_unit_test(test_erased_hardfault_vector_is_a_lockup),
         cmocka_unit_test(test_failed_stacking_is_a_lockup),
         cmocka_unit_test(test_reset_loop_moves_time_forward),
+        cmocka_unit_test(test_unaligned_ldrd_faults_precisely_on_both_cores),
+        cmocka_unit_test(test_unaligned_ldm_escalates_to_hardfault_forced),
+        cmocka_unit_test(test_unaligned_ldrd_after_a_skipped_moveq_faults),
+        cmocka_unit_test(test_copy_loop_is_checked_without_code_hooks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -313,6 +313,108 @@ static void test_semihosting_exit_status_is_judged(void **state)
     }
 }
 
+static void count_sink(void *ctx, const h7_trace_event *e, size_t index)
+{
+    struct { size_t *got, *n; } *c = ctx;
+    assert_int_equal(index, *c->n);
+    c->got[(*c->n)++] = (size_t)e->t;
+}
+
+static bool match_text(const h7_trace_event *e, const h7_expect_item *item)
+{
+    char line[300];
+    snprintf(line, sizeof line, "%s: %s", e->src, e->text);
+    return strstr(line, item->text) != NULL;
+}
+
+static char *diff_text(FILE *f)
+{
+    fflush(f);
+    long n = ftell(f);
+    rewind(f);
+    char *b = calloc(1, (size_t)n + 1);
+    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
+    return b;
+}
+
+/* The streaming diff (one pass, bounded memory) prints exactly what the diff over the kept events
+ * prints, and its first node is the greedy in-order match: random runs of a few event kinds (so
+ * that items go missing, repeat and come out of order) against random expected sequences. */
+static void test_streaming_sequence_diff_equals_the_batch_diff(void **state)
+{
+    static const char *const words[] = {"pwr: vos1 ready", "pwr: vos3 ready", "rcc: hse ready", "rcc: pll1 ready",
+                                        "gpio: PB0 high", "gpio: PB0 low", "rule: X", "cm7: hsem 0 taken"};
+    const size_t nw = sizeof words / sizeof *words;
+    unsigned seed = 12345;
+    for (int round = 0; round < 400; round++) {
+        h7_trace t;
+        h7_trace_init(&t);
+        size_t nev = (size_t)(rand_r(&seed) % 40);
+        for (size_t i = 0; i < nev; i++) {
+            const char *w = words[rand_r(&seed) % nw];
+            char src[16];
+            const char *colon = strchr(w, ':');
+            snprintf(src, sizeof src, "%.*s", (int)(colon - w), w);
+            h7_trace_add(&t, (h7_time_ps)i * 1000, src, colon + 2);
+        }
+        size_t nseq = 1 + (size_t)(rand_r(&seed) % 8);
+        h7_expect_item seq[8];
+        for (size_t i = 0; i < nseq; i++)
+            seq[i] = (h7_expect_item){.line = (unsigned)(10 + i), .text = (char *)words[rand_r(&seed) % nw]};
+        h7_seq_stream *d = h7_seq_stream_new(seq, nseq, match_text);
+        assert_non_null(d);
+        for (size_t i = 0; i < t.n; i++)
+            h7_seq_stream_feed(d, &t.ev[i], i);
+        FILE *a = tmpfile(), *b = tmpfile();
+        h7_seq_diff(seq, nseq, &t, match_text, a);
+        h7_seq_stream_diff(d, b);
+        char *ta = diff_text(a), *tb = diff_text(b);
+        assert_string_equal(tb, ta);
+        /* the greedy match */
+        size_t pos = 0, item = 0, last = 0, got_last;
+        for (; item < nseq; item++) {
+            while (pos < t.n && !match_text(&t.ev[pos], &seq[item]))
+                pos++;
+            if (pos == t.n)
+                break;
+            last = pos++;
+        }
+        assert_int_equal(h7_seq_stream_root(d, &got_last), item);
+        if (item)
+            assert_int_equal(got_last, last);
+        free(ta);
+        free(tb);
+        fclose(a);
+        fclose(b);
+        h7_seq_stream_free(d);
+        h7_trace_free(&t);
+    }
+}
+
+/* The scenario runner keeps no events: the trace streams to its judge, whatever the run length. */
+static void test_trace_sinks_get_every_event_and_keep_none(void **state)
+{
+    h7_trace t;
+    h7_trace_init(&t);
+    h7_trace_add(&t, 5, "a", "kept before the sink");
+    size_t got[8], n = 0;
+    struct { size_t *got, *n; } ctx = {got, &n};
+    assert_true(h7_trace_add_sink(&t, count_sink, &ctx));
+    h7_trace_stream_only(&t);
+    t.defer = true;
+    h7_trace_add(&t, 30, "b", "later");
+    h7_trace_add(&t, 20, "c", "earlier");
+    h7_trace_flush(&t);
+    assert_int_equal(n, 3);
+    assert_int_equal(got[0], 5);    /* replayed */
+    assert_int_equal(got[1], 20);   /* then in time order */
+    assert_int_equal(got[2], 30);
+    assert_int_equal(t.n, 0);
+    assert_null(t.ev);
+    assert_int_equal(t.emitted, 3);
+    h7_trace_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +426,8 @@ int main(void)
         cmocka_unit_test(test_semihosting_keys_and_their_errors),
         cmocka_unit_test(test_raw_images_with_an_address),
         cmocka_unit_test(test_semihosting_exit_status_is_judged),
+        cmocka_unit_test(test_streaming_sequence_diff_equals_the_batch_diff),
+        cmocka_unit_test(test_trace_sinks_get_every_event_and_keep_none),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
