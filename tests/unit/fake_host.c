@@ -123,6 +123,14 @@ static bool fh_bus_write(void *ctx, h7_bus_master bm, uint32_t addr, const void 
     return true;
 }
 
+static bool fh_core_halted(void *ctx, h7_core_id core) { return ((fake_host *)ctx)->halted[core]; }
+
+void fh_debug_halt(fake_host *fh, h7_core_id core, bool halted)
+{
+    fh->halted[core] = halted;
+    h7_soc_debug_halt_changed(&fh->soc);
+}
+
 fake_host *fh_new(void)
 {
     fake_host *fh = calloc(1, sizeof *fh);
@@ -134,6 +142,7 @@ fake_host *fh_new(void)
     h7_host_ops ops = {
         .now = fh_now, .set_irq = fh_set_irq, .send_event = fh_send_event, .event = fh_event,
         .log = fh_log, .uart_tx = fh_uart_tx, .bus_read = fh_bus_read, .bus_write = fh_bus_write,
+        .core_halted = fh_core_halted,
     };
     fh->axisram = calloc(1, FH_AXISRAM_SIZE);
     fh->sram4 = calloc(1, FH_SRAM4_SIZE);

@@ -34,6 +34,7 @@ typedef struct fake_host {
     uint8_t *sram4;                     /* 64 KiB at 0x3800_0000 (D3, reachable by BDMA) */
     unsigned bus_reads, bus_writes;     /* memory accesses by DMA masters */
     int supply_calls;
+    bool halted[H7_NCORES];             /* cores the fake debugger holds (fh_debug_halt) */
     uint32_t supply_value;
     bool supply_accepted;
     int overdrive_calls;
@@ -53,6 +54,9 @@ fake_host *fh_new(void);
 void fh_free(fake_host *fh);
 /* Advance virtual time by `ps`, firing due events. */
 void fh_advance(fake_host *fh, h7_time_ps ps);
+/* The debugger halts (or resumes) `core`: the DBGMCU freezes are evaluated again, as the
+ * machine's run loop reports it. */
+void fh_debug_halt(fake_host *fh, h7_core_id core, bool halted);
 /* Bus access as master m to an absolute address (asserts that a window exists). */
 uint32_t fh_read(fake_host *fh, h7_master m, uint32_t addr);
 void fh_write(fake_host *fh, h7_master m, uint32_t addr, uint32_t value);

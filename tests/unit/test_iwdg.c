@@ -122,20 +122,17 @@ static void test_system_reset_stops_the_watchdog(void **state)
     assert_int_equal(fh->system_resets, 0);
 }
 
-static bool halted_cm7(void *ctx, h7_core_id core) { return core == H7_CM7; }
-
 /* RM0399 §63.5 APB4FZ1.WDGLSD1: the counter stands still while CPU1 is halted; after the resume the
  * whole timeout is still ahead (the freeze set before the start: nothing was counted). */
 static void test_dbgmcu_freeze_holds_the_timeout_while_cpu1_is_halted(void **state)
 {
     fake_host *fh = *state;
-    fh->soc.ops.core_halted = halted_cm7;
+    fh->halted[H7_CM7] = true;   /* halted before the freeze bit is written */
     fh_write(fh, H7_MASTER_DEBUG, DBGMCU + 0x54, 1u << 18);   /* APB4FZ1.WDGLSD1: acts at once */
     start(fh, IWDG1, 0, 100);                                 /* 12.5 ms */
     fh_advance(fh, 100 * MS);
     assert_int_equal(fh->system_resets, 0);
-    fh->soc.ops.core_halted = NULL;
-    h7_soc_debug_halt_changed(&fh->soc);                      /* the core resumes */
+    fh_debug_halt(fh, H7_CM7, false);                         /* the core resumes */
     fh_advance(fh, 12 * MS);
     assert_int_equal(fh->system_resets, 0);
     fh_advance(fh, 1 * MS);

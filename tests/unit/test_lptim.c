@@ -109,28 +109,21 @@ static void test_lptim2_counts_the_lse_when_selected(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
-static bool g_cm7_halted;
-static bool fake_halted(void *ctx, h7_core_id core) { return core == H7_CM7 && g_cm7_halted; }
 
 /* RM0399 §63.5: APB4FZ1.DBG_LPTIM2 (b9) stops LPTIM2 while CPU1 is halted by the debugger. */
 static void test_lptim2_stops_while_cpu1_is_halted_with_its_apb4fz1_bit(void **state)
 {
     fake_host *fh = *state;
-    g_cm7_halted = false;
-    fh->soc.ops.core_halted = fake_halted;
     fh_write(fh, H7_MASTER_DEBUG, 0x5C001000u + 0x54, 1u << 9);
     start(fh, LPTIM2, 7, 0xFFFF, 0, R_LPTIM_CR_CNTSTRT_MASK);   /* rcc_pclk4 64 MHz / 128 = 500 kHz */
     fh_advance(fh, 200 * US);
     assert_int_equal(rd(fh, LPTIM2, A_LPTIM_CNT), 100);
-    g_cm7_halted = true;
-    h7_soc_debug_halt_changed(&fh->soc);
+    fh_debug_halt(fh, H7_CM7, true);
     fh_advance(fh, 2 * MS);
     assert_int_equal(rd(fh, LPTIM2, A_LPTIM_CNT), 100);
-    g_cm7_halted = false;
-    h7_soc_debug_halt_changed(&fh->soc);
+    fh_debug_halt(fh, H7_CM7, false);
     fh_advance(fh, 100 * US);
     assert_int_equal(rd(fh, LPTIM2, A_LPTIM_CNT), 150);
-    fh->soc.ops.core_halted = NULL;
 }
 
 int main(void)

@@ -252,30 +252,23 @@ static void test_backup_regulator_ready_after_bren(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
-static bool g_cm4_halted;
-static bool fake_halted(void *ctx, h7_core_id core) { return core == H7_CM4 && g_cm4_halted; }
 
 /* RM0399 §63.5 DBGMCU_APB4FZ2.DBG_RTC (b16): the calendar stands still while CPU2 is halted and
  * goes on from the same second after the resume. */
 static void test_dbg_rtc_freezes_the_calendar_while_cpu2_is_halted(void **state)
 {
     fake_host *fh = *state;
-    g_cm4_halted = false;
-    fh->soc.ops.core_halted = fake_halted;
     lse_rtc_clock(fh);
     set_calendar(fh, 0x00120000u, 0x00242310u);                    /* 12:00:00 */
     fh_write(fh, H7_MASTER_DEBUG, 0x5C001000u + 0x58, 1u << 16);   /* APB4FZ2.DBG_RTC */
     fh_advance(fh, 2 * S);
     assert_int_equal(fh_read(fh, H7_MASTER_DEBUG, RTC + A_RTC_TR), 0x00120002u);
-    g_cm4_halted = true;
-    h7_soc_debug_halt_changed(&fh->soc);
+    fh_debug_halt(fh, H7_CM4, true);
     fh_advance(fh, 10 * S);
     assert_int_equal(fh_read(fh, H7_MASTER_DEBUG, RTC + A_RTC_TR), 0x00120002u);
-    g_cm4_halted = false;
-    h7_soc_debug_halt_changed(&fh->soc);
+    fh_debug_halt(fh, H7_CM4, false);
     fh_advance(fh, 1 * S);
     assert_int_equal(fh_read(fh, H7_MASTER_DEBUG, RTC + A_RTC_TR), 0x00120003u);
-    fh->soc.ops.core_halted = NULL;
 }
 
 int main(void)

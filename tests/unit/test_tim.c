@@ -368,66 +368,51 @@ static void test_pwm_polarity_inverts_and_a_disabled_channel_drives_nothing(void
 /* ------------------------------------------------------------------ DBGMCU freeze (RM0399 §63.5) */
 
 #define DBGMCU 0x5C001000u
-static bool g_halted[H7_NCORES];   /* the fake debugger's halted cores */
-static bool fake_halted(void *ctx, h7_core_id core) { return g_halted[core]; }
-
-static void debug_halt(fake_host *fh, h7_core_id core, bool halted)
-{
-    g_halted[core] = halted;
-    h7_soc_debug_halt_changed(&fh->soc);   /* what the machine's run loop reports */
-}
-
 /* APB1LFZ1.DBG_TIM6 (b4) with CPU1 halted: the counter stops and no update interrupt comes; on
  * resume it goes on from the same value, the period shifted by the halt. */
 static void test_tim6_stops_while_cpu1_is_halted_with_its_apb1lfz1_bit(void **state)
 {
     fake_host *fh = *state;
-    g_halted[H7_CM7] = g_halted[H7_CM4] = false;
-    fh->soc.ops.core_halted = fake_halted;
     fh_write(fh, H7_MASTER_DEBUG, DBGMCU + 0x3C, 1u << 4);   /* APB1LFZ1.DBG_TIM6 */
     start_timebase(fh, TIM6, 63, 999);                      /* 1 MHz, update every 1 ms */
     fh_advance(fh, 400 * US);
-    debug_halt(fh, H7_CM7, true);
+    fh_debug_halt(fh, H7_CM7, true);
     fh_advance(fh, 5 * MS);
     assert_int_equal(rd(fh, TIM6, A_TIM_CNT), 400);
     assert_false(fh->irq[H7_CM7][TIM6_IRQN]);
-    debug_halt(fh, H7_CM7, false);
+    fh_debug_halt(fh, H7_CM7, false);
     fh_advance(fh, 500 * US);
     assert_int_equal(rd(fh, TIM6, A_TIM_CNT), 900);
     assert_false(fh->irq[H7_CM7][TIM6_IRQN]);
     fh_advance(fh, 101 * US);                               /* 1 ms of timer time since the start */
     assert_true(fh->irq[H7_CM7][TIM6_IRQN]);
-    fh->soc.ops.core_halted = NULL;
 }
 
 /* The freeze needs both: the bit of the halted CPU's register (FZ1 for CPU1, FZ2 for CPU2). */
 static void test_timer_runs_on_when_the_halted_cpu_has_no_freeze_bit(void **state)
 {
     fake_host *fh = *state;
-    g_halted[H7_CM7] = g_halted[H7_CM4] = false;
-    fh->soc.ops.core_halted = fake_halted;
     fh_write(fh, H7_MASTER_DEBUG, DBGMCU + 0x3C, 1u << 0);   /* APB1LFZ1.DBG_TIM2: CPU1 only */
     wr(fh, TIM2, A_TIM_PSC, 63);
     wr(fh, TIM2, A_TIM_EGR, R_TIM_EGR_UG_MASK);
     wr(fh, TIM2, A_TIM_CR1, R_TIM_CR1_CEN_MASK);
-    debug_halt(fh, H7_CM4, true);
+    fh_debug_halt(fh, H7_CM4, true);
     fh_advance(fh, 300 * US);
     assert_int_equal(rd(fh, TIM2, A_TIM_CNT), 300);         /* CM4 halted, no APB1LFZ2 bit */
     fh_write(fh, H7_MASTER_DEBUG, DBGMCU + 0x40, 1u << 0);   /* APB1LFZ2.DBG_TIM2: acts at once */
     fh_advance(fh, 300 * US);
     assert_int_equal(rd(fh, TIM2, A_TIM_CNT), 300);
-    debug_halt(fh, H7_CM4, false);
+    fh_debug_halt(fh, H7_CM4, false);
     fh_advance(fh, 100 * US);
     assert_int_equal(rd(fh, TIM2, A_TIM_CNT), 400);
     /* TIM1 (APB2FZ1 b0) is not frozen by TIM2's bit */
     wr(fh, TIM1, A_TIM_PSC, 63);
     wr(fh, TIM1, A_TIM_EGR, R_TIM_EGR_UG_MASK);
     wr(fh, TIM1, A_TIM_CR1, R_TIM_CR1_CEN_MASK);
-    debug_halt(fh, H7_CM4, true);
+    fh_debug_halt(fh, H7_CM4, true);
     fh_advance(fh, 200 * US);
     assert_int_equal(rd(fh, TIM1, A_TIM_CNT), 200);
     assert_int_equal(rd(fh, TIM2, A_TIM_CNT), 400);
-    fh->soc.ops.core_halted = NULL;
 }
 
 int main(void)

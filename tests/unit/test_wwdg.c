@@ -99,31 +99,24 @@ static void test_wdga_cannot_be_cleared_by_software(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(test_##fn, setup, teardown)
 
-static bool g_cm7_halted;
-static bool fake_halted(void *ctx, h7_core_id core) { return core == H7_CM7 && g_cm7_halted; }
 
 /* RM0399 §63.5 APB3FZ1 bit 6: WWDG1's counter holds while CPU1 is halted by the debugger; the
  * reset comes as many ticks after the resume as were left at the halt. */
 static void test_dbgmcu_freeze_holds_wwdg1_while_cpu1_is_halted(void **state)
 {
     fake_host *fh = *state;
-    g_cm7_halted = false;
-    fh->soc.ops.core_halted = fake_halted;
     fh_write(fh, H7_MASTER_DEBUG, 0x5C001000u + 0x34, 1u << 6);   /* APB3FZ1.WWDG1 */
     fh_write(fh, CM7, WWDG1 + A_WWDG_CR, 0xFF);                   /* 64 us/tick, reset after 64 ticks */
     fh_advance(fh, 64 * 16 * US);
-    g_cm7_halted = true;
-    h7_soc_debug_halt_changed(&fh->soc);
+    fh_debug_halt(fh, H7_CM7, true);
     fh_advance(fh, 100000 * US);
     assert_int_equal(fh_read(fh, H7_MASTER_DEBUG, WWDG1 + A_WWDG_CR), 0x80u | (0x7Fu - 16));
     assert_int_equal(fh->core_resets[H7_CM7], 0);
-    g_cm7_halted = false;
-    h7_soc_debug_halt_changed(&fh->soc);
+    fh_debug_halt(fh, H7_CM7, false);
     fh_advance(fh, 64 * 47 * US);
     assert_int_equal(fh->core_resets[H7_CM7], 0);
     fh_advance(fh, 64 * US);
     assert_int_equal(fh->core_resets[H7_CM7], 1);
-    fh->soc.ops.core_halted = NULL;
 }
 
 int main(void)
