@@ -65,6 +65,62 @@ static void show_gap_kept(const h7_trace *t, long lo, long hi, const h7_expect_i
         fprintf(out, "    + ... %u more\n", more);
 }
 
+/* The expected-vs-observed listing both diffs print: `seen[i]` says whether item i was matched in
+ * order; gap(ctx, i) prints what came instead before item i, gap(ctx, nseq) after the last match. */
+typedef void (*gap_fn)(void *ctx, size_t i, FILE *out);
+
+static void print_diff(const h7_expect_item *seq, size_t nseq, const bool *seen, size_t missing, gap_fn gap,
+                       void *ctx, FILE *out)
+{
+    fprintf(out, "  expected vs observed sequence (= seen, - expected but not seen in this order, + seen instead):\n");
+    size_t run = 0;          /* matched items in a row not printed yet */
+    bool in_gap = false;     /* some items since the last match are missing */
+    for (size_t i = 0; i < nseq; i++) {
+        if (!seen[i]) {
+            if (run) {
+                fprintf(out, "    = ... %zu more seen in order\n", run);
+                run = 0;
+            }
+            fprintf(out, "    - %-70.100s line %u\n", seq[i].text, seq[i].line);
+            in_gap = true;
+            continue;
+        }
+        if (in_gap) {   /* what came instead, before this match */
+            gap(ctx, i, out);
+            in_gap = false;
+        }
+        bool near_miss = (i + 1 < nseq && !seen[i + 1]) || (i > 0 && !seen[i - 1]);
+        if (near_miss || i == 0 || i + 1 == nseq) {
+            if (run)
+                fprintf(out, "    = ... %zu more seen in order\n", run);
+            run = 0;
+            fprintf(out, "    = %-70.100s line %u\n", seq[i].text, seq[i].line);
+        } else {
+            run++;
+        }
+    }
+    if (run)
+        fprintf(out, "    = ... %zu more seen in order\n", run);
+    if (in_gap)
+        gap(ctx, nseq, out);
+    fprintf(out, "  %zu of %zu expected events not seen in order\n", missing, nseq);
+}
+
+typedef struct kept_gap { const h7_trace *t; const long *at; const h7_expect_item *seq; size_t nseq; } kept_gap;
+
+/* The kept trace between the last match before item i (or the start) and item i (or the end). */
+static void kept_gap_show(void *ctx, size_t i, FILE *out)
+{
+    const kept_gap *g = ctx;
+    long lo = -1;
+    for (size_t j = i; j-- > 0;)
+        if (g->at[j] >= 0) {
+            lo = g->at[j];
+            break;
+        }
+    show_gap_kept(g->t, lo, i < g->nseq ? g->at[i] : (long)g->t->n, g->seq, g->nseq, out);
+}
+
 void h7_seq_diff(const h7_expect_item *seq, size_t nseq, const h7_trace *t, h7_seq_match_fn match, FILE *out)
 {
     long *at = malloc((nseq ? nseq : 1) * sizeof *at);
@@ -81,40 +137,14 @@ void h7_seq_diff(const h7_expect_item *seq, size_t nseq, const h7_trace *t, h7_s
         else
             missing++;
     }
-    fprintf(out, "  expected vs observed sequence (= seen, - expected but not seen in this order, + seen instead):\n");
-    size_t run = 0;          /* matched items in a row not printed yet */
-    long last_at = -1;       /* observed index of the last matched item */
-    bool in_gap = false;     /* some items since the last match are missing */
-    for (size_t i = 0; i < nseq; i++) {
-        if (at[i] < 0) {
-            if (run) {
-                fprintf(out, "    = ... %zu more seen in order\n", run);
-                run = 0;
-            }
-            fprintf(out, "    - %-70.100s line %u\n", seq[i].text, seq[i].line);
-            in_gap = true;
-            continue;
-        }
-        if (in_gap) {   /* what came instead, before this match */
-            show_gap_kept(t, last_at, at[i], seq, nseq, out);
-            in_gap = false;
-        }
-        bool near_miss = (i + 1 < nseq && at[i + 1] < 0) || (i > 0 && at[i - 1] < 0);
-        if (near_miss || i == 0 || i + 1 == nseq) {
-            if (run)
-                fprintf(out, "    = ... %zu more seen in order\n", run);
-            run = 0;
-            fprintf(out, "    = %-70.100s line %u\n", seq[i].text, seq[i].line);
-        } else {
-            run++;
-        }
-        last_at = at[i];
+    bool *seen = malloc((nseq ? nseq : 1) * sizeof *seen);
+    if (seen) {
+        for (size_t i = 0; i < nseq; i++)
+            seen[i] = at[i] >= 0;
+        kept_gap g = {t, at, seq, nseq};
+        print_diff(seq, nseq, seen, missing, kept_gap_show, &g, out);
     }
-    if (run)
-        fprintf(out, "    = ... %zu more seen in order\n", run);
-    if (in_gap)
-        show_gap_kept(t, last_at, (long)t->n, seq, nseq, out);
-    fprintf(out, "  %zu of %zu expected events not seen in order\n", missing, nseq);
+    free(seen);
     free(at);
 }
 
@@ -225,6 +255,17 @@ static void show_gap(const node *n, FILE *out)
         fprintf(out, "    + ... %u more\n", n->more);
 }
 
+typedef struct stream_gap { const node **by; const node *tail; size_t nseq; } stream_gap;
+
+/* The "+" lines a node kept of the gap before its first match (item i's node, or the last one). */
+static void stream_gap_show(void *ctx, size_t i, FILE *out)
+{
+    const stream_gap *g = ctx;
+    const node *n = i < g->nseq ? g->by[i] : g->tail;
+    if (n)
+        show_gap(n, out);
+}
+
 void h7_seq_stream_diff(const h7_seq_stream *d, FILE *out)
 {
     const h7_expect_item *seq = d->seq;
@@ -250,38 +291,8 @@ void h7_seq_stream_diff(const h7_seq_stream *d, FILE *out)
         first = n->item + 1;
     }
     const node *tail = k < d->depth ? &d->nodes[k] : NULL;   /* the last hypothesis: the gap to the end */
-    fprintf(out, "  expected vs observed sequence (= seen, - expected but not seen in this order, + seen instead):\n");
-    size_t run = 0;          /* matched items in a row not printed yet */
-    bool in_gap = false;     /* some items since the last match are missing */
-    for (size_t i = 0; i < nseq; i++) {
-        if (!seen[i]) {
-            if (run) {
-                fprintf(out, "    = ... %zu more seen in order\n", run);
-                run = 0;
-            }
-            fprintf(out, "    - %-70.100s line %u\n", seq[i].text, seq[i].line);
-            in_gap = true;
-            continue;
-        }
-        if (in_gap) {   /* what came instead, before this match: the gap before its node's first match */
-            show_gap(by[i], out);
-            in_gap = false;
-        }
-        bool near_miss = (i + 1 < nseq && !seen[i + 1]) || (i > 0 && !seen[i - 1]);
-        if (near_miss || i == 0 || i + 1 == nseq) {
-            if (run)
-                fprintf(out, "    = ... %zu more seen in order\n", run);
-            run = 0;
-            fprintf(out, "    = %-70.100s line %u\n", seq[i].text, seq[i].line);
-        } else {
-            run++;
-        }
-    }
-    if (run)
-        fprintf(out, "    = ... %zu more seen in order\n", run);
-    if (in_gap && tail)
-        show_gap(tail, out);
-    fprintf(out, "  %zu of %zu expected events not seen in order\n", missing, nseq);
+    stream_gap g = {by, tail, nseq};
+    print_diff(seq, nseq, seen, missing, stream_gap_show, &g, out);
     free(seen);
     free(by);
 }
