@@ -215,4 +215,21 @@
 #define CPSID() __asm volatile("cpsid i" ::: "memory")
 #define CPSIE() __asm volatile("cpsie i" ::: "memory")
 
+/* DMA1 streams (RM0399 §16.5) and DMAMUX1 channels (§17.6) */
+#define DMA1_LISR REG(0x40020000u)
+#define DMA1_LIFCR REG(0x40020008u)
+#define DMA1_SCR(n) REG(0x40020010u + 0x18u * (n))
+#define DMA1_SNDTR(n) REG(0x40020014u + 0x18u * (n))
+#define DMA1_SPAR(n) REG(0x40020018u + 0x18u * (n))
+#define DMA1_SM0AR(n) REG(0x4002001Cu + 0x18u * (n))
+#define DMAMUX1_CCR(n) REG(0x40020800u + 4u * (n))
+#define DMA_SCR_EN (1u << 0)
+#define DMA_SCR_TEIE (1u << 2)
+#define DMA_SCR_TCIE (1u << 4)
+#define DMA_SCR_M2P (1u << 6)
+#define DMA_SCR_MINC (1u << 10)
+#define DMA_SCR_PSIZE_WORD (2u << 11)
+#define DMA_SCR_MSIZE_WORD (2u << 13)
+#define DMA_TCIF0 (1u << 5)
+
 #endif

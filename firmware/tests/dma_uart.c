@@ -28,20 +28,7 @@
 #define DSB() __asm volatile("dsb" ::: "memory")
 #define ISB() __asm volatile("isb" ::: "memory")
 
-/* DMA1 (RM0399 §16.5), DMAMUX1 (§17.6), USART3 CR3/RDR/ICR (§48.7) */
-#define DMA1_LISR REG(0x40020000u)
-#define DMA1_LIFCR REG(0x40020008u)
-#define DMA1_SCR(n) REG(0x40020010u + 0x18u * (n))
-#define DMA1_SNDTR(n) REG(0x40020014u + 0x18u * (n))
-#define DMA1_SPAR(n) REG(0x40020018u + 0x18u * (n))
-#define DMA1_SM0AR(n) REG(0x4002001Cu + 0x18u * (n))
-#define DMAMUX1_CCR(n) REG(0x40020800u + 4u * (n))
-#define DMA_SCR_EN (1u << 0)
-#define DMA_SCR_TEIE (1u << 2)
-#define DMA_SCR_TCIE (1u << 4)
-#define DMA_SCR_M2P (1u << 6)
-#define DMA_SCR_MINC (1u << 10)
-#define DMA_TCIF0 (1u << 5)
+/* DMA1 flags beyond h755.h's (RM0399 §16.5), USART3 CR3/RDR/ICR (§48.7) */
 #define DMA_TEIF0 (1u << 3)
 #define DMA_TCIF1 (1u << 11)
 #define DMA_TEIF1 (1u << 9)
