@@ -881,7 +881,7 @@ static __attribute__((noinline)) bool block_misaligned(h7_cpu *c, h7_tb_entry *e
     if (!bad)
         return false;
     if (hook_trap_sites(c, e, addr, size, c->traps_armed, failing, nbad)) {
-        e->count = 0;   /* decoded again: the hooked sites are no longer checked here */
+        e->key = 0;   /* decoded again at its next start: the hooked sites are no longer checked here */
         return true;
     }
     /* no room for a hook (the cap): these checks are dropped */
@@ -1267,7 +1267,6 @@ int h7_cpu_open(h7_cpu *c, const h7_cpu_env *env, h7_core_id id, char *err, size
     c->env = *env;
     c->id = id;
     c->hz = 64000000u;
-
     c->traps = calloc(1, sizeof *c->traps);
     c->traps_armed = TRAP_MULTI;
     if (!c->traps)
@@ -1570,7 +1569,7 @@ bool h7_cpu_set_budget(h7_cpu *c, h7_time_ps until)
     if (now >= until)
         return false;
     uint64_t d = until - now, cycles;
-    if (d < (UINT64_MAX - H7_PS_PER_S) / c->hz)   /* a window: no 128-bit division */
+    if (c->hz && d < (UINT64_MAX - H7_PS_PER_S) / c->hz)   /* a window: no 128-bit division */
         cycles = (d * c->hz + H7_PS_PER_S - 1) / H7_PS_PER_S;
     else
         cycles = (uint64_t)(((unsigned __int128)d * c->hz + H7_PS_PER_S - 1) / H7_PS_PER_S);

@@ -77,7 +77,8 @@ typedef struct h7_tb_entry {
     uint16_t ff_countdown;
 } h7_tb_entry;
 
-/* A block whose key carries this bit never matches on the hook's common path (SEV, mask writes). */
+/* A block whose key carries this bit never matches on the hook's common path (a SEV, a mask write,
+ * alignment checks at its start). */
 #define H7_TB_SPECIAL (1ull << 63)
 #define H7_TBC_SIZE 8192u
 static inline uint64_t h7_tb_key(uint32_t addr, uint32_t size) { return addr | (uint64_t)size << 32; }
@@ -88,7 +89,7 @@ typedef struct h7_flash_store { uint32_t addr; unsigned size; uint64_t value; ui
 typedef struct h7_mmio_ctx { struct h7_cpu *cpu; uint32_t base; } h7_mmio_ctx;
 
 typedef struct h7_cpu {
-    /* What the block hook's common path reads and writes, together (64 bytes). */
+    /* What the block hook's common path reads and writes, together (48 bytes). */
     struct {
         uint64_t icount;             /* instructions retired = core cycles */
         uint64_t budget;             /* stop at the first block start with icount >= budget */

@@ -25,8 +25,8 @@
  *    machine did not leave the run loop (scenario steps and GDB may write memory or registers
  *    between runs).
  * Peripheral registers stop the skip unless their model declared them stable until a write or an
- * event (h7_stable_fn in peripherals/soc.h: RCC_CR/CFGR, PWR_CSR1/D3CR, HSEM, U(S)ART ISR and
- * configuration, ETH_DMAMR, OTG_GRSTCTL). */
+ * event (h7_stable_fn in peripherals/soc.h; each model's *_read_stable says which, docs/machine.md
+ * lists them). */
 #include "cpu.h"
 
 #include <string.h>
