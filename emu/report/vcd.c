@@ -39,6 +39,7 @@ struct h7_vcd {
     uint32_t val[NSIG];
     bool started;
     h7_time_ps last_t;
+    uint64_t stamp_ns;   /* the last "#time" line written */
     size_t uart_seen;
 };
 
@@ -160,8 +161,10 @@ void h7_vcd_sample(h7_vcd *v, h7_time_ps t)
         if (v->started && now[i] == v->val[i] && !(i == SIG_UART && v->m->uart_len != v->uart_seen))
             continue;
         if (!header) {
-            if (v->out && (!v->started || t / 1000u != v->last_t / 1000u))
-                fprintf(v->out, "#%llu\n", (unsigned long long)(t / 1000u));
+            if (v->out && (!v->started || t / 1000u != v->stamp_ns)) {
+                v->stamp_ns = t / 1000u;
+                fprintf(v->out, "#%llu\n", (unsigned long long)v->stamp_ns);
+            }
             if (v->out && !v->started)
                 fprintf(v->out, "$dumpvars\n");
             header = true;
@@ -183,7 +186,9 @@ void h7_vcd_close(h7_vcd *v, h7_time_ps end)
     if (!v)
         return;
     h7_vcd_sample(v, end);
-    if (v->out && (end / 1000u != v->last_t / 1000u || !v->started))
+    if (end < v->last_t)
+        end = v->last_t;   /* time never goes back in a VCD */
+    if (v->out && (end / 1000u != v->stamp_ns || !v->started))
         fprintf(v->out, "#%llu\n", (unsigned long long)(end / 1000u));
     free(v->samples);
     free(v);
