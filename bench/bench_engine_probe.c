@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unicorn/unicorn.h>
 
 #define CODE 0x00000000u
@@ -181,6 +182,66 @@ static void probe_wfi(void)
     uc_close(uc);
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* "movs r0,#1; adds r0,#1; b .-2": a loop of one block. */
+static const uint16_t g_loop[] = {0x2001, 0x3001, 0xE7FD};
+
+/* The cost of one uc_emu_start ended by the block hook, for an `until` address far from any
+ * mapping and one just past the end of mapped RAM (Unicorn drops the translation at `until`
+ * after every run; h7emu's cpu.c UNTIL_ADDR). */
+static void probe_until_cost(uint32_t until, const char *what)
+{
+    uc_engine *uc = open_with(g_loop, 3);
+    uc_hook h;
+    uc_hook_add(uc, &h, UC_HOOK_BLOCK, (void *)hk_block, NULL, 1, 0);
+    enum { N = 100000 };
+    double t0 = now_s();
+    for (int i = 0; i < N; i++) {
+        g_blocks = 0;
+        g_block_limit = 1;
+        uc_emu_start(uc, CODE | 1, until, 0, 0);
+    }
+    printf("until 0x%08X (%s): %.3f us per uc_emu_start/stop pair\n", until, what, (now_s() - t0) / N * 1e6);
+    uc_close(uc);
+}
+
+/* uc_emu_start of engine B from inside a block hook of engine A (h7emu runs the other core
+ * inside a core's hook, machine.c run_other_inside): both engines run their code. */
+static uc_engine *g_inner;
+static int g_outer_blocks, g_inner_runs;
+
+static void hk_outer(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
+{
+    if (++g_outer_blocks % 10 == 0 && g_inner_runs < 100) {
+        g_blocks = 0;
+        g_block_limit = 10;
+        if (uc_emu_start(g_inner, CODE | 1, 0xDEADBEE0u, 0, 0) == UC_ERR_OK)
+            g_inner_runs++;
+    }
+    if (g_outer_blocks >= 2000)
+        uc_emu_stop(uc);
+}
+
+static void probe_nested_engines(void)
+{
+    uc_engine *a = open_with(g_loop, 3);
+    g_inner = open_with(g_loop, 3);
+    uc_hook ha, hb;
+    uc_hook_add(a, &ha, UC_HOOK_BLOCK, (void *)hk_outer, NULL, 1, 0);
+    uc_hook_add(g_inner, &hb, UC_HOOK_BLOCK, (void *)hk_block, NULL, 1, 0);
+    uc_err e = uc_emu_start(a, CODE | 1, 0xDEADBEE0u, 0, 0);
+    printf("engine B started from engine A's block hook: A %s after %d blocks (r0 %u), B ran %d times (r0 %u)\n",
+           uc_strerror(e), g_outer_blocks, rd(a, UC_ARM_REG_R0), g_inner_runs, rd(g_inner, UC_ARM_REG_R0));
+    uc_close(g_inner);
+    uc_close(a);
+}
+
 int main(void)
 {
     unsigned maj, min;
@@ -201,5 +262,8 @@ int main(void)
     probe_mmio_pc(false);
     probe_mmio_pc(true);
     probe_step();
+    probe_nested_engines();
+    probe_until_cost(0xDEADBEE0u, "far from any mapping");
+    probe_until_cost(0x00010000u, "just past mapped RAM");
     return 0;
 }

@@ -1,6 +1,6 @@
 /* Guest MIPS of h7emu on compute-bound images, and the same kernels on QEMU (Debian's
  * qemu-system-arm, -M mps2-an500 for the Cortex-M7 and mps2-an386 for the Cortex-M4) side by side.
- * Prints figures; asserts nothing. Usage: bench_mips [virtual-ms, default 400] [firmware dir]
+ * Prints figures; asserts nothing. Usage: bench_mips [virtual-ms, default 400] [firmware dir] [runs, default 3]
  * Host seconds are CPU seconds (see now_s). The engine is whatever libunicorn.so.2 is loaded
  * (LD_LIBRARY_PATH=$(scripts/unicorn.sh libdir 2.0) for the other one).
  *
@@ -57,7 +57,11 @@ typedef struct result { double mips; uint64_t insns, skipped; double secs; doubl
 /* Core clocks for a run: 0 = the reset clock (64 MHz HSI). */
 static uint32_t g_hz[H7_NCORES];
 
-static bool run_h7(const char *cm7, const char *cm4, h7_time_ps t, result *r7, result *r4)
+/* Each figure is the fastest of this many runs (argument 3, default 3): on a shared machine, other
+ * work only ever makes a run slower. */
+static unsigned g_reps = 3;
+
+static bool run_h7_once(const char *cm7, const char *cm4, h7_time_ps t, result *r7, result *r4)
 {
     h7_machine_config cfg = {0};
     cfg.cm7_path = cm7;
@@ -93,7 +97,27 @@ static bool run_h7(const char *cm7, const char *cm4, h7_time_ps t, result *r7, r
     return true;
 }
 
-static double run_qemu(const char *machine, const char *image)
+static bool run_h7(const char *cm7, const char *cm4, h7_time_ps t, result *r7, result *r4)
+{
+    result b7 = {0}, b4 = {0};
+    for (unsigned i = 0; i < g_reps; i++) {
+        result x7 = {0}, x4 = {0};
+        if (!run_h7_once(cm7, cm4, t, r7 ? &x7 : NULL, r4 ? &x4 : NULL))
+            return false;
+        double secs = r7 ? x7.secs : x4.secs;
+        if (i == 0 || secs < (r7 ? b7.secs : b4.secs)) {
+            b7 = x7;
+            b4 = x4;
+        }
+    }
+    if (r7)
+        *r7 = b7;
+    if (r4)
+        *r4 = b4;
+    return true;
+}
+
+static double run_qemu_once(const char *machine, const char *image)
 {
     char *argv[] = {"qemu-system-arm", "-M", (char *)machine, "-nographic", "-monitor", "none", "-serial", "none",
                     "-semihosting-config", "enable=on,target=native", "-kernel", (char *)image, NULL};
@@ -115,17 +139,32 @@ static double run_qemu(const char *machine, const char *image)
     return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? cpu : -1;
 }
 
+static double run_qemu(const char *machine, const char *image)
+{
+    double best = -1;
+    for (unsigned i = 0; i < g_reps; i++) {
+        double t = run_qemu_once(machine, image);
+        if (t < 0)
+            return -1;
+        if (best < 0 || t < best)
+            best = t;
+    }
+    return best;
+}
+
 int main(int argc, char **argv)
 {
     unsigned ms = argc > 1 ? (unsigned)atoi(argv[1]) : 400;
-    if (argc > 2)
+    if (argc > 2 && argv[2][0])   /* "" = the default */
         fw_dir = argv[2];
+    if (argc > 3 && atoi(argv[3]) > 0)
+        g_reps = (unsigned)atoi(argv[3]);
     h7_time_ps t = (h7_time_ps)ms * H7_PS_PER_MS;
     /* copy: LDM/STM + LDRD/STRD, each a hooked alignment-check site (docs/machine.md "Faults") */
     static const char *kernels[] = {"crc", "store", "copy"};
     static const char *cores[] = {"cm7", "cm4"};
-    printf("h7emu guest MIPS on %s, %u ms of virtual time per run (64 MHz HSI, 1 instruction = 1 cycle)\n\n",
-           h7_engine_get()->name, ms);
+    printf("h7emu guest MIPS on %s, %u ms of virtual time per run (64 MHz HSI, 1 instruction = 1 cycle), "
+           "fastest of %u runs\n\n", h7_engine_get()->name, ms, g_reps);
     printf("%-8s %-5s %12s %9s %10s | %14s %9s\n", "kernel", "core", "instructions", "host s", "h7emu MIPS",
            "qemu-system-arm", "QEMU MIPS");
     for (int k = 0; k < 3; k++) {

@@ -82,7 +82,11 @@ static const char *usage_run =
     "                    (or of U(S)ART N), one frame time apart, while it can take them; repeatable\n"
     "  --no-progress     no progress line (shown on a terminal when the timeline does not go there)\n"
     "  --boot0           hold the BOOT0 pin high (boot from BOOT_CMx_ADD1: system memory)\n"
-    "  --quantum TIME    longest stretch one core runs before the other (default 5us)\n"
+    "  --quantum TIME    longest stretch one core runs before the other while they interact\n"
+    "                    (default 5us)\n"
+    "  --max-quantum TIME  while neither core touches a peripheral and both compute, windows\n"
+    "                    double up to this (default 8 quanta; a core alone, 8 times that);\n"
+    "                    --max-quantum equal to --quantum never stretches them\n"
     "  --seed S          run under the schedule variation of seed S (quantum, CM4 start offset,\n"
     "                    core order, window phase; 0 = default); same seed, same trace\n"
     "  --gdb [PORT]      serve GDB: the CM7 on PORT (default 3333), the CM4 on PORT+1, 127.0.0.1\n"
@@ -166,7 +170,7 @@ static int cmd_run(int argc, char **argv)
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes = !strcmp(a, "--cm7") || !strcmp(a, "--cm4") || !strcmp(a, "--for") || !strcmp(a, "--trace") ||
                      !strcmp(a, "--jsonl") || !strcmp(a, "--uart") || !strcmp(a, "--board") || !strcmp(a, "--quantum") ||
-                     !strcmp(a, "--vcd") || !strcmp(a, "--svg") || !strcmp(a, "--semihosting-root") ||
+                     !strcmp(a, "--max-quantum") || !strcmp(a, "--vcd") || !strcmp(a, "--svg") || !strcmp(a, "--semihosting-root") ||
                      !strcmp(a, "--semihosting-cmdline") || !strcmp(a, "--seed") || !strcmp(a, "--uart-input") ||
                      !strcmp(a, "--max-trace-size");
         if (takes && !val)
@@ -199,6 +203,9 @@ static int cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--quantum")) {
             if (!h7_parse_duration(val, &cfg.quantum) || cfg.quantum == 0)
                 return usage_error("bad quantum '%s' (examples: 5us, 1us)", val);
+        } else if (!strcmp(a, "--max-quantum")) {
+            if (!h7_parse_duration(val, &cfg.max_quantum) || cfg.max_quantum == 0)
+                return usage_error("bad max quantum '%s' (examples: 40us; the quantum itself: never stretched)", val);
         } else if (!strcmp(a, "--trace")) {
             trace_path = val;
         } else if (!strcmp(a, "--jsonl")) {
@@ -439,7 +446,7 @@ int main(int argc, char **argv)
         /* A scenario run has a positional *.yaml; `--trace out.yaml` or `--board b.yaml` are option
          * values, and --cm7/--cm4 always mean an ELF run. */
         static const char *const with_value[] = {"--cm7", "--cm4", "--for", "--trace", "--jsonl", "--uart", "--board",
-                                                 "--quantum", "--vcd", "--svg", "--max-trace-size", NULL};
+                                                 "--quantum", "--max-quantum", "--vcd", "--svg", "--max-trace-size", NULL};
         bool elf_run = false, scenario = false;
         for (int i = 2; i < argc; i++) {
             bool takes = false;

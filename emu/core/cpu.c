@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define UNTIL_ADDR 0xDEADBEE0u   /* never executed: unmapped, not an EXC_RETURN, not 0 (ITCM) */
+/* The `until` of every uc_emu_start (engine.h): never reached by the harness, which stops the
+ * engine from the block hook. */
+#define UNTIL_ADDR (h7_engine_get()->until_addr)
 #define TBC_SIZE H7_TBC_SIZE
 
 #define CONTROL_NPRIV 1u
@@ -923,8 +925,19 @@ static void apply_flash_stores(h7_cpu *c)
  * ended the block, or when uc_emu_start returns. (No code hook per SEV site: with many sites
  * translation cost grew with their number.) SEV sets the local event register too and is the
  * TXEV that drives the other core's RXEV (soc.c). */
+/* An access that may reach the other core or change what it reads (a peripheral access other than a
+ * read of a register stable until an event, a PPB access, a SEV). The idle fast-forward counts them
+ * (idle.c); a stretched window ends one quantum after the first (machine.c). */
+static inline void count_cross_access(h7_cpu *c)
+{
+    c->mmio_count++;
+    if (*c->env.window_stretched)
+        c->env.shrink_window(c->env.ctx, c);
+}
+
 static void deliver_sev(h7_cpu *c)
 {
+    count_cross_access(c);
     c->sev_pending = false;
     c->event_reg = true;
     h7_soc_cpu_sev(c->env.soc, c->id);
@@ -1047,18 +1060,19 @@ retranslate:
 /* Every translation block start: the instruction budget (ARMv7-M has no cycle counter Unicorn
  * could give us; one instruction = one cycle, counted per block from the cached decode). The
  * common path is one cache probe, one test and two additions: it runs once per guest block. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "blk_key overlays blk_addr (low half) and blk_size");
+
 static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
     h7_cpu *c = ud;
     h7_tb_entry *e = &c->tbc[(address >> 1) & (TBC_SIZE - 1)];
-    bool full = (c->icount >= c->budget) | (c->attention != 0) | (c->ff_probe != NULL) |
-                (e->key != h7_tb_key((uint32_t)address, size));
+    uint64_t key = h7_tb_key((uint32_t)address, size);
+    bool full = (c->icount >= c->budget) | (c->attention != 0) | (c->ff_probe != NULL) | (e->key != key);
     if (__builtin_expect(full, 0)) {
         block_full(c, uc, (uint32_t)address, size);
         return;
     }
-    c->blk_addr = (uint32_t)address;
-    c->blk_size = size;
+    c->blk_key = key;
     c->icount += e->count;
     c->ff_loads_only += e->loads_only;
 }
@@ -1179,14 +1193,14 @@ static bool hk_write_prot(uc_engine *uc, uc_mem_type type, uint64_t address, int
 static uint64_t ppb_read(uc_engine *uc, uint64_t offset, unsigned size, void *ud)
 {
     h7_cpu *c = ud;
-    c->mmio_count++;
+    count_cross_access(c);
     return h7_nvic_ppb_read(&c->nvic, (uint32_t)offset, size);
 }
 
 static void ppb_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *ud)
 {
     h7_cpu *c = ud;
-    c->mmio_count++;
+    count_cross_access(c);
     c->irq_check = true;   /* enables, priorities, PRIGROUP...: evaluate at the next block start */
     h7_nvic_ppb_write(&c->nvic, (uint32_t)offset, (uint32_t)value, size);
 }
@@ -1198,7 +1212,7 @@ static uint64_t periph_read(uc_engine *uc, uint64_t offset, unsigned size, void 
     uint32_t addr = x->base + (uint32_t)offset;
     const h7_window *w = h7_soc_find_window(c->env.soc, addr);
     if (!w || !h7_soc_read_is_stable(c->env.soc, w, addr - w->base))
-        c->mmio_count++;   /* a read the idle fast-forward cannot treat like one of RAM (idle.c) */
+        count_cross_access(c);   /* a read the idle fast-forward cannot treat like one of RAM (idle.c) */
     if (!w) {
         c->bus_error = true;
         c->bus_error_addr = addr;
@@ -1212,7 +1226,7 @@ static void periph_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t
 {
     h7_mmio_ctx *x = ud;
     h7_cpu *c = x->cpu;
-    c->mmio_count++;
+    count_cross_access(c);
     uint32_t addr = x->base + (uint32_t)offset;
     const h7_window *w = h7_soc_find_window(c->env.soc, addr);
     if (!w) {
@@ -1515,6 +1529,17 @@ static void handle_error(h7_cpu *c, uc_err err)
     }
 }
 
+/* The firmware branched to the `until` address, where the engine stops before fetching: what the
+ * silicon does there. Device and System space are execute-never (ARMv7-M B3.1, the default
+ * memory map), anything else there is a bus error. */
+static void fetch_at_until(h7_cpu *c, uint32_t pc)
+{
+    if (pc >= 0xA0000000u)
+        raise_fault(c, H7_EXC_MEMMANAGE, H7_CFSR_IACCVIOL, false, 0, pc, "instruction fetch from execute-never address");
+    else
+        handle_error(c, UC_ERR_FETCH_UNMAPPED);
+}
+
 /* A fault found by a trap hook (trap_fault) is taken once the engine has stopped in front of the
  * instruction. True if one was. */
 static bool deliver_trap(h7_cpu *c, uc_err err)
@@ -1636,7 +1661,9 @@ void h7_cpu_run(h7_cpu *c, h7_time_ps until)
             }
             break;
         default:
-            if (after_wfi(c, rr(c->uc, UC_ARM_REG_PC))) {
+            if (rr(c->uc, UC_ARM_REG_PC) == UNTIL_ADDR) {
+                fetch_at_until(c, UNTIL_ADDR);   /* the firmware branched to it */
+            } else if (after_wfi(c, rr(c->uc, UC_ARM_REG_PC))) {
                 enter_sleep(c, H7_CPU_SLEEP_WFI);
             } else {
                 char pcs[128];

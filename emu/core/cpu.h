@@ -45,6 +45,10 @@ typedef struct h7_cpu_env {
     const bool *in_run_loop;      /* inside h7_machine_run_for's windows */
     const uint64_t *events_fired; /* scheduled events fired so far */
     const unsigned *code_epoch;   /* translated code flushed this many times */
+    /* The window was stretched past one quantum (machine.c "stretched windows"): an access that
+     * may reach the other core calls shrink_window, which ends the window one quantum later. */
+    const bool *window_stretched;
+    void (*shrink_window)(void *ctx, struct h7_cpu *c);
 } h7_cpu_env;
 
 typedef enum {
@@ -95,7 +99,10 @@ typedef struct h7_cpu {
         uint64_t budget;             /* stop at the first block start with icount >= budget */
         uint64_t ff_loads_only;      /* instructions executed in blocks that cannot store */
         h7_tb_entry *ff_probe;       /* probing a loop starting at this block (idle.c) */
-        uint32_t blk_addr, blk_size; /* the block running */
+        union {                      /* the block running */
+            struct { uint32_t blk_addr, blk_size; };
+            uint64_t blk_key;        /* h7_tb_key(blk_addr, blk_size): one store on the common path */
+        };
         /* Work for the block hook's full path, tested as one word on its common path. */
         union {
             struct {
@@ -127,7 +134,8 @@ typedef struct h7_cpu {
     bool leave_run;         /* return from h7_cpu_run (the machine opened a window for the other core) */
     int stop_reason;
     /* idle-loop fast-forward (idle.c) */
-    uint64_t mmio_count;         /* peripheral / PPB accesses so far */
+    uint64_t mmio_count;         /* peripheral / PPB accesses so far, but reads of registers stable
+                                  * until an event; and SEVs (count_cross_access) */
     uint64_t ff_skipped;         /* instructions charged without being executed */
     uint64_t nff;                /* idle loops found */
     uint64_t ff_probe_icount, ff_probe_mmio, ff_probe_other, ff_probe_loads, ff_probe_events;
@@ -182,6 +190,9 @@ typedef struct h7_cpu {
 } h7_cpu;
 
 h7_time_ps h7_cpu_local_time(const h7_cpu *c);
+/* Instructions that could have stored to memory: executed outside load-only blocks. The same with
+ * and without the idle fast-forward (the loops it skips hold load-only blocks only). */
+static inline uint64_t h7_cpu_real_insns(const h7_cpu *c) { return c->icount - c->ff_skipped - c->ff_loads_only; }
 uint32_t h7_cpu_pc(h7_cpu *c);
 uint32_t h7_cpu_reg(h7_cpu *c, int uc_reg);
 

@@ -114,8 +114,7 @@ bool h7_idle_candidate(h7_cpu *c, uint32_t addr, uint32_t size)
     return size > 0;
 }
 
-/* Instructions that could have stored to memory (executed, outside load-only blocks). */
-static uint64_t real_insns(const h7_cpu *c) { return c->icount - c->ff_skipped - c->ff_loads_only; }
+static uint64_t real_insns(const h7_cpu *c) { return h7_cpu_real_insns(c); }
 
 static const h7_cpu *other_core(const h7_cpu *c) { return c->env.other; }
 

@@ -174,13 +174,115 @@ static void variation_after_reset(h7_machine *m)
         h7_cpu_catch_up(late, m->time + (h7_time_ps)(off >= 0 ? off : -off));
 }
 
-static h7_time_ps variation_window(h7_machine *m)
+/* ------------------------------------------------------------------ stretched windows
+ *
+ * The quantum bounds how far one core runs ahead of the other, which matters only while they
+ * interact. While the cores keep to themselves the next window is twice as long, up to
+ * max_quantum (default 8 quanta; 8 times that for a core alone, which has nobody to interleave
+ * with). Keeping to themselves, over the last window: neither core reached a peripheral register
+ * (but for a read of one stable until an event), the PPB or a SEV, took an exception, slept or
+ * changed state, and each core that runs did some work other than loops of loads and register
+ * operations (which may be polling a flag the other core stores: a polling core keeps one quantum,
+ * so it sees the store as soon as before). The first access inside a stretched window ends it one
+ * quantum after the access (env_shrink_window), as far as the other core's progress allows.
+ * Events still cut every window. Deterministic: it follows what the cores did, never the host;
+ * the same with and without the idle fast-forward, which skips only loops that make none of those
+ * accesses and no work (idle.c). Not done while a debugger has breakpoints or holds the timeline. */
+
+static bool core_can_run(const h7_cpu *c) { return c->state == H7_CPU_RUNNING; }
+
+static h7_time_ps max_window(const h7_machine *m)
 {
+    return m->cfg.max_quantum ? m->cfg.max_quantum : 8 * m->quantum;
+}
+
+/* What the cores did so far that may reach the other core: it changes with each such thing. */
+static uint64_t quiet_signature(const h7_machine *m)
+{
+    uint64_t s = 0;
+    for (int k = 0; k < H7_NCORES; k++) {
+        const h7_cpu *c = &m->cpu[k];
+        s += c->mmio_count + c->nexceptions + c->nsleeps;   /* each only grows */
+        s += (uint64_t)c->state << (56 + 4 * k);
+    }
+    return s;
+}
+
+static bool debugger_watching(const h7_machine *m)
+{
+    if (m->trace_hold_ahead)
+        return true;
+    for (int k = 0; k < H7_NCORES; k++)
+        if (m->cpu[k].nbps || m->cpu[k].nwps || m->break_addr[k] || m->cpu[k].halt_request)
+            return true;
+    return false;
+}
+
+static void restart_stretch(h7_machine *m)
+{
+    m->stretch = 1;
+    m->quiet_sig = quiet_signature(m) + 1;
+    for (int k = 0; k < H7_NCORES; k++)
+        m->real_at_open[k] = h7_cpu_real_insns(&m->cpu[k]);
+}
+
+/* Each core that runs did work other than loops of loads (which may be polling what the other
+ * core writes: those keep one quantum, so a flag in RAM is seen as soon as before) since the
+ * last window opened. */
+static bool cores_working(h7_machine *m)
+{
+    bool working = true;
+    for (int k = 0; k < H7_NCORES; k++) {
+        uint64_t real = h7_cpu_real_insns(&m->cpu[k]);
+        if (core_can_run(&m->cpu[k]) && real == m->real_at_open[k])
+            working = false;
+        m->real_at_open[k] = real;
+    }
+    return working;
+}
+
+/* The length of the next window while a core can run. */
+static h7_time_ps window_length(h7_machine *m)
+{
+    uint64_t sig = quiet_signature(m);
+    bool quiet = cores_working(m) && sig == m->quiet_sig && !debugger_watching(m);
+    m->quiet_sig = sig;
     if (m->var.phase_pending) {
         m->var.phase_pending = false;
         return m->var.phase_ps;
     }
-    return m->quantum;
+    /* A core alone (the other one asleep, held or halted) has nobody to interleave with: its
+     * windows may grow 8 times longer still (their ends are where it looks for idle loops). */
+    bool alone = !core_can_run(&m->cpu[H7_CM7]) || !core_can_run(&m->cpu[H7_CM4]);
+    h7_time_ps cap = max_window(m);
+    if (alone && cap > m->quantum)
+        cap *= 8;
+    if (!quiet)
+        m->stretch = 1;
+    else if ((h7_time_ps)m->stretch * 2 * m->quantum <= cap)
+        m->stretch *= 2;
+    else if ((h7_time_ps)m->stretch * m->quantum > cap)
+        m->stretch = 1;   /* the other core runs again */
+    return m->quantum * m->stretch;
+}
+
+/* A core made an access that may reach the other one inside a stretched window (cpu.c
+ * count_cross_access): the window ends one quantum after it, or where the other core already is. */
+static void env_shrink_window(void *ctx, h7_cpu *c)
+{
+    h7_machine *m = ctx;
+    m->window_stretched = false;
+    h7_time_ps end = h7_cpu_local_time(c) + m->quantum;
+    const h7_cpu *o = c->env.other;
+    if (core_can_run(o) && h7_cpu_local_time(o) > end)
+        end = h7_cpu_local_time(o);
+    if (end >= m->window_end)
+        return;
+    m->window_end = end;
+    if (!h7_cpu_set_budget(c, end)) {
+        c->budget = c->icount;   /* stop at the next block start */
+        c->until = end;
+    }
 }
 
 /* ------------------------------------------------------------------ events, rules, verdicts */
@@ -506,6 +608,7 @@ int h7_machine_create(h7_machine **out, const h7_machine_config *cfg, char *err,
             .bkpt = env_bkpt, .next_window = env_next_window, .read_mem = env_read_mem,
             .other = &m->cpu[k == H7_CM7 ? H7_CM4 : H7_CM7], .ff_enabled = &m->ff_enabled,
             .in_run_loop = &m->in_run_loop, .events_fired = &m->events_fired, .code_epoch = &m->code_epoch,
+            .window_stretched = &m->window_stretched, .shrink_window = env_shrink_window,
         };
         if (h7_cpu_open(c, &env, (h7_core_id)k, err, errlen) != 0)
             return -1;
@@ -633,6 +736,7 @@ void h7_machine_power_on(h7_machine *m)
     flush_all_code(m);
     reset_cores(m);
     variation_after_reset(m);
+    restart_stretch(m);
     m->sysreset_pending = false;
 }
 
@@ -658,6 +762,7 @@ void h7_machine_reset_with_cause(h7_machine *m, h7_reset_cause cause)
     flush_all_code(m);
     reset_cores(m);
     variation_after_reset(m);
+    restart_stretch(m);
     m->sysreset_pending = false;
 }
 
@@ -667,8 +772,6 @@ void h7_machine_system_reset(h7_machine *m, h7_core_id source, bool software)
 }
 
 /* ------------------------------------------------------------------ run loop */
-
-static bool core_can_run(const h7_cpu *c) { return c->state == H7_CPU_RUNNING; }
 
 static void sync_flash(h7_machine *m)
 {
@@ -701,18 +804,19 @@ h7_run_result h7_machine_run_for(h7_machine *m, h7_time_ps duration)
     return r;
 }
 
-/* Open the window [m->time, window_end): at most one quantum while a core can run, cut at the
- * next queued event and at the run's end. */
+/* Open the window [m->time, window_end): one quantum while a core can run (or a stretched one),
+ * cut at the next queued event and at the run's end. */
 static void open_window(h7_machine *m)
 {
     bool any = core_can_run(&m->cpu[H7_CM7]) || core_can_run(&m->cpu[H7_CM4]);
     h7_time_ps next = h7_sched_next(&m->sched);
-    h7_time_ps t_end = any ? m->time + variation_window(m) : m->run_end;
+    h7_time_ps t_end = any ? m->time + window_length(m) : m->run_end;
     if (next < t_end)
         t_end = next < m->time ? m->time : next;
     if (m->run_end < t_end)
         t_end = m->run_end;
     m->window_end = t_end;
+    m->window_stretched = any && t_end - m->time > m->quantum;
     m->window_open = true;
     m->window_seq++;
 }
@@ -820,6 +924,11 @@ static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
         run_cores(m);
         if (m->window_open && !m->stop_requested && !m->sysreset_pending)
             close_window(m);
+        if (m->end_after_window) {
+            m->end_after_window = false;
+            r = H7_RUN_STOPPED;
+            break;
+        }
     }
     m->in_run_loop = false;
     return r;
@@ -830,20 +939,45 @@ static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
  * the core goes on inside the same uc_emu_start (a start/stop pair costs more than a quantum of
  * guest code). Returns false whenever the run loop has something else to do (the other core can
  * run, a stop, a reset, the run's end); the core then stops as it would have. */
+static bool run_loop_has_work(const h7_machine *m)
+{
+    return m->stop_requested || m->end_after_window || m->sysreset_pending || m->corereset_pending[H7_CM7] ||
+           m->corereset_pending[H7_CM4] || flash_dirty(m);
+}
+
+/* From the block hook of `c`: the other core runs its part of the window now, as run_cores would
+ * run it next, in its own engine (two Unicorn engines are independent: starting one from a hook
+ * of the other works on 2.0.1 and 2.1.1), so that `c` goes on without leaving uc_emu_start. Only
+ * under a fixed core order: a seeded coin flip per window stays with run_cores. False when the
+ * run loop has something to do (a stop, a reset, code to drop from translated blocks). */
+static bool run_other_inside(h7_machine *m, h7_cpu *c, h7_cpu *other)
+{
+    if (m->nested_run || m->separate_runs || m->var.order == H7_ORDER_RANDOM)
+        return false;
+    m->nested_run = true;
+    h7_cpu_run(other, m->window_end);
+    m->nested_run = false;
+    m->running = (int)c->id;
+    return !run_loop_has_work(m);
+}
+
 bool h7_machine_next_window(h7_machine *m, h7_cpu *c)
 {
-    if (!m->in_run_loop || !m->window_open)
+    if (!m->in_run_loop || !m->window_open || m->nested_run)
         return false;
-    const h7_cpu *other = &m->cpu[c->id == H7_CM7 ? H7_CM4 : H7_CM7];
+    h7_cpu *other = &m->cpu[c->id == H7_CM7 ? H7_CM4 : H7_CM7];
     for (;;) {
         /* h7_cpu_run's loop, then run_cores' */
-        if (c->state != H7_CPU_RUNNING || m->stop_requested || m->sysreset_pending || m->corereset_pending[H7_CM7] ||
-            m->corereset_pending[H7_CM4])
+        if (c->state != H7_CPU_RUNNING || m->stop_requested || m->end_after_window || m->sysreset_pending ||
+            m->corereset_pending[H7_CM7] || m->corereset_pending[H7_CM4])
             return false;
         if (h7_cpu_set_budget(c, m->window_end))
             return true;
-        if (core_can_run(other) && h7_cpu_local_time(other) < m->window_end)
-            return false;
+        if (core_can_run(other) && h7_cpu_local_time(other) < m->window_end) {
+            if (!run_other_inside(m, c, other))
+                return false;
+            continue;
+        }
         /* run_windows */
         if (flash_dirty(m))
             return false;
@@ -856,11 +990,34 @@ bool h7_machine_next_window(h7_machine *m, h7_cpu *c)
         if (m->time >= m->run_end || m->stop_requested || m->sysreset_pending || flash_dirty(m))
             return false;
         open_window(m);
-        if (core_can_run(other) && h7_cpu_local_time(other) < m->window_end) {
-            c->leave_run = true;
-            return false;
+        if (core_can_run(other) && h7_cpu_local_time(other) < m->window_end &&
+            (m->var.order == H7_ORDER_RANDOM || h7_variation_first_core(&m->var) != (int)c->id)) {
+            /* the other core runs first in the new window */
+            if (!run_other_inside(m, c, other)) {
+                c->leave_run = true;
+                return false;
+            }
         }
     }
+}
+
+/* The firmware of core `c` ended the run (semihosting exit): the run ends at c's local time. The
+ * other core still runs up to that time -- what it did before then is part of the run, whatever
+ * the windows -- then the run loop returns H7_RUN_STOPPED. */
+void h7_machine_end_run_at(h7_machine *m, h7_cpu *c)
+{
+    if (!m->in_run_loop || !m->window_open) {
+        m->stop_requested = true;
+        return;
+    }
+    h7_time_ps t = h7_cpu_local_time(c);
+    const h7_cpu *o = c->env.other;
+    if (core_can_run(o) && h7_cpu_local_time(o) > t)
+        t = h7_cpu_local_time(o);   /* it ran this window already */
+    if (t < m->window_end)
+        m->window_end = t;
+    m->window_stretched = false;
+    m->end_after_window = true;
 }
 
 /* ------------------------------------------------------------------ inspection */

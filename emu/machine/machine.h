@@ -31,6 +31,7 @@ typedef struct h7_machine_config {
     const char *cm7_path;         /* may be NULL */
     const char *cm4_path;         /* may be NULL */
     h7_time_ps quantum;           /* 0 = default (5 us) */
+    h7_time_ps max_quantum;       /* longest stretched window; 0 = default (8 quanta), <= quantum: none */
     const h7_board *board;        /* NULL = nucleo-h755zi-q */
     h7_violation_policy policy;   /* what a locking rule does (--on-violation) */
     bool no_fast_forward;         /* --no-fast-forward: execute idle loops instruction by instruction */
@@ -48,10 +49,17 @@ typedef struct h7_machine {
     bool has_img[H7_NCORES];
     h7_time_ps time;              /* global time: both cores have reached it */
     h7_time_ps quantum;
+    h7_time_ps max_quantum;       /* windows stretch up to this while the cores keep to themselves */
+    unsigned stretch;             /* the next window is this many quanta (machine.c open_window) */
+    uint64_t quiet_sig;           /* what the cores had done when the last window opened */
+    uint64_t real_at_open[H7_NCORES];   /* h7_cpu_real_insns of each core then */
+    bool window_stretched;        /* the open window is longer than one quantum */
     int running;                  /* core inside uc_emu_start, -1 if none */
     /* the run loop's window [time, window_end) (machine.c run_windows) */
     h7_time_ps window_end, run_end;
     bool window_open, in_run_loop, in_hook;
+    bool nested_run;              /* a core runs inside the other's block hook (machine.c run_other_inside) */
+    bool separate_runs;           /* never: each core in its own uc_emu_start per window (tests compare) */
     bool ff_enabled;              /* idle-loop fast-forward (!cfg.no_fast_forward) */
     unsigned code_epoch;          /* translated code was flushed this many times */
     uint64_t events_fired;        /* scheduled events fired by the run loop so far */
@@ -72,6 +80,7 @@ typedef struct h7_machine {
     bool corereset_pending[H7_NCORES];   /* one CPU reset alone (WWDGx with RCC_GCR.WWxRSC = 0) */
     h7_reset_cause corereset_cause[H7_NCORES];
     bool stop_requested;          /* a breakpoint/condition asks the run loop to return */
+    bool end_after_window;        /* the run loop returns once this window closed (h7_machine_end_run_at) */
     unsigned debug_halted;        /* cores halted by the debugger (bit k = core k) as the SoC last saw them */
     bool trace_hold_ahead;        /* trace events later than `time` stay held at a window's end: a
                                    * stop cut the window short, the other core has not caught up
@@ -126,6 +135,9 @@ extern bool h7_machine_no_fast_forward;
 /* From a core's block hook at the end of its window budget (machine.c): true = the run loop's
  * work was done here and the core has a new budget; false = stop as usual. */
 bool h7_machine_next_window(h7_machine *m, h7_cpu *c);
+/* The firmware of `c` (halted by the caller) ends the run at c's local time; the other core runs
+ * up to that time first (semihosting exit). */
+void h7_machine_end_run_at(h7_machine *m, h7_cpu *c);
 
 /* Put every U(S)ART's partial line (no newline yet) on the timeline. */
 void h7_machine_flush_uart_lines(h7_machine *m);

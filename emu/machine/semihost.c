@@ -391,7 +391,7 @@ static void sys_exit(h7_semihost *sh, struct h7_cpu *c, uint32_t reason, uint32_
     h7_machine_trace((h7_machine *)c->env.ctx, h7_core_name(c->id), "%s", why);
     h7_cpu_stop(c, H7_CPU_HALTED, why);
     c->state_before_halt = H7_CPU_HALTED;
-    ((h7_machine *)c->env.ctx)->stop_requested = true;   /* the run ends here, as the firmware asked */
+    h7_machine_end_run_at(c->env.ctx, c);   /* the run ends here, as the firmware asked */
 }
 
 static int32_t dispatch(h7_semihost *sh, struct h7_cpu *c, uint32_t op, uint32_t r1)

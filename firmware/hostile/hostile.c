@@ -8,6 +8,7 @@
 #define SCB_CCR REG(0xE000ED14u)
 #define CCR_UNALIGN_TRP (1u << 3)
 #define CCR_DIV_0_TRP (1u << 4)
+#define SHCSR_BUSFAULTENA (1u << 17)
 #define SHCSR_USGFAULTENA (1u << 18)
 
 volatile uint32_t g_sink;
@@ -110,6 +111,16 @@ int main(void)
 #elif HOSTILE_BX_EVEN
     SCB_SHCSR |= SHCSR_USGFAULTENA;
     __asm volatile("ldr r0, =bx_target\n bic r0, r0, #1\n bx r0\n .thumb_func\n bx_target: nop\n" ::: "r0");
+#elif HOSTILE_BRANCH_RESERVED
+    /* A branch where nothing answers: the fetch is a bus error, BusFault IBUSERR (ARMv7-M B3.2.15).
+     * The two addresses are where h7emu tells its engines to stop, on Unicorn 2.1 and 2.0.1
+     * (emu/core/engine.h): the firmware must not notice. */
+    SCB_SHCSR |= SHCSR_BUSFAULTENA;
+#if CORE_CM7
+    __asm volatile("dsb\n isb\n ldr r0, =0x30048001\n bx r0\n" ::: "r0");   /* just past SRAM3 */
+#else
+    __asm volatile("dsb\n isb\n ldr r0, =0xDEADBEE1\n bx r0\n" ::: "r0");   /* FMC SDRAM space, FMC off */
+#endif
 #elif HOSTILE_SVC_MASKED
     /* SVC while PRIMASK masks it: it cannot be taken, so it escalates (HFSR.FORCED). */
     __asm volatile("cpsid i\n svc #1\n");

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "machine.h"
+#include "semihost.h"
 
 static h7_machine *boot(const char *cm7, const char *cm4) { return h7t_machine(cm7, cm4, NULL); }
 
@@ -75,6 +76,16 @@ static void test_a_block_of_sevs_sets_the_event_register_without_a_hook_per_sev(
     h7_machine_destroy(m);
 }
 
+/* Every timeline event at the same time with the same text. */
+static void assert_same_trace(const h7_machine *a, const h7_machine *b)
+{
+    assert_int_equal(a->trace.n, b->trace.n);
+    for (size_t i = 0; i < a->trace.n; i++) {
+        assert_true(a->trace.ev[i].t == b->trace.ev[i].t);
+        assert_string_equal(a->trace.ev[i].text, b->trace.ev[i].text);
+    }
+}
+
 /* Both cores blink LEDs with HAL_Delay after the dual-core boot: their idle loops are skipped, and
  * every count the firmware or a trace could see is what full execution gives. */
 static void same_with_and_without_fast_forward(const char *cm7, const char *cm4, h7_time_ps t, const char *var,
@@ -101,11 +112,7 @@ static void same_with_and_without_fast_forward(const char *cm7, const char *cm4,
         assert_int_equal(global(m[1], (h7_core_id)k, var), global(m[0], (h7_core_id)k, var));
     }
     assert_true(m[1]->cpu[H7_CM7].nff >= min_ff);
-    assert_int_equal(m[1]->trace.n, m[0]->trace.n);
-    for (size_t i = 0; i < m[0]->trace.n; i++) {
-        assert_true(m[1]->trace.ev[i].t == m[0]->trace.ev[i].t);
-        assert_string_equal(m[1]->trace.ev[i].text, m[0]->trace.ev[i].text);
-    }
+    assert_same_trace(m[0], m[1]);
     for (int ff = 0; ff < 2; ff++)
         h7_machine_destroy(m[ff]);
 }
@@ -125,6 +132,104 @@ static void test_idle_loops_are_skipped_with_exactly_the_cycles_of_full_executio
     /* the CubeMX-style boot polls registers its models declare stable until an event (PWR_CSR1
      * ACTVOSRDY, RCC_CR ready flags, USART3 TXE/TC): those polls are skipped too */
     same_with_and_without_fast_forward("boot_cm7.elf", "boot_cm4.elf", 20 * H7_PS_PER_MS, "g_boot_ok", 5);
+}
+
+/* While the CM4 sleeps and the CM7 only computes, the windows grow (machine.c "stretched
+ * windows"); the CM7's SEV ends its stretched window one quantum later, so the woken CM4 sees the
+ * CM7 at most one quantum past the SEV, as with windows of one quantum. */
+static void test_windows_stretch_while_the_cores_keep_to_themselves(void **state)
+{
+    (void)state;
+    h7_machine *m = boot("stretch_cm7.elf", "stretch_cm4.elf");
+    h7_machine_run_for(m, 3 * H7_PS_PER_MS);
+    uint32_t v[3];
+    assert_true(h7_machine_read_mem(m, H7_CM7, 0x38000000u, v, sizeof v));
+    uint32_t sev_at = v[1], seen = v[2];
+    assert_int_equal(sev_at, 32000);
+    /* One quantum = 320 CM7 cycles at 64 MHz = 107 iterations of the loop after the SEV (3
+     * instructions), one more for the block that crosses the window end. Without the window
+     * ending one quantum after the SEV, the CM4 would see the CM7 up to 64 quanta later. */
+    assert_in_range(seen - sev_at, 1, 108);
+    /* 3 ms in windows of one quantum would be 600 */
+    assert_true(m->window_seq < 60);
+    h7_machine_destroy(m);
+
+    /* --max-quantum equal to the quantum: never stretched */
+    m = boot("stretch_cm7.elf", "stretch_cm4.elf");
+    m->cfg.max_quantum = 5 * H7_PS_PER_US;
+    h7_machine_run_for(m, 3 * H7_PS_PER_MS);
+    assert_true(h7_machine_read_mem(m, H7_CM7, 0x38000000u, v, sizeof v));
+    assert_in_range(v[2] - v[1], 1, 108);
+    assert_true(m->window_seq >= 600);
+    h7_machine_destroy(m);
+}
+
+/* The CM7's semihosting exit ends the run at the CM7's time of the exit: the CM4 first runs up to
+ * that time, however long the window, so every line it printed before then is part of the run. */
+static void test_semihosting_exit_ends_the_run_with_both_cores_at_the_exit_time(void **state)
+{
+    (void)state;
+    h7_machine *m = boot("semihost_cm7.elf", "semihost_cm4.elf");
+    h7_semihost sh;
+    char err[256], text[4096] = "";
+    assert_int_equal(h7_semihost_init(&sh, NULL, err, sizeof err), 0);
+    FILE *out = tmpfile();
+    assert_non_null(out);
+    sh.out = out;
+    sh.prefix = true;
+    m->semihost = &sh;
+    m->serve_bkpt = h7_semihost_bkpt;
+    assert_int_equal(h7_machine_run_for(m, 2 * H7_PS_PER_S), H7_RUN_STOPPED);
+    assert_true(sh.exited);
+    assert_int_equal(sh.exit_core, H7_CM7);
+    h7_time_ps t_exit = h7_cpu_local_time(&m->cpu[H7_CM7]);
+    assert_true(m->time == t_exit);
+    assert_true(h7_cpu_local_time(&m->cpu[H7_CM4]) >= t_exit);
+    h7_semihost_free(&sh);
+    rewind(out);
+    size_t n = fread(text, 1, sizeof text - 1, out);
+    text[n] = 0;
+    fclose(out);
+    assert_non_null(strstr(text, "cm4: 8 tests, 0 failures"));   /* (no root: the file tests are left out) */
+    assert_non_null(strstr(text, "cm7: 8 tests, 0 failures"));
+    h7_machine_destroy(m);
+}
+
+/* A core runs its part of a window inside the other core's block hook (one uc_emu_start less
+ * per window): exactly what running each core in turn from the run loop gives, under the
+ * default core order and under a CM4-first one. */
+static void test_a_core_run_inside_the_others_hook_changes_nothing(void **state)
+{
+    (void)state;
+    uint64_t cm4_first = 0;
+    for (uint64_t s = 1; s < 1000 && !cm4_first; s++) {
+        h7_variation v;
+        h7_variation_from_seed(s, &v);
+        if (v.order == H7_ORDER_CM4_FIRST)
+            cm4_first = s;
+    }
+    assert_true(cm4_first != 0);
+    static const char *const pairs[][2] = {{"boot_cm7.elf", "boot_cm4.elf"}, {"poll_cm7.elf", "poll_cm4.elf"},
+                                           {"hsem_pingpong_cm7.elf", "hsem_pingpong_cm4.elf"},
+                                           {"compute_cm7.elf", "compute_cm4.elf"}};
+    for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++) {
+        for (int o = 0; o < 2; o++) {
+            h7_machine *m[2];
+            for (int sep = 0; sep < 2; sep++) {
+                m[sep] = boot(pairs[p][0], pairs[p][1]);
+                if (o)
+                    h7_machine_set_seed(m[sep], cm4_first);
+                h7_machine_power_on(m[sep]);
+                m[sep]->separate_runs = sep;
+                h7_machine_run_for(m[sep], 5 * H7_PS_PER_MS);
+            }
+            for (int k = 0; k < H7_NCORES; k++)
+                assert_int_equal(m[0]->cpu[k].icount, m[1]->cpu[k].icount);
+            assert_same_trace(m[0], m[1]);
+            for (int sep = 0; sep < 2; sep++)
+                h7_machine_destroy(m[sep]);
+        }
+    }
 }
 
 /* A model declares which of its registers are stable until a write or an event (soc.h
@@ -382,6 +487,9 @@ int main(void)
         cmocka_unit_test(test_sev_and_wfe_between_the_cores),
         cmocka_unit_test(test_a_block_of_sevs_sets_the_event_register_without_a_hook_per_sev),
         cmocka_unit_test(test_idle_loops_are_skipped_with_exactly_the_cycles_of_full_execution),
+        cmocka_unit_test(test_windows_stretch_while_the_cores_keep_to_themselves),
+        cmocka_unit_test(test_a_core_run_inside_the_others_hook_changes_nothing),
+        cmocka_unit_test(test_semihosting_exit_ends_the_run_with_both_cores_at_the_exit_time),
         cmocka_unit_test(test_models_declare_their_registers_stable_until_an_event),
         cmocka_unit_test(test_precise_busfault_is_taken_by_the_firmware),
         cmocka_unit_test(test_disabled_busfault_escalates_to_hardfault),
