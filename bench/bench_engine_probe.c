@@ -193,11 +193,13 @@ static double now_s(void)
 static const uint16_t g_loop[] = {0x2001, 0x3001, 0xE7FD};
 
 /* The cost of one uc_emu_start ended by the block hook, for an `until` address far from any
- * mapping and one just past the end of mapped RAM (Unicorn drops the translation at `until`
- * after every run; h7emu's cpu.c UNTIL_ADDR). */
-static void probe_until_cost(uint32_t until, const char *what)
+ * mapping, one just past the end of mapped RAM (Unicorn drops the translation at `until` after
+ * every run), and with an empty set of exits instead (`until` ignored: what h7emu does). */
+static void probe_until_cost(uint32_t until, const char *what, bool exits)
 {
     uc_engine *uc = open_with(g_loop, 3);
+    if (exits && uc_ctl_exits_enable(uc) != UC_ERR_OK)
+        printf("uc_ctl_exits_enable failed\n");
     uc_hook h;
     uc_hook_add(uc, &h, UC_HOOK_BLOCK, (void *)hk_block, NULL, 1, 0);
     enum { N = 100000 };
@@ -207,7 +209,7 @@ static void probe_until_cost(uint32_t until, const char *what)
         g_block_limit = 1;
         uc_emu_start(uc, CODE | 1, until, 0, 0);
     }
-    printf("until 0x%08X (%s): %.3f us per uc_emu_start/stop pair\n", until, what, (now_s() - t0) / N * 1e6);
+    printf("%s: %.3f us per uc_emu_start/stop pair\n", what, (now_s() - t0) / N * 1e6);
     uc_close(uc);
 }
 
@@ -263,7 +265,8 @@ int main(void)
     probe_mmio_pc(true);
     probe_step();
     probe_nested_engines();
-    probe_until_cost(0xDEADBEE0u, "far from any mapping");
-    probe_until_cost(0x00010000u, "just past mapped RAM");
+    probe_until_cost(0xDEADBEE0u, "until 0xDEADBEE0 (far from any mapping)", false);
+    probe_until_cost(0x00010000u, "until 0x00010000 (just past mapped RAM)", false);
+    probe_until_cost(0, "no until: exits enabled, none set", true);
     return 0;
 }

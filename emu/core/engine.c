@@ -18,7 +18,6 @@ const h7_engine *h7_engine_get(void)
         snprintf(g_engine.name, sizeof g_engine.name, "Unicorn %u.%u.%u", major, minor, g_engine.patch);
         /* 2.1 changed the meaning of an INSN_INVALID hook returning true from "stop" to "continue". */
         g_engine.hint_hook_true_stops = major == 2 && minor == 0;
-        g_engine.until_addr = major == 2 && minor == 0 ? 0xDEADBEE0u : 0x30048000u;   /* SRAM3 ends at 0x3004_7FFF */
         g_engine_known = true;
     }
     return &g_engine;

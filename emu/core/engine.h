@@ -14,12 +14,6 @@ typedef struct h7_engine {
     /* UC_HOOK_INSN_INVALID returning true: 2.0.1 stops uc_emu_start (UC_ERR_OK, PC after the
      * instruction), 2.1 continues with the next instruction. */
     bool hint_hook_true_stops;
-    /* The `until` of every uc_emu_start: an address where the H755 has nothing (a fetch there is
-     * a bus error, which h7_cpu_run raises if firmware branches to it). Unicorn drops the
-     * translation at `until` after each run; what that costs depends on the address and the
-     * version (bench_engine_probe): just past SRAM3 on 2.1 (~0.1 us less per run than far from
-     * any mapping), far from any mapping (FMC SDRAM space, 0xDEADBEE0) on 2.0.1 (the other way round). */
-    uint32_t until_addr;
 } h7_engine;
 
 /* The loaded library (first call reads uc_version()). */

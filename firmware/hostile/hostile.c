@@ -112,9 +112,10 @@ int main(void)
     SCB_SHCSR |= SHCSR_USGFAULTENA;
     __asm volatile("ldr r0, =bx_target\n bic r0, r0, #1\n bx r0\n .thumb_func\n bx_target: nop\n" ::: "r0");
 #elif HOSTILE_BRANCH_RESERVED
-    /* A branch where nothing answers: the fetch is a bus error, BusFault IBUSERR (ARMv7-M B3.2.15).
-     * The two addresses are where h7emu tells its engines to stop, on Unicorn 2.1 and 2.0.1
-     * (emu/core/engine.h): the firmware must not notice. */
+    /* A branch where nothing answers: just past SRAM3 the fetch is a bus error, BusFault IBUSERR
+     * (ARMv7-M B3.2.15); in Device space (FMC SDRAM, FMC off) it is execute-never first, MemManage
+     * IACCVIOL (B3.1, the default memory map). Engines that stopped at an `until` address stopped
+     * there without a fault (h7emu gives Unicorn no such address: cpu.c h7_cpu_open). */
     SCB_SHCSR |= SHCSR_BUSFAULTENA;
 #if CORE_CM7
     __asm volatile("dsb\n isb\n ldr r0, =0x30048001\n bx r0\n" ::: "r0");   /* just past SRAM3 */
