@@ -934,11 +934,7 @@ static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
     return r;
 }
 
-/* The block hook of `c` found its budget for the window used up. When the other core cannot
- * run, the run loop would only close this window and open the next: do exactly that here, so
- * the core goes on inside the same uc_emu_start (a start/stop pair costs more than a quantum of
- * guest code). Returns false whenever the run loop has something else to do (the other core can
- * run, a stop, a reset, the run's end); the core then stops as it would have. */
+/* Something only the run loop does (it cannot be done from inside a block hook). */
 static bool run_loop_has_work(const h7_machine *m)
 {
     return m->stop_requested || m->end_after_window || m->sysreset_pending || m->corereset_pending[H7_CM7] ||
@@ -961,6 +957,11 @@ static bool run_other_inside(h7_machine *m, h7_cpu *c, h7_cpu *other)
     return !run_loop_has_work(m);
 }
 
+/* The block hook of `c` found its budget for the window used up. The run loop would now run the
+ * other core to the window end (if it can run), close the window and open the next: do exactly
+ * that here -- the other core inside this hook (run_other_inside) -- so that `c` goes on inside the
+ * same uc_emu_start. Returns false whenever the run loop has something else to do (a stop, a
+ * reset, code to drop, the run's end, a seeded core order); the core then stops as it would have. */
 bool h7_machine_next_window(h7_machine *m, h7_cpu *c)
 {
     if (!m->in_run_loop || !m->window_open || m->nested_run)

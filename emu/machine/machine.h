@@ -1,7 +1,8 @@
 /* The machine: two Unicorn Cortex-M engines (CM7, CM4) on the STM32H755 memory map, the SoC
  * models, one event queue and deterministic virtual time.
  *
- * Scheduling (see docs/machine.md): global time advances in windows of at most `quantum`. In each
+ * Scheduling (see docs/machine.md): global time advances in windows of one `quantum` (longer while
+ * the cores keep to themselves: machine.c "stretched windows"). In each
  * window the CM7 runs, then the CM4, each until its local time reaches the window end (block-level
  * instruction budget, 1 instruction = 1 core clock cycle) -- a core woken by the other one runs
  * again before the window closes; then due events fire. When every core
