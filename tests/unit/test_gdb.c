@@ -19,6 +19,7 @@
 
 typedef struct server { pid_t pid; int port; int err_fd; } server;
 
+/* A pair of ports (the CM7's, the CM4's) per call, apart for each test process. */
 static int next_port(void)
 {
     static int n;
@@ -30,12 +31,28 @@ static const char *g_scenario;   /* a scenario file instead of --cm7/--cm4 */
 
 static pid_t g_last_pid;   /* a server left behind by a failed test is ended by the next one */
 
+/* One attempt on the next port: true once the server listens; false if the port (or port + 1)
+ * was taken by another program, *why says what the server printed. */
+static bool try_start_server(server *ps, const char *cm7, const char *cm4, const char *extra, char *why, size_t len);
+
 static server start_server(const char *cm7, const char *cm4, const char *extra)
 {
     if (g_last_pid > 0 && waitpid(g_last_pid, NULL, WNOHANG) == 0) {
         kill(g_last_pid, SIGKILL);
         waitpid(g_last_pid, NULL, 0);
     }
+    server s = {0};
+    char why[512] = "";
+    /* Other test runs on the machine may hold a port: try the next ones. */
+    for (int attempt = 0; attempt < 8; attempt++)
+        if (try_start_server(&s, cm7, cm4, extra, why, sizeof why))
+            return s;
+    fail_msg("h7emu did not start its gdb server: %s", why);
+    return s;
+}
+
+static bool try_start_server(server *ps, const char *cm7, const char *cm4, const char *extra, char *why, size_t len)
+{
     server s = {.port = next_port()};
     int p[2];
     assert_int_equal(pipe(p), 0);
@@ -79,20 +96,29 @@ static server start_server(const char *cm7, const char *cm4, const char *extra)
     g_last_pid = s.pid;
     s.err_fd = p[0];
     char buf[512];
-    size_t len = 0;
-    for (int tries = 0; tries < 100; tries++) {
+    size_t n = 0;
+    buf[0] = 0;
+    for (int tries = 0; tries < 100 && !strstr(buf, "cannot listen"); tries++) {
         struct pollfd pf = {.fd = s.err_fd, .events = POLLIN};
         if (poll(&pf, 1, 100) > 0) {
-            ssize_t r = read(s.err_fd, buf + len, sizeof buf - 1 - len);
+            ssize_t r = read(s.err_fd, buf + n, sizeof buf - 1 - n);
             if (r > 0)
-                len += (size_t)r;
-            buf[len] = 0;
-            if (strstr(buf, "gdb server"))
-                return s;
+                n += (size_t)r;
+            buf[n] = 0;
+            if (strstr(buf, "gdb server")) {
+                *ps = s;
+                return true;
+            }
         }
     }
-    fail_msg("h7emu did not start its gdb server: %s", buf);
-    return s;
+    snprintf(why, len, "%s", buf);
+    if (!strstr(buf, "cannot listen"))
+        fail_msg("h7emu did not start its gdb server: %s", buf);
+    kill(s.pid, SIGKILL);
+    waitpid(s.pid, NULL, 0);
+    close(s.err_fd);
+    g_last_pid = 0;
+    return false;
 }
 
 /* End the run as a user does (SIGTERM: the server stays up across sessions until the run ends)
