@@ -15,6 +15,7 @@
 #include "cli_scenario.h"
 #include "machine.h"
 #include "scenario.h"
+#include "semihost.h"
 
 static const char *usage_record =
     "usage: h7emu record --cm7 A.elf [--cm4 B.elf] -o FILE.yaml [options]\n"
@@ -32,6 +33,10 @@ static const char *usage_record =
     "                     a duration like 5us or a percentage)\n"
     "  --name TEXT        the scenario's name (default: \"recorded sequence of <images>\")\n"
     "  --max N            at most N sequence items (default 200)\n"
+    "  --semihosting      serve Arm semihosting (BKPT 0xAB) as `run --semihosting` does; the\n"
+    "                     console lines are recorded (class core) and the scenario gets\n"
+    "                     `semihosting:` and, if the firmware exits, `exit: STATUS`\n"
+    "  --semihosting-root DIR, --semihosting-cmdline TEXT  the same, with its file root / command line\n"
     "exit codes: 0 written, 1 the --until condition was not reached (nothing written), 2 bad input.\n";
 
 enum {
@@ -102,6 +107,7 @@ static const char *meaning(const char *src, const char *text)
         {NULL, "hardfault", "a fault the firmware takes"},
         {NULL, "lockup", "the core locks up"},
         {NULL, "semihosting exit", "the firmware ends the run through semihosting"},
+        {NULL, "semihosting \"", "a line the firmware printed through semihosting"},
         {"pwr", "actvosrdy", "ACTVOSRDY: the supply configuration is valid, VOS may change"},
         {"pwr", "vos", "VOSRDY: the selected voltage scale is reached"},
         {"pwr", "d2 stop", "D2 domain in DStop (the CM4 is in CStop)"},
@@ -259,6 +265,8 @@ static void format_duration(h7_time_ps t, char *buf, size_t len)
 
 typedef struct rec_opts {
     const char *cm7, *cm4, *board, *out, *name, *until_src, *until_text, *timing_tol;
+    bool semihosting;                   /* --semihosting (or one of the two below) */
+    const char *sh_root, *sh_cmdline;   /* --semihosting-root, --semihosting-cmdline */
     h7_time_ps duration;
     bool for_given, timing;
     unsigned classes, max_items;
@@ -314,6 +322,27 @@ static void rec_sink(void *ctx, const h7_trace_event *e, size_t index)
     fprintf(rs->mem, "    - %-56s # %s%s%s\n", item, tt, what[0] ? "  " : "", what);
 }
 
+/* semihosting: true, or the mapping with the root (relative to the scenario) and the command line. */
+static void write_semihosting(FILE *f, const rec_opts *o, const char *outdir)
+{
+    if (!o->sh_root && !o->sh_cmdline) {
+        fprintf(f, "semihosting: true\n");
+        return;
+    }
+    fprintf(f, "semihosting: {");
+    if (o->sh_root) {
+        char rel[PATH_MAX];
+        relative_to(o->sh_root, outdir, rel, sizeof rel);
+        fprintf(f, "root: ");
+        yaml_quote(f, rel);
+    }
+    if (o->sh_cmdline) {
+        fprintf(f, "%scmdline: ", o->sh_root ? ", " : "");
+        yaml_quote(f, o->sh_cmdline);
+    }
+    fprintf(f, "}\n");
+}
+
 static int write_scenario(FILE *f, const rec_opts *o, h7_machine *m, rec_seq *seq, const char *outdir, int argc,
                           char **argv)
 {
@@ -325,7 +354,7 @@ static int write_scenario(FILE *f, const rec_opts *o, h7_machine *m, rec_seq *se
                "# contain them, in this order (other events may come in between)%s.\n#\n# command: h7emu record",
             m->board.name, o->timing ? "; `at` bounds an event's time" : "; times are comments only");
     for (int i = 0; i < argc; i++)
-        fprintf(f, " %s", argv[i]);
+        fprintf(f, strpbrk(argv[i], " \t'\"") ? " '%s'" : " %s", argv[i]);
     fprintf(f, "\n\nname: ");
     char name[600];
     if (o->name)
@@ -352,6 +381,8 @@ static int write_scenario(FILE *f, const rec_opts *o, h7_machine *m, rec_seq *se
             yaml_quote(f, rel);
             fputc('\n', f);
         }
+    if (o->semihosting)
+        write_semihosting(f, o, outdir);
     char dur[40];
     format_duration(o->duration, dur, sizeof dur);
     fprintf(f, "steps:\n");
@@ -373,8 +404,15 @@ static int write_scenario(FILE *f, const rec_opts *o, h7_machine *m, rec_seq *se
         rule_fired |= m->sup.rule_fired[r];
     if (!rule_fired)
         fprintf(f, "  never: ['rule:']              # no reference-manual / datasheet rule fired\n");
-    fprintf(f, "  outcome: %s%s\n", outcome,
-            !strcmp(outcome, "running") ? "              # no lock, no fault at the end" : "");
+    const h7_semihost *sh = m->semihost;
+    if (sh && sh->exited) {
+        fprintf(f, "  outcome: exited               # the firmware ended the run through semihosting\n");
+        if (sh->exit_reason == H7_ADP_STOPPED_APPLICATION_EXIT)
+            fprintf(f, "  exit: %u                       # its exit status\n", sh->exit_status);
+    } else {
+        fprintf(f, "  outcome: %s%s\n", outcome,
+                !strcmp(outcome, "running") ? "              # no lock, no fault at the end" : "");
+    }
     return (int)seq->items;
 }
 
@@ -385,7 +423,7 @@ int h7_cmd_record(int argc, char **argv)
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes = !strcmp(a, "--cm7") || !strcmp(a, "--cm4") || !strcmp(a, "-o") || !strcmp(a, "--board") ||
                      !strcmp(a, "--for") || !strcmp(a, "--until") || !strcmp(a, "--events") || !strcmp(a, "--name") ||
-                     !strcmp(a, "--max");
+                     !strcmp(a, "--max") || !strcmp(a, "--semihosting-root") || !strcmp(a, "--semihosting-cmdline");
         if (takes && !val) {
             fprintf(stderr, "h7emu: option %s needs a value\n", a);
             return 2;
@@ -435,6 +473,14 @@ int h7_cmd_record(int argc, char **argv)
                 return 2;
             }
             o.max_items = (unsigned)v;
+        } else if (!strcmp(a, "--semihosting")) {
+            o.semihosting = true;
+        } else if (!strcmp(a, "--semihosting-root")) {
+            o.semihosting = true;
+            o.sh_root = val;
+        } else if (!strcmp(a, "--semihosting-cmdline")) {
+            o.semihosting = true;
+            o.sh_cmdline = val;
         } else if (!strcmp(a, "--timing")) {
             o.timing = true;
         } else if (starts(a, "--timing=")) {
@@ -477,6 +523,13 @@ int h7_cmd_record(int argc, char **argv)
         h7_machine_destroy(m);
         return 2;
     }
+    h7_semihost sh;
+    h7_scenario shs = {.semihosting = o.semihosting, .sh_root = (char *)o.sh_root, .sh_cmdline = (char *)o.sh_cmdline};
+    if (h7_scenario_semihost(&shs, m, &sh, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "h7emu: %s\n", err);
+        h7_machine_destroy(m);
+        return 2;
+    }
     rec_seq seq = {.o = &o};
     if (!(seq.mem = open_memstream(&seq.buf, &seq.len)) || !h7_trace_add_sink(&m->trace, rec_sink, &seq)) {
         fprintf(stderr, "h7emu: out of memory\n");
@@ -490,7 +543,7 @@ int h7_cmd_record(int argc, char **argv)
     if (o.until_text) {
         h7_ev_subscribe(&m->observers, h7_ev_timeline_kinds(), rec_observe, &w);
         h7_time_ps end = m->time + o.duration;
-        while (!w.hit && m->time < end)
+        while (!w.hit && m->time < end && !sh.exited)
             if (h7_machine_run_for(m, end - m->time) == H7_RUN_TIME_LIMIT)
                 break;
         m->stop_requested = false;
@@ -498,9 +551,13 @@ int h7_cmd_record(int argc, char **argv)
         h7_machine_run_for(m, o.duration);
     }
     h7_machine_flush_uart_lines(m);
+    if (o.semihosting)
+        h7_semihost_flush(&sh);   /* a last console line without its newline */
     if (o.until_text && !w.hit) {
         fprintf(stderr, "h7emu: record: '%s' did not occur within %llu ms; nothing written\n", o.until_text,
                 (unsigned long long)(o.duration / H7_PS_PER_MS));
+        if (o.semihosting)
+            h7_semihost_free(&sh);
         h7_machine_destroy(m);
         fclose(seq.mem);
         free(seq.buf);
@@ -515,6 +572,8 @@ int h7_cmd_record(int argc, char **argv)
         snprintf(outdir, sizeof outdir, ".");
     FILE *f = h7_open_output(o.out, "scenario");
     if (!f) {
+        if (o.semihosting)
+            h7_semihost_free(&sh);
         h7_machine_destroy(m);
         fclose(seq.mem);
         free(seq.buf);
@@ -529,6 +588,8 @@ int h7_cmd_record(int argc, char **argv)
     }
     if (f != stdout)
         printf("recorded %d sequence items into %s\n", items, o.out);
+    if (o.semihosting)
+        h7_semihost_free(&sh);
     h7_machine_destroy(m);
     fclose(seq.mem);
     free(seq.buf);

@@ -51,4 +51,18 @@ use boot
 ! grep -q "^    - '[^u]" "$W/uart.yaml" || fail "--events uart recorded other classes"
 "$H7EMU" record --cm7 x.elf --events power,nonsense -o "$W/x.yaml" 2> "$W/bad.err"
 [ $? -eq 2 ] || fail "bad class: exit code"
+# --semihosting: the console lines and the exit status are recorded; the scenario passes on its run
+"$H7EMU" record --cm7 "$FW/semihost_cm7.elf" --cm4 "$FW/semihost_cm4.elf" --semihosting-cmdline "semihost --escape" \
+    -o "$W/sh.yaml" || fail "record --semihosting"
+cat "$W/sh.yaml"
+grep -q "^semihosting: {cmdline: 'semihost --escape'}" "$W/sh.yaml" || fail "semihosting: key"
+grep -q "^    - 'cm4: semihosting \"10 tests, 0 failures\"'" "$W/sh.yaml" || fail "a console line of the cm4"
+grep -q "^  exit: 0 " "$W/sh.yaml" && grep -q "^  outcome: exited " "$W/sh.yaml" || fail "exit status"
+"$H7EMU" run "$W/sh.yaml" --quiet > "$W/sh.out" 2>&1 || { cat "$W/sh.out"; fail "the semihosting recording on its own run"; }
+mkdir -p "$W/shroot"
+"$H7EMU" record --cm7 "$FW/semihost_cm7.elf" --semihosting-root "$W/shroot" --semihosting-cmdline "x --fail" \
+    -o "$W/shfail.yaml" || fail "record a failing test"
+grep -q "^semihosting: {root: 'shroot', cmdline: 'x --fail'}" "$W/shfail.yaml" || fail "root relative to the scenario"
+grep -q "^  exit: 1 " "$W/shfail.yaml" || fail "exit status 1"
+"$H7EMU" run "$W/shfail.yaml" --quiet > "$W/shfail.out" 2>&1 || { cat "$W/shfail.out"; fail "exit 1 recorded and checked"; }
 echo "record: all checks passed"
