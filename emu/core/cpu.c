@@ -920,11 +920,6 @@ static void apply_flash_stores(h7_cpu *c)
     c->flash_pending = false;
 }
 
-/* SEV is a NOP in Unicorn. The block decode (tb_entry) marks blocks holding one; the event is
- * signalled once the block has run: at the next block start, at the WFE/exception/fault that
- * ended the block, or when uc_emu_start returns. (No code hook per SEV site: with many sites
- * translation cost grew with their number.) SEV sets the local event register too and is the
- * TXEV that drives the other core's RXEV (soc.c). */
 /* An access that may reach the other core or change what it reads (a peripheral access other than a
  * read of a register stable until an event, a PPB access, a SEV). The idle fast-forward counts them
  * (idle.c); a stretched window ends one quantum after the first (machine.c). */
@@ -935,6 +930,11 @@ static inline void count_cross_access(h7_cpu *c)
         c->env.shrink_window(c->env.ctx, c);
 }
 
+/* SEV is a NOP in Unicorn. The block decode (tb_entry) marks blocks holding one; the event is
+ * signalled once the block has run: at the next block start, at the WFE/exception/fault that
+ * ended the block, or when uc_emu_start returns. (No code hook per SEV site: with many sites
+ * translation cost grew with their number.) SEV sets the local event register too and is the
+ * TXEV that drives the other core's RXEV (soc.c). */
 static void deliver_sev(h7_cpu *c)
 {
     count_cross_access(c);
@@ -1059,7 +1059,8 @@ retranslate:
 
 /* Every translation block start: the instruction budget (ARMv7-M has no cycle counter Unicorn
  * could give us; one instruction = one cycle, counted per block from the cached decode). The
- * common path is one cache probe, one test and two additions: it runs once per guest block. */
+ * common path is one cache probe, one test, one store and two additions: it runs once per guest
+ * block. */
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "blk_key overlays blk_addr (low half) and blk_size");
 
 static void hk_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
@@ -1294,7 +1295,11 @@ int h7_cpu_open(h7_cpu *c, const h7_cpu_env *env, h7_core_id id, char *err, size
     uc_ctl_set_cpu_model(c->uc, id == H7_CM7 ? UC_CPU_ARM_CORTEX_M7 : UC_CPU_ARM_CORTEX_M4);
     /* An empty set of exits instead of an `until` address: Unicorn drops the translation at
      * `until` after every run, which cost 0.1-0.2 us of each uc_emu_start (bench_engine_probe). */
-    uc_ctl_exits_enable(c->uc);
+    e = uc_ctl_exits_enable(c->uc);
+    if (e != UC_ERR_OK) {
+        snprintf(err, errlen, "uc_ctl_exits_enable: %s", uc_strerror(e));
+        return -1;
+    }
     for (size_t i = 0; i < h7_mem_region_count; i++) {
         const h7_mem_region *r = &h7_mem_regions[i];
         if (!r->on_core[id])

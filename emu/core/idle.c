@@ -114,8 +114,6 @@ bool h7_idle_candidate(h7_cpu *c, uint32_t addr, uint32_t size)
     return size > 0;
 }
 
-static uint64_t real_insns(const h7_cpu *c) { return h7_cpu_real_insns(c); }
-
 static const h7_cpu *other_core(const h7_cpu *c) { return c->env.other; }
 
 /* Nothing this core could observe is different from when it was found idle (header, item 4). */
@@ -146,7 +144,7 @@ void h7_idle_probe(h7_cpu *c, h7_tb_entry *e, uint32_t addr)
     c->ff_probe = e;
     c->ff_probe_icount = c->icount;
     c->ff_probe_mmio = c->mmio_count;
-    c->ff_probe_other = real_insns(other_core(c));
+    c->ff_probe_other = h7_cpu_real_insns(other_core(c));
     c->ff_probe_loads = c->ff_loads_only - e->count;   /* the hook counted this block already */
     c->ff_probe_events = *c->env.events_fired;
     c->ff_nphases = 1;
@@ -192,7 +190,7 @@ int h7_idle_step(h7_cpu *c, uint32_t addr, uint32_t *resume)
 {
     uint64_t n = c->icount - c->ff_probe_icount;
     bool ok = c->ff_loads_only - c->ff_probe_loads == n && c->mmio_count == c->ff_probe_mmio &&
-              real_insns(other_core(c)) == c->ff_probe_other && *c->env.events_fired == c->ff_probe_events &&
+              h7_cpu_real_insns(other_core(c)) == c->ff_probe_other && *c->env.events_fired == c->ff_probe_events &&
               quiet(c) && n > 0 && n <= 4096;
     if (!ok) {
         end_probe(c, true);
@@ -222,7 +220,7 @@ int h7_idle_step(h7_cpu *c, uint32_t addr, uint32_t *resume)
     c->ff_probe->ff_backoff = 0;
     end_probe(c, false);
     c->ff_park_n = (uint32_t)n;
-    c->ff_park_other = real_insns(other_core(c));
+    c->ff_park_other = h7_cpu_real_insns(other_core(c));
     c->ff_park_code_epoch = *c->env.code_epoch;
     c->ff_park_events = *c->env.events_fired;
     c->ff_parked = true;
@@ -238,7 +236,7 @@ int h7_idle_step(h7_cpu *c, uint32_t addr, uint32_t *resume)
 bool h7_idle_skip_window(h7_cpu *c, uint64_t until)
 {
     /* Any event may have changed a register the loop polls (a stable register) or pended an interrupt. */
-    if (!quiet(c) || real_insns(other_core(c)) != c->ff_park_other || *c->env.code_epoch != c->ff_park_code_epoch ||
+    if (!quiet(c) || h7_cpu_real_insns(other_core(c)) != c->ff_park_other || *c->env.code_epoch != c->ff_park_code_epoch ||
         *c->env.events_fired != c->ff_park_events) {
         c->ff_parked = false;   /* run it for real from the engine's PC (the block it is parked at) */
         return false;
