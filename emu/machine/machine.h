@@ -50,7 +50,6 @@ typedef struct h7_machine {
     bool has_img[H7_NCORES];
     h7_time_ps time;              /* global time: both cores have reached it */
     h7_time_ps quantum;
-    h7_time_ps max_quantum;       /* windows stretch up to this while the cores keep to themselves */
     unsigned stretch;             /* the next window is this many quanta (machine.c open_window) */
     uint64_t quiet_sig;           /* what the cores had done when the last window opened */
     uint64_t real_at_open[H7_NCORES];   /* h7_cpu_real_insns of each core then */
