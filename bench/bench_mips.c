@@ -99,21 +99,18 @@ static bool run_h7_once(const char *cm7, const char *cm4, h7_time_ps t, result *
 
 static bool run_h7(const char *cm7, const char *cm4, h7_time_ps t, result *r7, result *r4)
 {
-    result b7 = {0}, b4 = {0};
+    result best[H7_NCORES] = {0};
     for (unsigned i = 0; i < g_reps; i++) {
-        result x7 = {0}, x4 = {0};
-        if (!run_h7_once(cm7, cm4, t, r7 ? &x7 : NULL, r4 ? &x4 : NULL))
+        result x[H7_NCORES] = {0};   /* both cores' figures of one run: the same host time */
+        if (!run_h7_once(cm7, cm4, t, &x[H7_CM7], &x[H7_CM4]))
             return false;
-        double secs = r7 ? x7.secs : x4.secs;
-        if (i == 0 || secs < (r7 ? b7.secs : b4.secs)) {
-            b7 = x7;
-            b4 = x4;
-        }
+        if (i == 0 || x[H7_CM7].secs < best[H7_CM7].secs)
+            memcpy(best, x, sizeof best);
     }
     if (r7)
-        *r7 = b7;
+        *r7 = best[H7_CM7];
     if (r4)
-        *r4 = b4;
+        *r4 = best[H7_CM4];
     return true;
 }
 

@@ -266,19 +266,28 @@ static h7_time_ps window_length(h7_machine *m)
     return m->quantum * m->stretch;
 }
 
+/* The open window ends at `t` instead, or where the other core of `c` already is if it ran past
+ * `t` this window (time never goes back for it). True if the window got shorter. */
+static bool end_window_at(h7_machine *m, const h7_cpu *c, h7_time_ps t)
+{
+    m->window_stretched = false;
+    const h7_cpu *o = c->env.other;
+    if (core_can_run(o) && h7_cpu_local_time(o) > t)
+        t = h7_cpu_local_time(o);
+    if (t >= m->window_end)
+        return false;
+    m->window_end = t;
+    return true;
+}
+
 /* A core made an access that may reach the other one inside a stretched window (cpu.c
- * count_cross_access): the window ends one quantum after it, or where the other core already is. */
+ * count_cross_access): the window ends one quantum after it. */
 static void env_shrink_window(void *ctx, h7_cpu *c)
 {
     h7_machine *m = ctx;
-    m->window_stretched = false;
     h7_time_ps end = h7_cpu_local_time(c) + m->quantum;
-    const h7_cpu *o = c->env.other;
-    if (core_can_run(o) && h7_cpu_local_time(o) > end)
-        end = h7_cpu_local_time(o);
-    if (end >= m->window_end)
+    if (!end_window_at(m, c, end))
         return;
-    m->window_end = end;
     if (!h7_cpu_set_budget(c, end)) {
         c->budget = c->icount;   /* stop at the next block start */
         c->until = end;
@@ -934,11 +943,11 @@ static h7_run_result run_windows(h7_machine *m, h7_time_ps duration)
     return r;
 }
 
-/* Something only the run loop does (it cannot be done from inside a block hook). */
-static bool run_loop_has_work(const h7_machine *m)
+/* A stop, a reset or the end of the run: the run loop acts on it (not from inside a block hook). */
+static bool run_loop_stops(const h7_machine *m)
 {
     return m->stop_requested || m->end_after_window || m->sysreset_pending || m->corereset_pending[H7_CM7] ||
-           m->corereset_pending[H7_CM4] || flash_dirty(m);
+           m->corereset_pending[H7_CM4];
 }
 
 /* From the block hook of `c`: the other core runs its part of the window now, as run_cores would
@@ -954,7 +963,7 @@ static bool run_other_inside(h7_machine *m, h7_cpu *c, h7_cpu *other)
     h7_cpu_run(other, m->window_end);
     m->nested_run = false;
     m->running = (int)c->id;
-    return !run_loop_has_work(m);
+    return !run_loop_stops(m) && !flash_dirty(m);
 }
 
 /* The block hook of `c` found its budget for the window used up. The run loop would now run the
@@ -969,8 +978,7 @@ bool h7_machine_next_window(h7_machine *m, h7_cpu *c)
     h7_cpu *other = &m->cpu[c->id == H7_CM7 ? H7_CM4 : H7_CM7];
     for (;;) {
         /* h7_cpu_run's loop, then run_cores' */
-        if (c->state != H7_CPU_RUNNING || m->stop_requested || m->end_after_window || m->sysreset_pending ||
-            m->corereset_pending[H7_CM7] || m->corereset_pending[H7_CM4])
+        if (c->state != H7_CPU_RUNNING || run_loop_stops(m))
             return false;
         if (h7_cpu_set_budget(c, m->window_end))
             return true;
@@ -1011,13 +1019,7 @@ void h7_machine_end_run_at(h7_machine *m, h7_cpu *c)
         m->stop_requested = true;
         return;
     }
-    h7_time_ps t = h7_cpu_local_time(c);
-    const h7_cpu *o = c->env.other;
-    if (core_can_run(o) && h7_cpu_local_time(o) > t)
-        t = h7_cpu_local_time(o);   /* it ran this window already */
-    if (t < m->window_end)
-        m->window_end = t;
-    m->window_stretched = false;
+    end_window_at(m, c, h7_cpu_local_time(c));
     m->end_after_window = true;
 }
 

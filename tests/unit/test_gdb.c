@@ -33,24 +33,6 @@ static pid_t g_last_pid;   /* a server left behind by a failed test is ended by 
 
 /* One attempt on the next port: true once the server listens; false if the port (or port + 1)
  * was taken by another program, *why says what the server printed. */
-static bool try_start_server(server *ps, const char *cm7, const char *cm4, const char *extra, char *why, size_t len);
-
-static server start_server(const char *cm7, const char *cm4, const char *extra)
-{
-    if (g_last_pid > 0 && waitpid(g_last_pid, NULL, WNOHANG) == 0) {
-        kill(g_last_pid, SIGKILL);
-        waitpid(g_last_pid, NULL, 0);
-    }
-    server s = {0};
-    char why[512] = "";
-    /* Other test runs on the machine may hold a port: try the next ones. */
-    for (int attempt = 0; attempt < 8; attempt++)
-        if (try_start_server(&s, cm7, cm4, extra, why, sizeof why))
-            return s;
-    fail_msg("h7emu did not start its gdb server: %s", why);
-    return s;
-}
-
 static bool try_start_server(server *ps, const char *cm7, const char *cm4, const char *extra, char *why, size_t len)
 {
     server s = {.port = next_port()};
@@ -119,6 +101,22 @@ static bool try_start_server(server *ps, const char *cm7, const char *cm4, const
     close(s.err_fd);
     g_last_pid = 0;
     return false;
+}
+
+static server start_server(const char *cm7, const char *cm4, const char *extra)
+{
+    if (g_last_pid > 0 && waitpid(g_last_pid, NULL, WNOHANG) == 0) {
+        kill(g_last_pid, SIGKILL);
+        waitpid(g_last_pid, NULL, 0);
+    }
+    server s = {0};
+    char why[512] = "";
+    /* Other test runs on the machine may hold a port: try the next ones. */
+    for (int attempt = 0; attempt < 8; attempt++)
+        if (try_start_server(&s, cm7, cm4, extra, why, sizeof why))
+            return s;
+    fail_msg("h7emu did not start its gdb server: %s", why);
+    return s;
 }
 
 /* End the run as a user does (SIGTERM: the server stays up across sessions until the run ends)
